@@ -1,0 +1,120 @@
+"""Render benchmarks: one command prints medians and ratios.
+
+    .venv/bin/python -m benchmarks.run            # all
+    .venv/bin/python -m benchmarks.run render     # one group: render | preview | bulk
+
+Figures are medians of repeated runs on whatever else the machine is doing; compare ratios
+(render / floor, 2 processes / 1 process) more than absolute milliseconds.
+"""
+from __future__ import annotations
+
+import io
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from frames import bundled_frame  # noqa: E402
+from remix import RenderOptions, encode, load_photo, render  # noqa: E402
+from remix.pipeline import photo_box  # noqa: E402
+from remix.values import clean_values  # noqa: E402
+from tests.samples import phone_jpeg  # noqa: E402
+
+FRAME_ID = "ride-the-bus"
+STORY = "Because the 7 gets my grandmother and me to the market every Saturday, and nobody in our family drives."
+
+
+def median_ms(fn: Callable[[], object], repeat: int, warmup: int = 2) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def floor_ms(data: bytes, size: tuple[int, int], canvas: tuple[int, int], repeat: int) -> float:
+    """Decode the photo at the scale the render needs (draft) + encode a canvas-sized JPEG."""
+    blank = Image.new("RGB", canvas, "white")
+
+    def job() -> None:
+        im = Image.open(io.BytesIO(data))
+        im.draft("RGB", size)
+        im.load()
+        blank.save(io.BytesIO(), "JPEG", quality=90)
+
+    return median_ms(job, repeat)
+
+
+def bench_render(repeat: int = 15) -> None:
+    frame = bundled_frame(FRAME_ID)
+    values = clean_values(frame.manifest, {"city": "Kraków", "story": STORY})
+    data = phone_jpeg()
+    print(f"full render, 12 MP JPEG ({len(data) // 1024} KiB) -> JPEG, median of {repeat}")
+    print(f"  {'format':<8} {'render ms':>10} {'floor ms':>10} {'ratio':>7}")
+    for fmt, spec in frame.manifest.formats.items():
+        box = photo_box(frame, [fmt])
+
+        def job() -> bytes:
+            photo = load_photo(data, fit_within=box)
+            return encode(render(frame, values, photo, fmt, RenderOptions()), frame, fmt)
+
+        full = median_ms(job, repeat)
+        base = floor_ms(data, box or (spec.width, spec.height), (spec.width, spec.height), repeat)
+        print(f"  {fmt:<8} {full:>10.1f} {base:>10.1f} {full / base:>7.2f}")
+
+
+def bench_preview(repeat: int = 30) -> None:
+    frame = bundled_frame(FRAME_ID)
+    photo = load_photo(phone_jpeg(), fit_within=photo_box(frame, list(frame.manifest.formats)))
+    words = STORY.split()
+    counter = iter(range(10**6))
+
+    def job(fmt: str) -> Callable[[], object]:
+        def edit() -> object:
+            n = next(counter)
+            story = " ".join(words[: 5 + n % (len(words) - 5)]) + f" edit {n}"
+            values = clean_values(frame.manifest, {"city": "Kraków", "story": story})
+            return render(frame, values, photo, fmt, RenderOptions())
+        return edit
+
+    print(f"preview re-render after a text edit (photo decoded, new text each time), median of {repeat}")
+    for fmt in frame.manifest.formats:
+        print(f"  {fmt:<8} {median_ms(job(fmt), repeat):>8.1f} ms")
+
+
+def bench_bulk(rows: int = 24) -> None:
+    from remix.bulk import Row, run_bulk
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        (base / "p.jpg").write_bytes(phone_jpeg(2016, 1512))
+        batch = [Row(i + 1, {"city": f"Town {i}", "story": STORY}, "p.jpg") for i in range(rows)]
+        results = {}
+        for jobs in (1, 2):
+            start = time.perf_counter()
+            done = run_bulk(FRAME_ID, batch, base, base / f"out{jobs}", jobs=jobs)
+            seconds = time.perf_counter() - start
+            assert all(r.ok for r in done), [r.message for r in done if not r.ok]
+            results[jobs] = rows / seconds
+        print(f"bulk: {rows} rows x 3 formats, 3 MP photo each (includes worker start-up)")
+        for jobs, rate in results.items():
+            print(f"  {jobs} process{'es' if jobs > 1 else ''}: {rate:6.2f} rows/s")
+        print(f"  speed-up 2 vs 1: {results[2] / results[1]:.2f}x")
+
+
+GROUPS = {"render": bench_render, "preview": bench_preview, "bulk": bench_bulk}
+
+if __name__ == "__main__":
+    for name in sys.argv[1:] or GROUPS:
+        GROUPS[name]()
+        print()

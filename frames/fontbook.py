@@ -1,0 +1,32 @@
+"""The bundled fonts organizers may choose from, by family name, with their fallback chains.
+
+Organizers never upload fonts (font files are an attack surface); a family here is an ordered
+list of bundled files, and text is drawn with the first file in the chain that covers each
+character. Never opens the files itself: loading and caching belong to the renderer.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+FONT_DIR = Path(__file__).parent / "fonts"
+
+_SANS = ("NotoSansArabic", "NotoSansHebrew", "NotoSansDevanagari")
+_SERIF = ("NotoNaskhArabic", "NotoSerifHebrew", "NotoSerifDevanagari")
+
+
+def _chain(first: str, rest: tuple[str, ...], weight: str) -> tuple[str, ...]:
+    return tuple(f"{name}-{weight}.ttf" for name in (first, *rest))
+
+
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "sans": _chain("NotoSans", _SANS, "Regular"),
+    "sans-bold": _chain("NotoSans", _SANS, "Bold"),
+    "serif": _chain("NotoSerif", _SERIF, "Regular"),
+    "serif-bold": _chain("NotoSerif", _SERIF, "Bold"),
+}
+FAMILY_NAMES: tuple[str, ...] = tuple(FAMILIES)
+
+
+def font_paths(family: str) -> tuple[Path, ...]:
+    """The files of a family, primary first; raises KeyError for a name not in FAMILIES."""
+    return tuple(FONT_DIR / name for name in FAMILIES[family])

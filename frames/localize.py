@@ -1,0 +1,100 @@
+"""A frame's words in one language: translated where the organizer translated, original elsewhere.
+
+Also reports, per language, which strings are still missing, so organizers see the gaps.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from frames.model import FieldSpec, Manifest, TextLayer, Translation
+
+_EMPTY = Translation()
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"})
+
+
+@dataclass(frozen=True)
+class Words:
+    """Everything a renderer needs to say, resolved for one language."""
+
+    manifest: Manifest
+    lang: str
+    tr: Translation
+
+    @property
+    def title(self) -> str:
+        return self.tr.title or self.manifest.title
+
+    @property
+    def message(self) -> str:
+        return self.tr.message or self.manifest.message
+
+    @property
+    def call_to_action(self) -> str:
+        return self.tr.call_to_action or self.manifest.call_to_action
+
+    def post_template(self, platform: str) -> str:
+        m, tr = self.manifest, self.tr
+        return tr.platforms.get(platform) or m.texts.platforms.get(platform) or tr.post or m.texts.post
+
+    def alt_template(self, fmt: str) -> str:
+        m, tr = self.manifest, self.tr
+        return tr.format_alt.get(fmt) or m.formats[fmt].alt or tr.alt or m.texts.alt
+
+    def layer_template(self, layer: TextLayer) -> str:
+        return self.tr.layers.get(layer.id or "", layer.template)
+
+    def label(self, spec: FieldSpec) -> str:
+        ftr = self.tr.fields.get(spec.name)
+        return (ftr.label if ftr and ftr.label else None) or spec.label
+
+    def help(self, spec: FieldSpec) -> str:
+        ftr = self.tr.fields.get(spec.name)
+        return (ftr.help if ftr and ftr.help else None) or spec.help
+
+    def sample(self, spec: FieldSpec) -> str:
+        ftr = self.tr.fields.get(spec.name)
+        return (ftr.sample if ftr and ftr.sample else None) or spec.sample
+
+    def option_label(self, spec: FieldSpec, value: str) -> str:
+        ftr = self.tr.fields.get(spec.name)
+        if ftr and value in ftr.options:
+            return ftr.options[value]
+        return next((o.label for o in spec.options if o.value == value), value)
+
+    @property
+    def rtl(self) -> bool:
+        return self.lang.split("-")[0] in RTL_LANGUAGES
+
+
+def words(manifest: Manifest, lang: str | None = None) -> Words:
+    """The frame's words in `lang` (None or an untranslated language means the original)."""
+    if not lang or lang == manifest.language or lang not in manifest.translations:
+        return Words(manifest, manifest.language, _EMPTY)
+    return Words(manifest, lang, manifest.translations[lang])
+
+
+def languages(manifest: Manifest) -> list[str]:
+    """The frame's own language first, then its translations."""
+    return [manifest.language, *sorted(manifest.translations)]
+
+
+def missing_strings(manifest: Manifest, lang: str) -> list[str]:
+    """Keys (as written in the manifest) still untranslated in `lang`."""
+    tr = manifest.translations.get(lang, _EMPTY)
+    missing = [k for k in ("title", "message", "call_to_action", "post", "alt") if _needs(manifest, k) and getattr(tr, k) is None]
+    for spec in manifest.fields:
+        ftr = tr.fields.get(spec.name)
+        if not ftr or not ftr.label:
+            missing.append(f"fields.{spec.name}.label")
+        if spec.help and not (ftr and ftr.help):
+            missing.append(f"fields.{spec.name}.help")
+        missing += [f"fields.{spec.name}.options.{o.value}" for o in spec.options if not (ftr and o.value in ftr.options)]
+    ids = sorted({layer.id for fmt in manifest.formats.values() for layer in fmt.layers if isinstance(layer, TextLayer) and layer.id})
+    missing += [f"layers.{i}" for i in ids if i not in tr.layers]
+    return missing
+
+
+def _needs(manifest: Manifest, key: str) -> bool:
+    if key in ("post", "alt"):
+        return True
+    return bool(getattr(manifest, key))

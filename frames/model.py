@@ -1,0 +1,285 @@
+"""The frame manifest as typed, bounded data: what every key means and which values are allowed.
+
+Every number has a range so that no manifest can make the renderer allocate gigabytes, and
+every model forbids unknown keys so a typo is reported instead of silently ignored. Cross-field
+rules (templates, assets, translations) live in `frames.validate`; parsing in `frames.manifest`.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from frames.fontbook import FAMILY_NAMES
+
+SCHEMA_VERSION = 1
+PLATFORMS: dict[str, int] = {"x": 280, "bluesky": 300, "mastodon": 500, "instagram": 2200}
+RESERVED_NAMES = frozenset(
+    {"title", "message", "organizer", "hashtags", "call_to_action", "link", "maker", "licence"}
+)
+
+Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+FrameId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+Color = Annotated[str, Field(pattern=r"^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")]
+AssetName = Annotated[str, Field(pattern=r"^assets/[A-Za-z0-9_][A-Za-z0-9_.-]{0,80}\.(?:png|jpg|jpeg|webp)$")]
+Template = Annotated[str, Field(max_length=2000)]
+FontName = Literal[FAMILY_NAMES]  # type: ignore[valid-type]
+Fraction = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+LangCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")]
+Url = Annotated[str, Field(pattern=r"^https?://[^\s<>\"']{1,290}$")]
+
+
+class Strict(BaseModel):
+    """Base of every manifest table: unknown keys are errors, numbers must be finite."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Box(Strict):
+    """A rectangle as fractions of the canvas, so one layout scales to any size."""
+
+    x: Fraction
+    y: Fraction
+    w: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)]
+    h: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)]
+
+    @model_validator(mode="after")
+    def _inside_canvas(self) -> "Box":
+        if self.x + self.w > 1.000001:
+            raise PydanticCustomError(
+                "box_outside",
+                "right edge {edge} is outside the canvas (0..1); make x + w at most 1",
+                {"edge": round(self.x + self.w, 4)},
+            )
+        if self.y + self.h > 1.000001:
+            raise PydanticCustomError(
+                "box_outside",
+                "bottom edge {edge} is outside the canvas (0..1); make y + h at most 1",
+                {"edge": round(self.y + self.h, 4)},
+            )
+        return self
+
+    def pixels(self, width: int, height: int) -> tuple[int, int, int, int]:
+        """(left, top, right, bottom) in pixels on a canvas of that size."""
+        left, top = round(self.x * width), round(self.y * height)
+        return left, top, max(left + 1, round((self.x + self.w) * width)), max(
+            top + 1, round((self.y + self.h) * height)
+        )
+
+
+class Point(Strict):
+    x: Fraction = 0.5
+    y: Fraction = 0.5
+
+
+class Gradient(Strict):
+    to: Color
+    angle: Annotated[int, Field(ge=0, le=359)] = 180
+
+
+class Outline(Strict):
+    color: Color = "#000000"
+    width: Annotated[int, Field(ge=1, le=20)] = 2
+
+
+class BackgroundLayer(Strict):
+    """Fills the whole canvas: a colour, a gradient from it, or an image (cover-fitted)."""
+
+    kind: Literal["background"]
+    color: Color = "#ffffff"
+    gradient: Gradient | None = None
+    image: AssetName | None = None
+
+
+class PhotoLayer(Strict):
+    """The participant's photo, cover- or contain-fitted into its box around a focal point."""
+
+    kind: Literal["photo"]
+    field: Slug = "photo"
+    box: Box
+    fit: Literal["cover", "contain"] = "cover"
+    focal: Point = Point()
+    shape: Literal["rect", "circle"] = "rect"
+    placeholder: Color | None = None
+
+
+class ImageLayer(Strict):
+    """An organizer image or overlay (PNG with alpha), fitted into its box."""
+
+    kind: Literal["image"]
+    image: AssetName
+    box: Box = Box(x=0, y=0, w=1, h=1)
+    fit: Literal["cover", "contain", "stretch"] = "contain"
+    opacity: Fraction = 1.0
+
+
+class TextLayer(Strict):
+    """A template over the fields, wrapped and shrunk to fit its box; never overflows it."""
+
+    kind: Literal["text"]
+    id: Slug | None = None
+    template: Template
+    box: Box
+    font: FontName = "sans"
+    min_size: Annotated[int, Field(ge=8, le=400)] = 18
+    max_size: Annotated[int, Field(ge=8, le=400)] = 72
+    color: Color = "#111111"
+    outline: Outline | None = None
+    panel: Color | None = None
+    padding: Annotated[float, Field(ge=0.0, le=0.3, allow_inf_nan=False)] = 0.0
+    align: Literal["start", "end", "left", "center", "right"] = "start"
+    valign: Literal["top", "middle", "bottom"] = "top"
+    max_lines: Annotated[int, Field(ge=1, le=40)] = 12
+    line_height: Annotated[float, Field(ge=0.8, le=2.5, allow_inf_nan=False)] = 1.2
+
+    @model_validator(mode="after")
+    def _sizes_ordered(self) -> "TextLayer":
+        if self.min_size > self.max_size:
+            raise PydanticCustomError(
+                "size_order",
+                "min_size {lo} is larger than max_size {hi}; swap them",
+                {"lo": self.min_size, "hi": self.max_size},
+            )
+        return self
+
+
+class QrLayer(Strict):
+    """A QR code back to this frame on this instance; the URL is never the organizer's."""
+
+    kind: Literal["qr"]
+    box: Box
+    color: Color = "#000000"
+    background: Color = "#ffffff"
+
+
+class CreditLayer(Strict):
+    """The credit line (frame, organizer, licence, maker); its wording is not editable."""
+
+    kind: Literal["credit"]
+    box: Box
+    font: FontName = "sans"
+    max_size: Annotated[int, Field(ge=8, le=120)] = 22
+    color: Color = "#111111"
+    align: Literal["start", "end", "left", "center", "right"] = "start"
+
+
+Layer = Annotated[
+    Union[BackgroundLayer, PhotoLayer, ImageLayer, TextLayer, QrLayer, CreditLayer],
+    Field(discriminator="kind"),
+]
+LAYER_KINDS = ("background", "photo", "image", "text", "qr", "credit")
+
+
+class Format(Strict):
+    """One output (square post, story, link card...) with its own canvas, layers and encoding."""
+
+    width: Annotated[int, Field(ge=100, le=4096)]
+    height: Annotated[int, Field(ge=100, le=4096)]
+    encoding: Literal["jpeg", "png"] = "jpeg"
+    quality: Annotated[int, Field(ge=40, le=95)] = 90
+    alt: Template | None = None
+    layers: Annotated[list[Layer], Field(min_length=1, max_length=30)]
+
+
+class Option(Strict):
+    value: Annotated[str, Field(min_length=1, max_length=80)]
+    label: Annotated[str, Field(min_length=1, max_length=120)]
+
+
+class FieldSpec(Strict):
+    """One input a participant fills in."""
+
+    name: Slug
+    kind: Literal["text", "long_text", "choice", "photo"]
+    label: Annotated[str, Field(min_length=1, max_length=80)]
+    help: Annotated[str, Field(max_length=300)] = ""
+    required: bool = False
+    max_length: Annotated[int, Field(ge=1, le=5000)] | None = None
+    options: Annotated[list[Option], Field(max_length=50)] = []
+    sample: Annotated[str, Field(max_length=5000)] = ""
+
+    @model_validator(mode="after")
+    def _options_fit_kind(self) -> "FieldSpec":
+        if self.kind == "choice" and len(self.options) < 2:
+            raise PydanticCustomError("choice_options", "a choice field needs at least 2 options", {})
+        if self.kind != "choice" and self.options:
+            raise PydanticCustomError("options_kind", "only choice fields take options; remove them", {})
+        return self
+
+    @property
+    def limit(self) -> int:
+        """The most characters a participant may type (defaults by kind)."""
+        default = {"text": 80, "long_text": 600}.get(self.kind, 80)
+        return self.max_length or default
+
+
+class Organizer(Strict):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    url: Url | None = None
+
+
+class DerivedFrom(Strict):
+    """Where a fork came from: the source frame's id and version, and the instance it lives on."""
+
+    id: FrameId
+    version: Annotated[int, Field(ge=1, le=100000)]
+    title: Annotated[str, Field(max_length=100)] = ""
+    organizer: Annotated[str, Field(max_length=100)] = ""
+    instance: Url | None = None
+
+
+class Texts(Strict):
+    """Post text (one template, optionally per platform) and the default alt-text template."""
+
+    post: Template
+    platforms: dict[Literal["x", "bluesky", "mastodon", "instagram"], Template] = {}
+    alt: Template
+
+
+class FieldTranslation(Strict):
+    label: Annotated[str, Field(max_length=80)] | None = None
+    help: Annotated[str, Field(max_length=300)] | None = None
+    options: dict[str, Annotated[str, Field(max_length=120)]] = {}
+    sample: Annotated[str, Field(max_length=5000)] | None = None
+
+
+class Translation(Strict):
+    """The frame's words in one more language; anything missing falls back to the original."""
+
+    title: Annotated[str, Field(max_length=100)] | None = None
+    message: Annotated[str, Field(max_length=300)] | None = None
+    call_to_action: Annotated[str, Field(max_length=200)] | None = None
+    fields: dict[str, FieldTranslation] = {}
+    layers: dict[str, Template] = {}
+    post: Template | None = None
+    platforms: dict[Literal["x", "bluesky", "mastodon", "instagram"], Template] = {}
+    alt: Template | None = None
+    format_alt: dict[str, Template] = {}
+
+
+class Manifest(Strict):
+    """A whole frame: identity, credits, fields, formats, texts and translations."""
+
+    schema_: Annotated[int, Field(alias="schema", ge=1)] = SCHEMA_VERSION
+    id: FrameId
+    version: Annotated[int, Field(ge=1, le=100000)] = 1
+    title: Annotated[str, Field(min_length=1, max_length=100)]
+    message: Annotated[str, Field(max_length=300)] = ""
+    description: Annotated[str, Field(max_length=1000)] = ""
+    organizer: Organizer
+    licence: Annotated[str, Field(pattern=r"^[A-Za-z0-9.+-]{2,40}$")] = "CC-BY-4.0"
+    language: LangCode = "en"
+    derived_from: DerivedFrom | None = None
+    hashtags: Annotated[list[Annotated[str, Field(pattern=r"^\w{1,60}$")]], Field(max_length=10)] = []
+    call_to_action: Annotated[str, Field(max_length=200)] = ""
+    moderation: Literal["publish", "approve"] = "publish"
+    fields: Annotated[list[FieldSpec], Field(max_length=20)] = []
+    formats: Annotated[dict[Slug, Format], Field(min_length=1, max_length=6)]
+    texts: Texts
+    translations: Annotated[dict[LangCode, Translation], Field(max_length=30)] = {}
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=True)
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)

@@ -1,0 +1,216 @@
+"""Frame packs: a folder or a .zip holding `frame.toml` plus `assets/`, read into a `Frame`.
+
+No name inside a zip is ever used as a filesystem path: entries are read into memory under
+checked names, and anything unusual (traversal, links, duplicates, encryption, odd compression,
+bombs) refuses the whole pack. Reading never writes anything.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from frames.errors import FrameError
+from frames.manifest import MANIFEST_NAME, parse_manifest
+from frames.model import Manifest
+
+MAX_ENTRIES = 200
+MAX_ENTRY_BYTES = 15 * 1024 * 1024
+MAX_TOTAL_BYTES = 60 * 1024 * 1024
+MAX_RATIO = 100
+_ASSET_NAME = re.compile(r"^assets/[A-Za-z0-9_][A-Za-z0-9_.-]{0,80}\.(?:png|jpg|jpeg|webp)$")
+_IGNORED = re.compile(r"^(?:README(?:\.md|\.txt)?|LICEN[CS]E(?:\.md|\.txt)?)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """A validated frame: its manifest, its asset bytes, and a digest identifying both."""
+
+    manifest: Manifest
+    assets: Mapping[str, bytes]
+    digest: str
+    manifest_bytes: bytes
+    source: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.manifest.id
+
+    @property
+    def version(self) -> int:
+        return self.manifest.version
+
+    @property
+    def title(self) -> str:
+        return self.manifest.title
+
+
+def frame_from_files(files: Mapping[str, bytes], source: str) -> Frame:
+    """Build and fully validate a Frame from checked in-memory files."""
+    from frames.validate import validate_frame
+
+    if MANIFEST_NAME not in files:
+        raise FrameError(f"no {MANIFEST_NAME} found; a frame pack needs one at its top level", source)
+    manifest = parse_manifest(files[MANIFEST_NAME], MANIFEST_NAME)
+    assets = {name: data for name, data in files.items() if name.startswith("assets/")}
+    problems = validate_frame(manifest, assets)
+    if problems:
+        raise FrameError(problems)
+    return Frame(manifest, assets, _digest(files), files[MANIFEST_NAME], source)
+
+
+def _digest(files: Mapping[str, bytes]) -> str:
+    h = hashlib.sha256()
+    for name in sorted(files):
+        h.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return h.hexdigest()
+
+
+def check_member_name(name: str) -> str | None:
+    """Return the name if it is an allowed pack member, None if it is ignorable; raise otherwise."""
+    if name.endswith("/"):
+        return None
+    if "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name) or "\0" in name:
+        raise FrameError(f"the entry '{_show(name)}' has an unsafe path; a frame pack may only hold frame.toml and assets/")
+    parts = name.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        raise FrameError(f"the entry '{_show(name)}' has an unsafe path; a frame pack may only hold frame.toml and assets/")
+    if name == MANIFEST_NAME or _ASSET_NAME.match(name):
+        return name
+    if _IGNORED.match(name):
+        return None
+    raise FrameError(
+        f"unexpected file '{_show(name)}'; a frame pack holds frame.toml and images under assets/ (png, jpg, webp)"
+    )
+
+
+def _show(name: str) -> str:
+    return name.encode("unicode_escape").decode("ascii")[:120]
+
+
+def read_folder(folder: Path) -> dict[str, bytes]:
+    """Read a frame folder's members into memory without following links."""
+    files: dict[str, bytes] = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            raise FrameError(f"'{rel}' is a symbolic link; frame packs may not contain links")
+        if path.is_dir() or rel.startswith(".") or "/." in rel or "__pycache__" in rel:
+            continue
+        if check_member_name(rel) is None:
+            continue
+        if path.stat().st_size > MAX_ENTRY_BYTES:
+            raise FrameError(f"'{rel}' is larger than 15 MB; make it smaller")
+        files[rel] = path.read_bytes()
+    return files
+
+
+def read_zip(data: bytes) -> dict[str, bytes]:
+    """Read a frame pack zip into memory, refusing it whole at the first unsafe entry."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise FrameError("this file is not a readable .zip; export the frame pack again") from None
+    with archive:
+        infos = archive.infolist()
+        _check_zip_index(infos, len(data))
+        prefix = _common_folder([i.filename for i in infos])
+        files: dict[str, bytes] = {}
+        for info in infos:
+            name = check_member_name(info.filename[len(prefix):])
+            if name is not None:
+                files[name] = _read_entry(archive, info)
+        return files
+
+
+def _check_zip_index(infos: list[zipfile.ZipInfo], archive_size: int) -> None:
+    if len(infos) > MAX_ENTRIES:
+        raise FrameError(f"the pack has {len(infos)} entries; the limit is {MAX_ENTRIES}")
+    seen: set[str] = set()
+    total = 0
+    for info in infos:
+        _check_entry(info)
+        folded = info.filename.casefold()
+        if folded in seen:
+            raise FrameError(f"the entry '{_show(info.filename)}' appears twice (names differing only in case count as the same)")
+        seen.add(folded)
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise FrameError(f"the pack unpacks to {total // 2**20} MB; the limit is {MAX_TOTAL_BYTES // 2**20} MB")
+    _check_overlaps(infos, archive_size)
+
+
+def _check_entry(info: zipfile.ZipInfo) -> None:
+    name = _show(info.filename)
+    if info.flag_bits & 0x1:
+        raise FrameError(f"the entry '{name}' is encrypted; frame packs must not be encrypted")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise FrameError(f"the entry '{name}' uses an unsupported compression; re-create the zip with standard (deflate) compression")
+    if stat.S_ISLNK(info.external_attr >> 16):
+        raise FrameError(f"the entry '{name}' is a symbolic link; frame packs may not contain links")
+    if info.file_size > MAX_ENTRY_BYTES:
+        raise FrameError(f"the entry '{name}' is larger than 15 MB; make it smaller")
+    if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise FrameError(f"the entry '{name}' is compressed suspiciously well (a zip bomb?); the pack was refused")
+
+
+def _check_overlaps(infos: list[zipfile.ZipInfo], archive_size: int) -> None:
+    """Refuse entries whose data overlap (the trick behind non-recursive zip bombs)."""
+    spans = sorted((i.header_offset, i.header_offset + 30 + len(i.filename.encode()) + i.compress_size) for i in infos)
+    for (_, end), (start, _) in zip(spans, spans[1:]):
+        if start < end:
+            raise FrameError("the pack has overlapping entries (a zip bomb?); the pack was refused")
+    if spans and spans[-1][1] > archive_size:
+        raise FrameError("the pack is truncated; export it again")
+
+
+def _common_folder(names: list[str]) -> str:
+    """A single top-level folder wrapping everything (how most tools zip a folder) is skipped."""
+    tops = {n.split("/", 1)[0] for n in names}
+    if len(tops) == 1 and all("/" in n for n in names):
+        top = tops.pop()
+        if f"{top}/{MANIFEST_NAME}" in names:
+            return top + "/"
+    return ""
+
+
+def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """Read at most the declared size (+1 to notice a lie); a liar or a CRC error refuses the pack."""
+    try:
+        with archive.open(info) as fh:
+            data = fh.read(info.file_size + 1)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        raise FrameError(f"the entry '{_show(info.filename)}' is damaged; export the frame pack again") from None
+    if len(data) != info.file_size:
+        raise FrameError(f"the entry '{_show(info.filename)}' is not the size it claims; the pack was refused")
+    return data
+
+
+def load_pack(path: Path) -> Frame:
+    """Load a frame pack from a folder or a .zip file on disk."""
+    path = Path(path)
+    if path.is_dir():
+        return frame_from_files(read_folder(path), str(path))
+    if not path.is_file():
+        raise FrameError(f"no frame pack at '{path}'; give a folder, a .zip or a bundled frame id")
+    if path.stat().st_size > MAX_TOTAL_BYTES:
+        raise FrameError(f"'{path.name}' is larger than {MAX_TOTAL_BYTES // 2**20} MB; a frame pack must be smaller")
+    if path.name == MANIFEST_NAME:
+        return frame_from_files(read_folder(path.parent), str(path.parent))
+    return frame_from_files(read_zip(path.read_bytes()), str(path))
+
+
+def write_zip(frame: Frame) -> bytes:
+    """A frame pack as .zip bytes: frame.toml and assets, deterministic order and timestamps."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for member, data in [(MANIFEST_NAME, frame.manifest_bytes), *sorted(frame.assets.items())]:
+            info = zipfile.ZipInfo(member, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    return buf.getvalue()

@@ -1,0 +1,143 @@
+"""Rules that span several parts of a frame: names, templates, assets and translations.
+
+The schema (`frames.model`) checks each value on its own; this module checks that they fit
+together, and returns every problem at once so an organizer can fix them in one pass.
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Iterator, Mapping
+
+from frames.errors import FrameError, Problem
+from frames.images import load_pixels, open_untrusted
+from frames.model import RESERVED_NAMES, Manifest, TextLayer
+from frames.templating import check_template
+
+
+def validate_frame(manifest: Manifest, assets: Mapping[str, bytes]) -> list[Problem]:
+    """Every cross-part problem of a parsed manifest and its assets (empty list = valid)."""
+    return [
+        *_field_problems(manifest),
+        *_template_problems(manifest),
+        *_asset_problems(manifest, assets),
+        *_layer_id_problems(manifest),
+        *_translation_problems(manifest),
+    ]
+
+
+def template_names(manifest: Manifest) -> set[str]:
+    """The names a template may use: the text fields plus the frame's own words."""
+    return {f.name for f in manifest.fields if f.kind != "photo"} | RESERVED_NAMES
+
+
+def _field_problems(m: Manifest) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, spec in enumerate(m.fields):
+        place = f"fields[{i}].name"
+        if spec.name in RESERVED_NAMES:
+            yield Problem(place, f"'{spec.name}' is a reserved name; choose another field name")
+        if spec.name in seen:
+            yield Problem(place, f"the field name '{spec.name}' is used twice; make names unique")
+        seen.add(spec.name)
+    photo_fields = {f.name for f in m.fields if f.kind == "photo"}
+    for place, layer in _layers(m):
+        if layer.kind == "photo" and layer.field not in photo_fields:
+            yield Problem(f"{place}.field", _unknown(layer.field, photo_fields, "photo field"))
+
+
+def _template_problems(m: Manifest) -> Iterator[Problem]:
+    names = template_names(m)
+    for place, source in _templates(m):
+        for message in check_template(source, names):
+            yield Problem(place, message)
+
+
+def _templates(m: Manifest) -> Iterator[tuple[str, str]]:
+    yield "texts.post", m.texts.post
+    yield "texts.alt", m.texts.alt
+    for platform, source in m.texts.platforms.items():
+        yield f"texts.platforms.{platform}", source
+    for name, fmt in m.formats.items():
+        if fmt.alt is not None:
+            yield f"formats.{name}.alt", fmt.alt
+    for place, layer in _layers(m):
+        if isinstance(layer, TextLayer):
+            yield f"{place}.template", layer.template
+    for lang, tr in m.translations.items():
+        base = f"translations.{lang}"
+        for key in ("post", "alt"):
+            if getattr(tr, key) is not None:
+                yield f"{base}.{key}", getattr(tr, key)
+        for group in ("platforms", "layers", "format_alt"):
+            for key, source in getattr(tr, group).items():
+                yield f"{base}.{group}.{key}", source
+
+
+def _layers(m: Manifest) -> Iterator[tuple[str, object]]:
+    for name, fmt in m.formats.items():
+        for i, layer in enumerate(fmt.layers):
+            yield f"formats.{name}.layers[{i}]", layer
+
+
+def _asset_problems(m: Manifest, assets: Mapping[str, bytes]) -> Iterator[Problem]:
+    checked: set[str] = set()
+    for place, layer in _layers(m):
+        name = getattr(layer, "image", None)
+        if name is None:
+            continue
+        if name not in assets:
+            yield Problem(f"{place}.image", _unknown(name, set(assets), "asset"))
+        elif name not in checked:
+            checked.add(name)
+            yield from _asset_decodes(f"{place}.image", name, assets[name])
+
+
+def _asset_decodes(place: str, name: str, data: bytes) -> Iterator[Problem]:
+    try:
+        image = open_untrusted(data, what=f"the image {name}", error=FrameError)
+        load_pixels(image, what=f"the image {name}", error=FrameError)
+    except FrameError as exc:
+        yield Problem(place, str(exc))
+
+
+def _layer_id_problems(m: Manifest) -> Iterator[Problem]:
+    for name, fmt in m.formats.items():
+        seen: set[str] = set()
+        for i, layer in enumerate(fmt.layers):
+            layer_id = getattr(layer, "id", None)
+            if layer_id and layer_id in seen:
+                yield Problem(f"formats.{name}.layers[{i}].id", f"the id '{layer_id}' is used twice in this format")
+            if layer_id:
+                seen.add(layer_id)
+
+
+def _translation_problems(m: Manifest) -> Iterator[Problem]:
+    fields = {f.name: f for f in m.fields}
+    layer_ids = {getattr(layer, "id", None) for _, layer in _layers(m)} - {None}
+    for lang, tr in m.translations.items():
+        base = f"translations.{lang}"
+        if lang == m.language:
+            yield Problem(base, f"'{lang}' is the frame's own language; translate into another one")
+        for name, ftr in tr.fields.items():
+            if name not in fields:
+                yield Problem(f"{base}.fields.{name}", _unknown(name, set(fields), "field"))
+                continue
+            values = {o.value for o in fields[name].options}
+            for value in ftr.options:
+                if value not in values:
+                    yield Problem(f"{base}.fields.{name}.options.{value}", _unknown(value, values, "option"))
+        for key in tr.layers:
+            if key not in layer_ids:
+                yield Problem(f"{base}.layers.{key}", _unknown(key, layer_ids, "text layer id"))
+        for key in tr.format_alt:
+            if key not in m.formats:
+                yield Problem(f"{base}.format_alt.{key}", _unknown(key, set(m.formats), "format"))
+
+
+def _unknown(name: str, known: set[str], what: str) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    if close:
+        return f"there is no {what} '{name}' (did you mean '{close[0]}'?)"
+    if known:
+        return f"there is no {what} '{name}'; use one of: {', '.join(sorted(known))}"
+    return f"there is no {what} '{name}'; add it first"

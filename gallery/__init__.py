@@ -1,0 +1,4 @@
+"""The collection of published remixes: storage, credits, lineage, moderation, export.
+
+Never imports streamlit.
+"""

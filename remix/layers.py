@@ -1,0 +1,168 @@
+"""Drawing each kind of layer onto an RGB canvas. Geometry comes in as fractions of the canvas.
+
+Expensive, input-independent work (decoding assets, fitting them, fitting the photo, QR codes)
+is cached, so a live preview after a text edit only redoes the text.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PIL import Image, ImageChops, ImageDraw, ImageOps
+
+from frames.images import load_pixels, open_untrusted
+from frames.model import BackgroundLayer, CreditLayer, ImageLayer, PhotoLayer, QrLayer, TextLayer
+from frames.pack import Frame
+from remix import qr
+from remix.photo import Photo
+from remix.textlayout import draw_fit, fit_text
+
+
+def rgba(color: str) -> tuple[int, int, int, int]:
+    """'#rrggbb' or '#rrggbbaa' to an RGBA tuple."""
+    value = color.lstrip("#")
+    alpha = int(value[6:8], 16) if len(value) == 8 else 255
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16), alpha
+
+
+def draw_background(canvas: Image.Image, frame: Frame, layer: BackgroundLayer) -> None:
+    canvas.paste(rgba(layer.color)[:3], (0, 0, *canvas.size))
+    if layer.gradient:
+        canvas.paste(_gradient(canvas.size, layer.color, layer.gradient.to, layer.gradient.angle), (0, 0))
+    if layer.image:
+        image = fitted_asset(frame, layer.image, canvas.size, "cover")
+        canvas.paste(image, (0, 0), image)
+
+
+@lru_cache(maxsize=32)
+def _gradient(size: tuple[int, int], start: str, end: str, angle: int) -> Image.Image:
+    """A linear gradient from start to end; angle 180 runs top to bottom, 90 left to right."""
+    ramp = Image.linear_gradient("L").rotate(180 - angle, resample=Image.Resampling.BICUBIC, expand=True)
+    w, h = ramp.size
+    ramp = ramp.crop((w // 2 - 128 + 38, h // 2 - 128 + 38, w // 2 + 128 - 38, h // 2 + 128 - 38))
+    mask = ImageOps.autocontrast(ramp).resize(size, Image.Resampling.BILINEAR)
+    return Image.composite(Image.new("RGB", size, rgba(end)[:3]), Image.new("RGB", size, rgba(start)[:3]), mask)
+
+
+@lru_cache(maxsize=32)
+def _decoded_asset(frame: Frame, name: str) -> Image.Image:
+    image = open_untrusted(frame.assets[name], what=f"the image {name}")
+    load_pixels(image, what=f"the image {name}")
+    return image.convert("RGBA")
+
+
+@lru_cache(maxsize=64)
+def fitted_asset(frame: Frame, name: str, size: tuple[int, int], fit: str) -> Image.Image:
+    """An organizer image fitted to size (RGBA); contain leaves transparent margins."""
+    return fit_image(_decoded_asset(frame, name), size, fit, (0.5, 0.5))
+
+
+def fit_image(image: Image.Image, size: tuple[int, int], fit: str, focal: tuple[float, float]) -> Image.Image:
+    """Cover-crop around the focal point, contain with transparent margins, or stretch."""
+    w, h = size
+    iw, ih = image.size
+    if fit == "stretch":
+        return image.resize(size, Image.Resampling.LANCZOS)
+    scale = max(w / iw, h / ih) if fit == "cover" else min(w / iw, h / ih)
+    if fit == "cover":
+        cw, ch = w / scale, h / scale
+        left = min(max(focal[0] * iw - cw / 2, 0), iw - cw)
+        top = min(max(focal[1] * ih - ch / 2, 0), ih - ch)
+        return image.resize(size, Image.Resampling.LANCZOS, box=(left, top, left + cw, top + ch), reducing_gap=2.0)
+    inner = image.resize((max(1, round(iw * scale)), max(1, round(ih * scale))), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    out = Image.new("RGBA", size, (0, 0, 0, 0))
+    out.paste(inner.convert("RGBA"), ((w - inner.width) // 2, (h - inner.height) // 2))
+    return out
+
+
+def draw_image(canvas: Image.Image, frame: Frame, layer: ImageLayer) -> None:
+    left, top, right, bottom = layer.box.pixels(*canvas.size)
+    image = fitted_asset(frame, layer.image, (right - left, bottom - top), layer.fit)
+    if layer.opacity < 1:
+        image = image.copy()
+        image.putalpha(image.getchannel("A").point(lambda a: round(a * layer.opacity)))
+    canvas.paste(image, (left, top), image)
+
+
+def draw_photo(canvas: Image.Image, layer: PhotoLayer, photo: Photo | None) -> None:
+    left, top, right, bottom = layer.box.pixels(*canvas.size)
+    size = (right - left, bottom - top)
+    if photo is None:
+        if layer.placeholder:
+            canvas.paste(Image.new("RGB", size, rgba(layer.placeholder)[:3]), (left, top), _shape_mask(size, layer.shape))
+        return
+    image = _fitted_photo(photo, size, layer.fit, (layer.focal.x, layer.focal.y))
+    mask = _shape_mask(size, layer.shape)
+    if layer.fit == "contain":
+        canvas.paste(image, (left, top), image if mask is None else _and_masks(image.getchannel("A"), mask))
+    else:
+        canvas.paste(image, (left, top), mask)
+
+
+@lru_cache(maxsize=16)
+def _fitted_photo(photo: Photo, size: tuple[int, int], fit: str, focal: tuple[float, float]) -> Image.Image:
+    image = fit_image(photo.image, size, fit, focal)
+    return image if fit == "contain" else image.convert("RGB")
+
+
+@lru_cache(maxsize=32)
+def _shape_mask(size: tuple[int, int], shape: str) -> Image.Image | None:
+    if shape != "circle":
+        return None
+    scale = 4
+    big = Image.new("L", (size[0] * scale, size[1] * scale), 0)
+    ImageDraw.Draw(big).ellipse((0, 0, big.width - 1, big.height - 1), fill=255)
+    return big.resize(size, Image.Resampling.LANCZOS)
+
+
+def _and_masks(a: Image.Image, b: Image.Image) -> Image.Image:
+    return ImageChops.multiply(a, b)
+
+
+def draw_text(canvas: Image.Image, layer: TextLayer, text: str) -> None:
+    """Fit and draw text into the layer's box (after its panel and padding)."""
+    box = layer.box.pixels(*canvas.size)
+    if layer.panel:
+        _draw_panel(canvas, box, layer.panel)
+    if not text.strip():
+        return
+    inner = _inset(box, layer.padding, (layer.outline.width if layer.outline else 0))
+    fit = fit_text(
+        text, layer.font, inner[2] - inner[0], inner[3] - inner[1], min_size=layer.min_size,
+        max_size=layer.max_size, max_lines=layer.max_lines, line_height=layer.line_height,
+    )
+    outline = layer.outline
+    draw_fit(
+        ImageDraw.Draw(canvas), fit, layer.font, inner, align=layer.align, valign=layer.valign,
+        fill=rgba(layer.color)[:3], stroke=outline.width if outline else 0,
+        stroke_fill=rgba(outline.color)[:3] if outline else None,
+    )
+
+
+def _draw_panel(canvas: Image.Image, box: tuple[int, int, int, int], color: str) -> None:
+    r, g, b, a = rgba(color)
+    size = (box[2] - box[0], box[3] - box[1])
+    if a == 255:
+        canvas.paste((r, g, b), box)
+    else:
+        canvas.paste(Image.new("RGB", size, (r, g, b)), box[:2], Image.new("L", size, a))
+
+
+def _inset(box: tuple[int, int, int, int], padding: float, stroke: int) -> tuple[int, int, int, int]:
+    left, top, right, bottom = box
+    pad = round(padding * min(right - left, bottom - top)) + stroke
+    return left + pad, top + pad, max(left + pad + 1, right - pad), max(top + pad + 1, bottom - pad)
+
+
+def draw_qr(canvas: Image.Image, layer: QrLayer, url: str) -> None:
+    """Square QR code of the largest size that fits the box, centred in it."""
+    left, top, right, bottom = layer.box.pixels(*canvas.size)
+    side = min(right - left, bottom - top)
+    image = qr.qr_image(url, side, layer.color, layer.background)
+    canvas.paste(image, (left + (right - left - side) // 2, top + (bottom - top - side) // 2))
+
+
+def draw_credit(canvas: Image.Image, layer: CreditLayer, text: str) -> None:
+    box = layer.box.pixels(*canvas.size)
+    fit = fit_text(text, layer.font, box[2] - box[0], box[3] - box[1], min_size=8, max_size=layer.max_size, max_lines=3, line_height=1.15, balance=False)
+    draw_fit(ImageDraw.Draw(canvas), fit, layer.font, box, align=layer.align, valign="bottom", fill=rgba(layer.color)[:3])
+

@@ -1,0 +1,44 @@
+"""QR codes back to a frame on this instance, cached per URL and size (generation costs ~7 ms).
+
+The URL is always built from the instance's public URL and the frame id, never from a manifest.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from urllib.parse import quote
+
+import qrcode
+from PIL import Image
+
+DEFAULT_PUBLIC_URL = "http://localhost:8501"
+
+
+def public_url() -> str:
+    """The instance's public base URL (FRAME_REMIX_PUBLIC_URL), without a trailing slash."""
+    return (os.environ.get("FRAME_REMIX_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
+
+
+def frame_link(base_url: str, frame_id: str) -> str:
+    return f"{base_url.rstrip('/')}/?frame={quote(frame_id)}"
+
+
+@lru_cache(maxsize=64)
+def _matrix(url: str) -> tuple[tuple[bool, ...], ...]:
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    code.add_data(url)
+    code.make(fit=True)
+    return tuple(tuple(row) for row in code.get_matrix())
+
+
+@lru_cache(maxsize=64)
+def qr_image(url: str, size: int, color: str, background: str) -> Image.Image:
+    """A square RGB QR image of exactly size x size pixels (modules scaled with nearest)."""
+    matrix = _matrix(url)
+    n = len(matrix)
+    small = Image.new("1", (n, n), 0)
+    small.putdata([1 if cell else 0 for row in matrix for cell in row])
+    mask = small.resize((size, size), Image.Resampling.NEAREST)
+    img = Image.new("RGB", (size, size), background[:7])
+    img.paste(color[:7], (0, 0, size, size), mask)
+    return img

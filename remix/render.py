@@ -1,0 +1,111 @@
+"""Rendering a remix: frame + values + photo -> one image per format, encoded without metadata.
+
+Deterministic: the same frame, values, photo and public URL give the same pixels and bytes.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Mapping
+
+from PIL import Image
+
+from frames.localize import Words, words
+from frames.model import BackgroundLayer, CreditLayer, Format, ImageLayer, PhotoLayer, QrLayer, TextLayer
+from frames.pack import Frame
+from frames.templating import render_template
+from remix import layers
+from remix.errors import RemixError
+from remix.photo import Photo
+from remix.qr import frame_link, public_url
+from remix.textnorm import normalize_text
+from remix.values import template_context
+
+MAX_LAYER_TEXT = 3000
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What a render needs besides the frame and the participant's input."""
+
+    lang: str | None = None
+    public_url: str = ""
+    maker: str = ""
+
+    def base_url(self) -> str:
+        return self.public_url or public_url()
+
+
+def format_spec(frame: Frame, fmt: str) -> Format:
+    if fmt not in frame.manifest.formats:
+        raise RemixError(f"this frame has no format '{fmt}'; use one of: {', '.join(frame.manifest.formats)}", "format")
+    return frame.manifest.formats[fmt]
+
+
+def render(
+    frame: Frame, values: Mapping[str, str], photos: Mapping[str, Photo] | Photo | None, fmt: str,
+    options: RenderOptions = RenderOptions(),
+) -> Image.Image:
+    """Draw every layer of one format in order onto a new RGB canvas.
+
+    `values` must come from `remix.values.clean_values`; `photos` maps photo field names to
+    photos (a single Photo stands for every photo field).
+    """
+    spec = format_spec(frame, fmt)
+    w = words(frame.manifest, options.lang)
+    link = frame_link(options.base_url(), frame.id)
+    context = template_context(w, values, link=link, maker=options.maker)
+    canvas = Image.new("RGB", (spec.width, spec.height), "white")
+    for layer in spec.layers:
+        _draw_layer(canvas, frame, layer, w, context, photos, link)
+    return canvas
+
+
+def _draw_layer(canvas: Image.Image, frame: Frame, layer: object, w: Words, context: dict[str, str], photos, link: str) -> None:
+    if isinstance(layer, BackgroundLayer):
+        layers.draw_background(canvas, frame, layer)
+    elif isinstance(layer, PhotoLayer):
+        layers.draw_photo(canvas, layer, _photo_for(photos, layer.field))
+    elif isinstance(layer, ImageLayer):
+        layers.draw_image(canvas, frame, layer)
+    elif isinstance(layer, TextLayer):
+        text = render_template(w.layer_template(layer), context, limit=MAX_LAYER_TEXT)
+        layers.draw_text(canvas, layer, normalize_text(text, multiline=True, max_chars=MAX_LAYER_TEXT))
+    elif isinstance(layer, QrLayer):
+        layers.draw_qr(canvas, layer, link)
+    elif isinstance(layer, CreditLayer):
+        layers.draw_credit(canvas, layer, credit_line(frame, w, context.get("maker", "")))
+
+
+def _photo_for(photos: Mapping[str, Photo] | Photo | None, field: str) -> Photo | None:
+    if photos is None or isinstance(photos, Photo):
+        return photos
+    return photos.get(field)
+
+
+def credit_line(frame: Frame, w: Words, maker: str) -> str:
+    """Credits that travel with every image: frame, organizer, licence, fork source, maker."""
+    m = frame.manifest
+    parts = [f"“{w.title}” by {m.organizer.name} · {m.licence.replace('-', ' ')}"]
+    if m.derived_from:
+        source = m.derived_from.title or m.derived_from.id
+        by = f" by {m.derived_from.organizer}" if m.derived_from.organizer else ""
+        parts.append(f"adapted from “{source}”{by}")
+    if maker:
+        parts.append(f"remix by {maker}")
+    return " · ".join(parts)
+
+
+def encode(image: Image.Image, frame: Frame, fmt: str) -> bytes:
+    """The format's encoding (JPEG or PNG), with no EXIF, ICC or comments written."""
+    spec = format_spec(frame, fmt)
+    buf = io.BytesIO()
+    if spec.encoding == "png":
+        image.save(buf, "PNG", compress_level=1)
+    else:
+        image.save(buf, "JPEG", quality=spec.quality, subsampling="4:2:0" if spec.quality < 90 else "4:4:4", optimize=False)
+    return buf.getvalue()
+
+
+def extension(frame: Frame, fmt: str) -> str:
+    return "png" if format_spec(frame, fmt).encoding == "png" else "jpg"

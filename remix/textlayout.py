@@ -1,0 +1,341 @@
+"""Fitting text into a box and drawing it: wrap, shrink, balance, bidi, font fallback per run.
+
+Why not `PIL.ImageText.Text.wrap`: it takes one font, and a participant's story may mix Latin,
+Arabic and Devanagari in one line; here each run is drawn with the bundled font that covers it.
+Words are measured once at a reference size and scaled (fast size search), then the chosen
+lines are measured for real, so the promise holds: text never leaves its box.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from PIL import ImageDraw
+
+from remix import bidi
+from remix.fonts import attaches, chain, font, font_runs
+
+REF = 100
+ELLIPSIS = "…"
+_NO_START = set("、。，．,.!?！？:;：；)]}）」』】〉》〕〗〙〛»”’‐‑–—ー・ゝゞ々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%‰")
+_NO_END = set("([{（「『【〈《〔〖〘〚«“‘")
+_BREAK_AFTER = set("-/–—")
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The chosen size and lines; `clipped` is True when the text had to be cut."""
+
+    size: int
+    lines: tuple[tuple[str, bool], ...]  # (logical text, paragraph is right-to-left)
+    pitch: int
+    ascent: int
+    descent: int
+    clipped: bool
+
+    @property
+    def height(self) -> int:
+        return (len(self.lines) - 1) * self.pitch + self.ascent + self.descent if self.lines else 0
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    width: float  # at REF, without trailing spaces
+    space: float  # width of the trailing spaces at REF
+    rtl: bool
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFF60
+        or 0x20000 <= code <= 0x3FFFF or 0x3000 <= code <= 0x30FF
+    )
+
+
+def _break_before(prev: str, char: str) -> bool:
+    """Simplified UAX #14: may a line break fall between prev and char?"""
+    if char.isspace() or attaches(char) or char in _NO_START or prev in _NO_END:
+        return False
+    if prev.isspace():
+        return True
+    if _is_cjk(char) or _is_cjk(prev):
+        return True
+    return prev in _BREAK_AFTER and char.isalnum()
+
+
+def split_tokens(paragraph: str) -> list[str]:
+    """Pieces of a paragraph between break opportunities, each with its trailing spaces."""
+    out: list[str] = []
+    current = ""
+    for char in paragraph:
+        if current and _break_before(current[-1], char):
+            out.append(current)
+            current = ""
+        current += char
+    if current:
+        out.append(current)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def measure(family: str, text: str, size: int = REF) -> float:
+    """Advance width of a logical string drawn with the family's fallback fonts."""
+    paths = chain(family)
+    return sum(font(paths[i], size).getlength(run) for run, i in font_runs(family, text) if run)
+
+
+@lru_cache(maxsize=65536)
+def token(family: str, text: str) -> Token:
+    word = text.rstrip(" ")
+    rtl = bidi.base_is_rtl(word)
+    return Token(text, measure(family, word), measure(family, text[len(word):]) if word != text else 0.0, rtl)
+
+
+def clusters(text: str) -> list[str]:
+    """Approximate grapheme clusters: a base with its marks and joined characters."""
+    out: list[str] = []
+    for char in text:
+        if out and (attaches(char) or out[-1].endswith("\u200d")):
+            out[-1] += char
+        else:
+            out.append(char)
+    return out
+
+
+def _hard_split(family: str, tok: Token, limit: float) -> list[Token]:
+    """Break a word wider than the line into pieces that fit (long words, URLs, CJK runs)."""
+    pieces: list[str] = []
+    current = ""
+    for cl in clusters(tok.text.rstrip(" ")):
+        if current and measure(family, current + cl) > limit:
+            pieces.append(current)
+            current = ""
+        current += cl
+    pieces.append(current + tok.text[len(tok.text.rstrip(" ")):])
+    return [token(family, p) for p in pieces]
+
+
+def wrap(family: str, tokens: list[Token], limit: float) -> list[list[Token]]:
+    """Greedy line filling at reference size; every line's width (sans trailing space) <= limit."""
+    lines: list[list[Token]] = []
+    line: list[Token] = []
+    width = 0.0
+    queue = list(tokens)
+    while queue:
+        tok = queue.pop(0)
+        if line and width + line[-1].space + tok.width <= limit:
+            width += line[-1].space + tok.width
+            line.append(tok)
+            continue
+        if line:
+            lines.append(line)
+        if tok.width > limit and len(clusters(tok.text.rstrip(" "))) > 1:
+            queue[:0] = _hard_split(family, tok, limit)
+            line, width = [], 0.0
+            continue
+        line, width = [tok], tok.width
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _metrics(family: str, text: str) -> tuple[float, float]:
+    """Ascent and descent at REF over the fonts the text actually uses."""
+    paths = chain(family)
+    used = {i for _, i in font_runs(family, text)} or {0}
+    pairs = [font(paths[i], REF).getmetrics() for i in used]
+    return max(a for a, _ in pairs), max(d for _, d in pairs)
+
+
+@dataclass(frozen=True)
+class Paragraphs:
+    family: str
+    items: tuple[tuple[tuple[Token, ...], bool], ...]
+    ascent: float
+    descent: float
+
+
+def prepare(family: str, text: str) -> Paragraphs:
+    """Tokenize and measure once; every size tried afterwards only scales these numbers."""
+    default_rtl = bidi.base_is_rtl(text)
+    items = []
+    for para in text.split("\n"):
+        tokens = tuple(token(family, t) for t in split_tokens(para))
+        items.append((tokens, bidi.base_is_rtl(para, default_rtl)))
+    asc, desc = _metrics(family, text)
+    return Paragraphs(family, tuple(items), asc, desc)
+
+
+def _lines_at(p: Paragraphs, limit: float) -> list[tuple[list[Token], bool]]:
+    out = []
+    for tokens, rtl in p.items:
+        if not tokens:
+            out.append(([], rtl))
+            continue
+        out.extend((line, rtl) for line in wrap(p.family, list(tokens), limit))
+    return out
+
+
+def _block_height(p: Paragraphs, n: int, size: int, line_height: float) -> float:
+    scale = size / REF
+    return (n - 1) * round(size * line_height) + (p.ascent + p.descent) * scale
+
+
+def _feasible(p: Paragraphs, size: int, w: int, h: int, max_lines: int, lh: float) -> bool:
+    lines = _lines_at(p, w * REF / size)
+    return len(lines) <= max_lines and _block_height(p, len(lines), size, lh) <= h
+
+
+def _largest_size(p: Paragraphs, w: int, h: int, lo: int, hi: int, max_lines: int, lh: float) -> int | None:
+    if not _feasible(p, lo, w, h, max_lines, lh):
+        return None
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _feasible(p, mid, w, h, max_lines, lh):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _balanced_limit(p: Paragraphs, size: int, w: int) -> float:
+    """The narrowest line width that keeps the same number of lines: evens out ragged lines."""
+    full = w * REF / size
+    count = len(_lines_at(p, full))
+    if count < 2:
+        return full
+    lo, hi = full * 0.5, full
+    for _ in range(10):
+        mid = (lo + hi) / 2
+        if len(_lines_at(p, mid)) <= count:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def fit_text(
+    text: str, family: str, width: int, height: int, *, min_size: int, max_size: int,
+    max_lines: int = 12, line_height: float = 1.2, balance: bool = True,
+) -> Fit:
+    """Largest size in [min_size, max_size] at which the text fits; else min_size, clipped."""
+    p = prepare(family, text)
+    size = _largest_size(p, width, height, min_size, max_size, max_lines, line_height)
+    while size is not None:
+        limit = _balanced_limit(p, size, width) if balance else width * REF / size
+        fit = _make_fit(p, size, _lines_at(p, limit), line_height, clipped=False)
+        if _fits_for_real(fit, family, width, height) or size == min_size:
+            if _fits_for_real(fit, family, width, height):
+                return fit
+            break
+        size -= 1
+    return _clipped_fit(p, family, text, width, height, min_size, max_lines, line_height)
+
+
+def _make_fit(p: Paragraphs, size: int, lines: list[tuple[list[Token], bool]], lh: float, clipped: bool) -> Fit:
+    texts = tuple(("".join(t.text for t in toks).rstrip(" "), rtl) for toks, rtl in lines)
+    scale = size / REF
+    return Fit(size, texts, round(size * lh), round(p.ascent * scale + 0.5), round(p.descent * scale + 0.5), clipped)
+
+
+def line_width(family: str, text: str, size: int) -> float:
+    return measure(family, text, size)
+
+
+def _fits_for_real(fit: Fit, family: str, width: int, height: int) -> bool:
+    return fit.height <= height and all(line_width(family, t, fit.size) <= width for t, _ in fit.lines)
+
+
+def _clipped_fit(p: Paragraphs, family: str, text: str, width: int, height: int, min_size: int, max_lines: int, lh: float) -> Fit:
+    """Last resort: the smallest size, as many lines as fit, the last one ending in an ellipsis."""
+    size = min_size
+    while size > 6 and _block_height(p, 1, size, lh) > height:
+        size -= 1
+    lines = _lines_at(p, width * REF / size)
+    room = 1 + max(0, int((height - (p.ascent + p.descent) * size / REF) // max(1, round(size * lh))))
+    keep = max(1, min(max_lines, room))
+    fit = _make_fit(p, size, lines[:keep], lh, clipped=len(lines) > keep)
+    if not fit.clipped and _fits_for_real(fit, family, width, height):
+        return fit
+    last, rtl = fit.lines[-1]
+    trimmed = _with_ellipsis(family, last, size, width)
+    return Fit(size, fit.lines[:-1] + ((trimmed, rtl),), fit.pitch, fit.ascent, fit.descent, True)
+
+
+def _with_ellipsis(family: str, line: str, size: int, width: int) -> str:
+    parts = clusters(line)
+    while parts and line_width(family, "".join(parts).rstrip() + ELLIPSIS, size) > width:
+        parts.pop()
+    return "".join(parts).rstrip() + ELLIPSIS if parts else ""
+
+
+# --- drawing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    font_index: int
+    level: int
+
+
+def line_runs(family: str, text: str, rtl: bool) -> list[Run]:
+    """Logical runs of one level and one font, returned in visual (left-to-right) order."""
+    levels = bidi.levels(text, rtl)
+    runs: list[Run] = []
+    pos = 0
+    for piece, idx in font_runs(family, text):
+        for j, char in enumerate(piece):
+            level = levels[pos + j]
+            if runs and runs[-1].font_index == idx and (runs[-1].level == level or attaches(char)):
+                runs[-1] = Run(runs[-1].text + char, idx, runs[-1].level)
+            else:
+                runs.append(Run(char, idx, level))
+        pos += len(piece)
+    order = bidi.visual_order([r.level for r in runs])
+    return [runs[i] for i in order]
+
+
+def _start_x(align: str, rtl: bool, left: int, right: int, width: float) -> float:
+    if align == "start":
+        align = "right" if rtl else "left"
+    elif align == "end":
+        align = "left" if rtl else "right"
+    if align == "left":
+        return left
+    if align == "right":
+        return right - width
+    return left + (right - left - width) / 2
+
+
+def draw_fit(
+    draw: ImageDraw.ImageDraw, fit: Fit, family: str, box: tuple[int, int, int, int], *,
+    align: str = "start", valign: str = "top", fill: tuple[int, ...] = (0, 0, 0),
+    stroke: int = 0, stroke_fill: tuple[int, ...] | None = None,
+) -> list[tuple[float, float, float, float]]:
+    """Draw the fitted lines inside box; returns each line's (left, top, right, bottom)."""
+    left, top, right, bottom = box
+    offset = {"top": 0, "middle": (bottom - top - fit.height) / 2, "bottom": bottom - top - fit.height}[valign]
+    paths = chain(family)
+    placed = []
+    for i, (text, rtl) in enumerate(fit.lines):
+        runs = line_runs(family, text, rtl)
+        widths = [font(paths[r.font_index], fit.size).getlength(r.text) for r in runs]
+        x = _start_x(align, rtl, left, right, sum(widths))
+        baseline = top + offset + fit.ascent + i * fit.pitch
+        placed.append((x, baseline - fit.ascent, x + sum(widths), baseline + fit.descent))
+        for run, w in zip(runs, widths):
+            draw.text(
+                (x, baseline), run.text, font=font(paths[run.font_index], fit.size), anchor="ls",
+                direction="rtl" if run.level % 2 else "ltr", fill=fill,
+                stroke_width=stroke, stroke_fill=stroke_fill,
+            )
+            x += w
+    return placed
+
+
+def is_rtl_char(char: str) -> bool:
+    return unicodedata.bidirectional(char) in ("R", "AL")
