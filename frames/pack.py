@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Mapping
 
 from frames.errors import FrameError
-from frames.manifest import MANIFEST_NAME, parse_manifest
+from frames.manifest import MANIFEST_NAME, load_toml, parse_manifest
 from frames.model import Manifest
 
 MAX_ENTRIES = 200
@@ -52,11 +52,16 @@ class Frame:
 
 def frame_from_files(files: Mapping[str, bytes], source: str) -> Frame:
     """Build and fully validate a Frame from checked in-memory files."""
-    from frames.validate import validate_frame
+    from frames.validate import raw_template_problems, validate_frame
 
     if MANIFEST_NAME not in files:
         raise FrameError(f"no {MANIFEST_NAME} found; a frame pack needs one at its top level", source)
-    manifest = parse_manifest(files[MANIFEST_NAME], MANIFEST_NAME)
+    try:
+        manifest = parse_manifest(files[MANIFEST_NAME], MANIFEST_NAME)
+    except FrameError as exc:
+        if any(p.place == MANIFEST_NAME or p.place == "schema" for p in exc.problems):
+            raise
+        raise FrameError(exc.problems + raw_template_problems(load_toml(files[MANIFEST_NAME]))) from None
     assets = {name: data for name, data in files.items() if name.startswith("assets/")}
     problems = validate_frame(manifest, assets)
     if problems:

@@ -141,3 +141,31 @@ def _unknown(name: str, known: set[str], what: str) -> str:
     if known:
         return f"there is no {what} '{name}'; use one of: {', '.join(sorted(known))}"
     return f"there is no {what} '{name}'; add it first"
+
+
+def raw_template_problems(raw: Mapping[str, object]) -> list[Problem]:
+    """Template problems of a manifest that failed its schema, so one pass reports both kinds.
+
+    Works on the plain TOML tables and skips anything not shaped as expected: the schema
+    errors already say what is wrong with those parts.
+    """
+    fields = raw.get("fields") if isinstance(raw.get("fields"), list) else []
+    names = {f.get("name") for f in fields if isinstance(f, dict) and f.get("kind") != "photo"}
+    names = {n for n in names if isinstance(n, str)} | RESERVED_NAMES
+    problems = []
+    for place, source in _raw_templates(raw):
+        problems += [Problem(place, message) for message in check_template(source, names)]
+    return problems
+
+
+def _raw_templates(raw: Mapping[str, object]) -> Iterator[tuple[str, str]]:
+    texts = raw.get("texts") if isinstance(raw.get("texts"), dict) else {}
+    for key in ("post", "alt"):
+        if isinstance(texts.get(key), str):
+            yield f"texts.{key}", texts[key]
+    formats = raw.get("formats") if isinstance(raw.get("formats"), dict) else {}
+    for name, fmt in formats.items():
+        layers = fmt.get("layers") if isinstance(fmt, dict) else None
+        for i, layer in enumerate(layers if isinstance(layers, list) else []):
+            if isinstance(layer, dict) and isinstance(layer.get("template"), str):
+                yield f"formats.{name}.layers[{i}].template", layer["template"]

@@ -64,9 +64,9 @@ def fit_image(image: Image.Image, size: tuple[int, int], fit: str, focal: tuple[
         return image.resize(size, Image.Resampling.LANCZOS)
     scale = max(w / iw, h / ih) if fit == "cover" else min(w / iw, h / ih)
     if fit == "cover":
-        cw, ch = w / scale, h / scale
-        left = min(max(focal[0] * iw - cw / 2, 0), iw - cw)
-        top = min(max(focal[1] * ih - ch / 2, 0), ih - ch)
+        cw, ch = min(w / scale, iw), min(h / scale, ih)
+        left = max(0.0, min(focal[0] * iw - cw / 2, iw - cw))
+        top = max(0.0, min(focal[1] * ih - ch / 2, ih - ch))
         return image.resize(size, Image.Resampling.LANCZOS, box=(left, top, left + cw, top + ch), reducing_gap=2.0)
     inner = image.resize((max(1, round(iw * scale)), max(1, round(ih * scale))), Image.Resampling.LANCZOS, reducing_gap=2.0)
     out = Image.new("RGBA", size, (0, 0, 0, 0))

@@ -1,0 +1,118 @@
+"""Photo intake: a participant's upload becomes clean pixels, the right way up, without metadata.
+
+Order matters for speed: a large JPEG is shrunk while decoding (draft mode) to the smallest
+scale that still covers the largest photo box, and only then rotated by its EXIF orientation
+(rotating first would force a full-size decode). The result is rebuilt from raw pixels, so no
+EXIF (GPS!), XMP, comment or ICC profile can survive into anything rendered, stored or served.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+from dataclasses import dataclass
+
+from PIL import Image, ImageCms
+
+from frames.images import load_pixels, open_untrusted
+from remix.errors import PhotoError
+
+MAX_SIDE = 2048
+WHAT = "the photo"
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+@dataclass(frozen=True, eq=False)
+class Photo:
+    """Clean pixels (RGB, or RGBA when the upload had transparency) and a digest of the upload."""
+
+    image: Image.Image
+    digest: str
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.image.size
+
+
+def load_photo(data: bytes, fit_within: tuple[int, int] | None = None) -> Photo:
+    """Decode, orient, colour-convert and shrink an upload; raises PhotoError with one sentence.
+
+    `fit_within` is the largest box the photo will be cover-fitted into: the photo is kept just
+    large enough to cover it (and never larger than 2048 px on its long side without need).
+    """
+    image = open_untrusted(data, what=WHAT, error=PhotoError)
+    orientation = _orientation(image)
+    if image.format == "JPEG" and fit_within:
+        image.draft(None, _stored_box(_needed(image.size, fit_within, orientation), orientation))
+    load_pixels(image, what=WHAT, error=PhotoError)
+    try:
+        image = _to_rgb(image)
+        image = _shrink(image, fit_within, orientation)
+        if orientation in _TRANSPOSE:
+            image = image.transpose(_TRANSPOSE[orientation])
+        clean = Image.frombytes(image.mode, image.size, image.tobytes())
+    except (OSError, ValueError, SyntaxError, MemoryError):
+        raise PhotoError(f"{WHAT} could not be read; save it again as JPEG or PNG and retry") from None
+    return Photo(clean, hashlib.sha256(data).hexdigest())
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        value = image.getexif().get(0x0112, 1)
+    except Exception:  # a broken EXIF block must not refuse an otherwise good photo
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _stored_box(box: tuple[int, int], orientation: int) -> tuple[int, int]:
+    """A box in upright coordinates, expressed in the file's stored (unrotated) coordinates."""
+    return (box[1], box[0]) if orientation in (5, 6, 7, 8) else box
+
+
+def _needed(stored: tuple[int, int], fit_within: tuple[int, int], orientation: int) -> tuple[int, int]:
+    """The upright size at which the photo just covers fit_within (capped at MAX_SIDE, then 4096)."""
+    w, h = _stored_box(stored, orientation)
+    scale = min(1.0, max(fit_within[0] / w, fit_within[1] / h))
+    return max(1, math.ceil(w * scale)), max(1, math.ceil(h * scale))
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """sRGB pixels: ICC profiles applied, CMYK converted, 16-bit scaled, palettes expanded."""
+    icc = image.info.get("icc_profile")
+    if icc and image.mode in ("RGB", "CMYK"):
+        converted = _apply_icc(image, icc)
+        if converted is not None:
+            return converted
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        image = image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        return rgba if rgba.getchannel("A").getextrema()[0] < 255 else rgba.convert("RGB")
+    return image.convert("RGB") if image.mode != "RGB" else image
+
+
+def _apply_icc(image: Image.Image, icc: bytes) -> Image.Image | None:
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return None  # a broken profile: fall back to a plain conversion
+
+
+def _shrink(image: Image.Image, fit_within: tuple[int, int] | None, orientation: int) -> Image.Image:
+    """Downscale (in stored coordinates) to what the largest box needs, at most MAX_SIDE unless needed."""
+    if fit_within:
+        target = _stored_box(_needed(image.size, fit_within, orientation), orientation)
+    else:
+        scale = min(1.0, MAX_SIDE / max(image.size))
+        target = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    if target[0] >= image.width and target[1] >= image.height:
+        return image
+    if fit_within and max(image.size) <= 2 * max(target):
+        return image  # close enough: the layer's one resize keeps more detail than two
+    return image.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
