@@ -46,6 +46,23 @@ def route_stripes(width: int = 1080, height: int = 60) -> Image.Image:
     return img
 
 
+def wind_emblem(size: int = 400) -> Image.Image:
+    """A round emblem with three wind strokes and a leaf, for the clean-air frame."""
+    s = size * 4
+    img = Image.new("RGBA", (s, s), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    d.ellipse((0, 0, s - 1, s - 1), fill=(15, 43, 61, 255))
+    white, green = (255, 255, 255, 255), (120, 200, 140, 255)
+    w = int(s * 0.045)
+    for y, x0, x1 in ((0.36, 0.18, 0.62), (0.5, 0.14, 0.7), (0.64, 0.22, 0.56)):
+        d.line((s * x0, s * y, s * x1, s * y), fill=white, width=w)
+        d.arc((s * (x1 - 0.07), s * (y - 0.14), s * (x1 + 0.07), s * y), 270, 180, fill=white, width=w)
+    d.ellipse((s * 0.6, s * 0.52, s * 0.86, s * 0.7), fill=green)
+    d.line((s * 0.6, s * 0.7, s * 0.84, s * 0.53), fill=(15, 43, 61, 255), width=w // 2)
+    return img.resize((size, size), Image.Resampling.LANCZOS)
+
+
 if __name__ == "__main__":
     save(bus_badge(), "ride-the-bus", "badge.png")
     save(route_stripes(), "ride-the-bus", "stripes.png")
+    save(wind_emblem(), "clean-air", "emblem.png")

@@ -17,7 +17,9 @@ def app() -> AppTest:
 
     st.cache_resource.clear()
     st.cache_data.clear()
-    return AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params["frame"] = "ride-the-bus"
+    return at
 
 
 def test_make_page_shows_a_preview_for_every_format(app: AppTest) -> None:
