@@ -19,9 +19,6 @@ MAX_PIXELS = 50_000_000
 ACCEPTED = ("JPEG", "PNG", "WEBP")
 _KIND = "a JPEG, PNG or WebP image"
 
-# Our own caps are stricter than Pillow's bomb check; keep Pillow's as a second line.
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-
 
 def open_untrusted(data: bytes, *, what: str = "the image", error: type[FrameRemixError] = FrameError) -> Image.Image:
     """Open image bytes lazily (header only) after checking size, format and pixel count.
@@ -34,12 +31,13 @@ def open_untrusted(data: bytes, *, what: str = "the image", error: type[FrameRem
         raise error(f"{what} is {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB, use a smaller image")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Our own cap below is stricter and says more; Pillow's bomb error stays as a backstop.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=ACCEPTED)
     except Image.UnidentifiedImageError:
         raise error(f"{what} is not {_KIND} (or it is damaged); choose a JPEG, PNG or WebP file") from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise error(f"{what} has too many pixels; the limit is {MAX_PIXELS // 1_000_000} megapixels") from None
+    except Image.DecompressionBombError:
+        raise error(f"{what} has too many pixels; the limit is {MAX_PIXELS // 1_000_000} megapixels, use a smaller image") from None
     except (OSError, SyntaxError, ValueError, EOFError, struct.error):
         raise error(f"{what} is not {_KIND} (or it is damaged); choose a JPEG, PNG or WebP file") from None
     _check_pixels(image, what, error)
@@ -64,7 +62,7 @@ def load_pixels(image: Image.Image, *, what: str = "the image", error: type[Fram
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise error(f"{what} has too many pixels; the limit is {MAX_PIXELS // 1_000_000} megapixels") from None
+        raise error(f"{what} has too many pixels; the limit is {MAX_PIXELS // 1_000_000} megapixels, use a smaller image") from None
     except (OSError, SyntaxError, ValueError, EOFError, MemoryError, struct.error):
         raise error(f"{what} is damaged or cut short; save it again or choose another image") from None
     return image
