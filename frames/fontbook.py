@@ -2,7 +2,8 @@
 
 Organizers never upload fonts (font files are an attack surface); a family here is an ordered
 list of bundled files, and text is drawn with the first file in the chain that covers each
-character. Never opens the files itself: loading and caching belong to the renderer.
+character (emoji sequences go to the colour emoji font). Never opens the files itself: loading
+and caching belong to the renderer. `frames/fonts/build.py` says how the files were made.
 """
 from __future__ import annotations
 
@@ -10,12 +11,16 @@ from pathlib import Path
 
 FONT_DIR = Path(__file__).parent / "fonts"
 
-_SANS = ("NotoSansArabic", "NotoSansHebrew", "NotoSansDevanagari")
-_SERIF = ("NotoNaskhArabic", "NotoSerifHebrew", "NotoSerifDevanagari")
+_SANS = ("NotoSansArabic", "NotoSansHebrew", "NotoSansDevanagari", "NotoSansBengali", "NotoSansTamil", "NotoSansThai")
+_SERIF = ("NotoNaskhArabic", "NotoSerifHebrew", "NotoSerifDevanagari", "NotoSerifBengali", "NotoSerifTamil", "NotoSerifThai")
+# One CJK file (regular weight, simplified-Chinese default forms, `locl` for ja/ko/zh-Hant) serves
+# every family: a second weight or a serif design would add ~5 MB each.
+CJK = "NotoSansCJKsc-Regular-Subset.otf"
+EMOJI = "NotoColorEmoji.ttf"
 
 
 def _chain(first: str, rest: tuple[str, ...], weight: str) -> tuple[str, ...]:
-    return tuple(f"{name}-{weight}.ttf" for name in (first, *rest))
+    return (*(f"{name}-{weight}.ttf" for name in (first, *rest)), CJK, EMOJI)
 
 
 FAMILIES: dict[str, tuple[str, ...]] = {

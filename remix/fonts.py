@@ -1,7 +1,9 @@
-"""Loading bundled fonts once and choosing, per character, the font of a family that covers it.
+"""Loading bundled fonts once and choosing, per grapheme cluster, the font of a family that covers it.
 
 `truetype()` on every measurement is what makes naive renderers slow, so fonts are cached per
 (file, size) and character maps per file. Only files from `frames.fontbook` are ever opened.
+Colour bitmap fonts (Noto Color Emoji, CBDT) exist at one pixel size only: they are loaded at
+that strike size and every width and height taken from them is scaled to the text size.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+import regex
 from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
@@ -16,6 +19,11 @@ from frames.fontbook import font_paths
 
 _ATTACHING = {"Mn", "Mc", "Me"}
 _JOINERS = {0x200C, 0x200D, 0xFE0E, 0xFE0F}
+_CLUSTER = regex.compile(r"\X")
+_EMOJI_PRESENTATION = regex.compile(r"\p{Emoji_Presentation}")
+_EMOJI_PARTS = regex.compile(r"[\uFE0F\u20E3\U0001F1E6-\U0001F1FF\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F]")
+_KANA = regex.compile(r"[\u3040-\u30FF\u31F0-\u31FF\uFF66-\uFF9F]")
+_HANGUL = regex.compile(r"[\uAC00-\uD7A3\u1100-\u11FF\u3130-\u318F]")
 
 
 @lru_cache(maxsize=64)
@@ -24,15 +32,48 @@ def chain(family: str) -> tuple[Path, ...]:
 
 
 @lru_cache(maxsize=64)
+def _read(path: Path) -> tuple[frozenset[int], int | None]:
+    """The code points a font file has glyphs for, and its bitmap strike size if it has one."""
+    with TTFont(str(path), lazy=True) as tt:
+        strike = tt["CBLC"].strikes[0].bitmapSizeTable.ppemY if "CBLC" in tt else None
+        return frozenset(tt.getBestCmap() or {}), strike
+
+
 def coverage(path: Path) -> frozenset[int]:
     """The code points a font file has glyphs for (read once per process)."""
-    with TTFont(str(path), lazy=True) as font:
-        return frozenset(font.getBestCmap() or {})
+    return _read(path)[0]
+
+
+def strike(path: Path) -> int | None:
+    """The only pixel size a colour bitmap font can be drawn at; None for outline fonts."""
+    return _read(path)[1]
 
 
 @lru_cache(maxsize=1024)
 def font(path: Path, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.RAQM)
+    """The cached font at `size`; a bitmap font is always loaded at its strike size."""
+    return ImageFont.truetype(str(path), strike(path) or size, layout_engine=ImageFont.Layout.RAQM)
+
+
+def scale(path: Path, size: int) -> float:
+    """Factor from the loaded font's pixels to the text size's (1 for outline fonts)."""
+    native = strike(path)
+    return size / native if native else 1.0
+
+
+def advance(path: Path, text: str, size: int) -> float:
+    """Advance width of one run at `size` (emoji runs measured one sequence at a time)."""
+    if strike(path):
+        f = font(path, size)
+        return sum(f.getlength(c) for c in clusters(text)) * scale(path, size)
+    return font(path, size).getlength(text)
+
+
+def metrics(path: Path, size: int) -> tuple[float, float]:
+    """Ascent and descent at `size`."""
+    ascent, descent = font(path, size).getmetrics()
+    factor = scale(path, size)
+    return ascent * factor, descent * factor
 
 
 def attaches(char: str) -> bool:
@@ -40,13 +81,38 @@ def attaches(char: str) -> bool:
     return ord(char) in _JOINERS or unicodedata.category(char) in _ATTACHING
 
 
+def clusters(text: str) -> list[str]:
+    """Extended grapheme clusters (UAX #29): what a reader counts as one character."""
+    return _CLUSTER.findall(text)
+
+
+@lru_cache(maxsize=8192)
+def is_emoji(cluster: str) -> bool:
+    """True for a cluster meant to be shown as a colour emoji (sequences included)."""
+    if "\ufe0e" in cluster:  # text presentation explicitly asked for
+        return False
+    if _EMOJI_PARTS.search(cluster) and not cluster[0].isascii() or "\u20e3" in cluster:
+        return True
+    return bool(_EMOJI_PRESENTATION.match(cluster)) or ("\u200d" in cluster and _EMOJI_PRESENTATION.search(cluster) is not None)
+
+
 @lru_cache(maxsize=65536)
-def font_index(family: str, char: str) -> int:
-    """Index in the family's chain of the first font that covers `char` (0 if none does)."""
-    code = ord(char)
-    for i, path in enumerate(chain(family)):
-        if code in coverage(path):
-            return i
+def font_index(family: str, cluster: str) -> int:
+    """Index in the family's chain of the font for a cluster (0 if none covers it).
+
+    Emoji go to the colour bitmap font; anything else to the first outline font that covers
+    every character of the cluster, or failing that its first character.
+    """
+    paths = chain(family)
+    if is_emoji(cluster):
+        for i, path in enumerate(paths):
+            if strike(path) and ord(cluster[0]) in coverage(path):
+                return i
+    needed = [ord(c) for c in cluster if ord(c) not in _JOINERS] or [ord(cluster[0])]
+    for wanted in (needed, needed[:1]):
+        for i, path in enumerate(paths):
+            if not strike(path) and all(c in coverage(path) for c in wanted):
+                return i
     return 0
 
 
@@ -55,24 +121,44 @@ def covers(family: str, char: str) -> bool:
     return any(ord(char) in coverage(p) for p in chain(family))
 
 
+@lru_cache(maxsize=64)
+def _ascii_primary(family: str) -> bool:
+    return all(c in coverage(chain(family)[0]) for c in range(0x20, 0x7F))
+
+
 def font_runs(family: str, text: str) -> list[tuple[str, int]]:
-    """Split text into (substring, font index) runs; spaces and marks stay with their neighbour."""
+    """Split text into (substring, font index) runs; spaces and punctuation stay with their neighbour."""
+    if text.isascii() and _ascii_primary(family):
+        return [(text, 0)] if text else []
     runs: list[list] = []
-    for char in text:
-        idx = _index_in_context(family, char, runs[-1][1] if runs else None)
+    for cluster in clusters(text):
+        idx = _index_in_context(family, cluster, runs[-1][1] if runs else None)
         if runs and runs[-1][1] == idx:
-            runs[-1][0] += char
+            runs[-1][0] += cluster
         else:
-            runs.append([char, idx])
+            runs.append([cluster, idx])
     return [(t, i) for t, i in runs]
 
 
-def _index_in_context(family: str, char: str, current: int | None) -> int:
-    if current is not None and (attaches(char) or (_is_common(char) and ord(char) in coverage(chain(family)[current]))):
-        return current
-    return font_index(family, char)
+def _index_in_context(family: str, cluster: str, current: int | None) -> int:
+    if current is not None and _is_common(cluster) and not is_emoji(cluster):
+        path = chain(family)[current]
+        if not strike(path) and ord(cluster[0]) in coverage(path):
+            return current
+    return font_index(family, cluster)
 
 
 @lru_cache(maxsize=4096)
-def _is_common(char: str) -> bool:
+def _is_common(cluster: str) -> bool:
+    char = cluster[0]
     return unicodedata.category(char)[0] in "ZPN" or char in "+-=<>|~^`'\"*&%$#@!?"
+
+
+def cjk_language(text: str) -> str | None:
+    """The language whose glyph forms Han characters in this text should take (the CJK font's
+    `locl`): Japanese next to kana, Korean next to hangul, else the font's simplified Chinese."""
+    if _KANA.search(text):
+        return "ja"
+    if _HANGUL.search(text):
+        return "ko"
+    return None

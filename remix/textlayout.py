@@ -7,20 +7,24 @@ lines are measured for real, so the promise holds: text never leaves its box.
 """
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from PIL import ImageDraw
+import regex
+from PIL import Image, ImageDraw
 
 from remix import bidi
-from remix.fonts import attaches, chain, font, font_runs
+from remix.fonts import advance, attaches, chain, cjk_language, clusters, font, font_runs, is_emoji, metrics, scale, strike
 
 REF = 100
 ELLIPSIS = "…"
 _NO_START = set("、。，．,.!?！？:;：；)]}）」』】〉》〕〗〙〛»”’‐‑–—ー・ゝゞ々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%‰")
 _NO_END = set("([{（「『【〈《〔〖〘〚«“‘")
 _BREAK_AFTER = set("-/–—")
+_THAI = regex.compile(r"[\u0E00-\u0E7F]+")
 
 
 @dataclass(frozen=True)
@@ -55,26 +59,59 @@ def _is_cjk(char: str) -> bool:
     )
 
 
-def _break_before(prev: str, char: str) -> bool:
-    """Simplified UAX #14: may a line break fall between prev and char?"""
-    if char.isspace() or attaches(char) or char in _NO_START or prev in _NO_END:
+def _break_before(prev: str, cluster: str) -> bool:
+    """Simplified UAX #14: may a line break fall between two grapheme clusters?"""
+    last, first = prev[-1], cluster[0]
+    if first.isspace() or attaches(first) or first in _NO_START or last in _NO_END:
         return False
-    if prev.isspace():
+    if last.isspace():
         return True
-    if _is_cjk(char) or _is_cjk(prev):
+    if _is_cjk(first) or _is_cjk(last) or is_emoji(cluster) or is_emoji(prev):
         return True
-    return prev in _BREAK_AFTER and char.isalnum()
+    return last in _BREAK_AFTER and first.isalnum()
+
+
+@lru_cache(maxsize=1)
+def _thai_parser():
+    """BudouX's Thai model (pure Python, ~100 KB of weights shipped in the wheel), or None."""
+    try:
+        import budoux
+    except ImportError:  # pragma: no cover - budoux is a dependency; long runs still hard-split
+        return None
+    return budoux.load_default_thai_parser()
+
+
+@lru_cache(maxsize=4096)
+def thai_breaks(paragraph: str) -> frozenset[int]:
+    """Offsets inside runs of Thai letters where a word ends, so a line may break there."""
+    parser = _thai_parser()
+    if parser is None:
+        return frozenset()
+    out: set[int] = set()
+    for match in _THAI.finditer(paragraph):
+        pos = match.start()
+        for chunk in parser.parse(match.group())[:-1]:
+            pos += len(chunk)
+            out.add(pos)
+    return frozenset(out)
 
 
 def split_tokens(paragraph: str) -> list[str]:
-    """Pieces of a paragraph between break opportunities, each with its trailing spaces."""
+    """Pieces of a paragraph between break opportunities, each with its trailing spaces.
+
+    Never inside a grapheme cluster (an emoji sequence or a conjunct stays whole); Thai, written
+    without spaces, breaks between the words BudouX finds (`thai_breaks`).
+    """
+    thai = thai_breaks(paragraph) if _THAI.search(paragraph) else frozenset()
     out: list[str] = []
-    current = ""
-    for char in paragraph:
-        if current and _break_before(current[-1], char):
+    current, prev, pos = "", "", 0
+    for cl in clusters(paragraph):
+        if current and (pos in thai or _break_before(prev, cl)):
             out.append(current)
             current = ""
-        current += char
+        current += cl
+        prev = cl
+        pos += len(cl)
     if current:
         out.append(current)
     return out
@@ -84,7 +121,7 @@ def split_tokens(paragraph: str) -> list[str]:
 def measure(family: str, text: str, size: int = REF) -> float:
     """Advance width of a logical string drawn with the family's fallback fonts."""
     paths = chain(family)
-    return sum(font(paths[i], size).getlength(run) for run, i in font_runs(family, text) if run)
+    return sum(advance(paths[i], run, size) for run, i in font_runs(family, text) if run)
 
 
 @lru_cache(maxsize=65536)
@@ -92,17 +129,6 @@ def token(family: str, text: str) -> Token:
     word = text.rstrip(" ")
     rtl = bidi.base_is_rtl(word)
     return Token(text, measure(family, word), measure(family, text[len(word):]) if word != text else 0.0, rtl)
-
-
-def clusters(text: str) -> list[str]:
-    """Approximate grapheme clusters: a base with its marks and joined characters."""
-    out: list[str] = []
-    for char in text:
-        if out and (attaches(char) or out[-1].endswith("\u200d")):
-            out[-1] += char
-        else:
-            out.append(char)
-    return out
 
 
 def _hard_split(family: str, tok: Token, limit: float) -> list[Token]:
@@ -146,7 +172,7 @@ def _metrics(family: str, text: str) -> tuple[float, float]:
     """Ascent and descent at REF over the fonts the text actually uses."""
     paths = chain(family)
     used = {i for _, i in font_runs(family, text)} or {0}
-    pairs = [font(paths[i], REF).getmetrics() for i in used]
+    pairs = [metrics(paths[i], REF) for i in used]
     return max(a for a, _ in pairs), max(d for _, d in pairs)
 
 
@@ -288,13 +314,13 @@ def line_runs(family: str, text: str, rtl: bool) -> list[Run]:
     runs: list[Run] = []
     pos = 0
     for piece, idx in font_runs(family, text):
-        for j, char in enumerate(piece):
-            level = levels[pos + j]
-            if runs and runs[-1].font_index == idx and (runs[-1].level == level or attaches(char)):
-                runs[-1] = Run(runs[-1].text + char, idx, runs[-1].level)
+        for cl in clusters(piece):
+            level = levels[pos]
+            if runs and runs[-1].font_index == idx and runs[-1].level == level:
+                runs[-1] = Run(runs[-1].text + cl, idx, level)
             else:
-                runs.append(Run(char, idx, level))
-        pos += len(piece)
+                runs.append(Run(cl, idx, level))
+            pos += len(cl)
     order = bidi.visual_order([r.level for r in runs])
     return [runs[i] for i in order]
 
@@ -316,25 +342,57 @@ def draw_fit(
     align: str = "start", valign: str = "top", fill: tuple[int, ...] = (0, 0, 0),
     stroke: int = 0, stroke_fill: tuple[int, ...] | None = None,
 ) -> list[tuple[float, float, float, float]]:
-    """Draw the fitted lines inside box; returns each line's (left, top, right, bottom)."""
+    """Draw the fitted lines inside box; returns each line's (left, top, right, bottom).
+
+    Emoji are pasted in colour onto the image `draw` draws on (JPEG and PNG outputs alike).
+    """
     left, top, right, bottom = box
     offset = {"top": 0, "middle": (bottom - top - fit.height) / 2, "bottom": bottom - top - fit.height}[valign]
     paths = chain(family)
     placed = []
     for i, (text, rtl) in enumerate(fit.lines):
         runs = line_runs(family, text, rtl)
-        widths = [font(paths[r.font_index], fit.size).getlength(r.text) for r in runs]
+        widths = [advance(paths[r.font_index], r.text, fit.size) for r in runs]
         x = _start_x(align, rtl, left, right, sum(widths))
         baseline = top + offset + fit.ascent + i * fit.pitch
         placed.append((x, baseline - fit.ascent, x + sum(widths), baseline + fit.descent))
+        language = cjk_language(text)
         for run, w in zip(runs, widths):
-            draw.text(
-                (x, baseline), run.text, font=font(paths[run.font_index], fit.size), anchor="ls",
-                direction="rtl" if run.level % 2 else "ltr", fill=fill,
-                stroke_width=stroke, stroke_fill=stroke_fill,
-            )
+            path = paths[run.font_index]
+            if strike(path):
+                _draw_emoji(draw, path, run, (x, baseline), fit.size)
+            else:
+                draw.text(
+                    (x, baseline), run.text, font=font(path, fit.size), anchor="ls",
+                    direction="rtl" if run.level % 2 else "ltr", fill=fill,
+                    stroke_width=stroke, stroke_fill=stroke_fill, language=language,
+                )
             x += w
     return placed
+
+
+def _draw_emoji(draw: ImageDraw.ImageDraw, path: Path, run: Run, origin: tuple[float, float], size: int) -> None:
+    """Paste each emoji sequence of a run, left to right (reversed on a right-to-left level)."""
+    canvas: Image.Image = draw._image  # the image this ImageDraw draws on
+    x, baseline = origin
+    sequences = clusters(run.text)
+    for cluster in reversed(sequences) if run.level % 2 else sequences:
+        image, ascent = emoji_image(path, cluster, size)
+        canvas.paste(image, (round(x), round(baseline - ascent)), image)
+        x += advance(path, cluster, size)
+
+
+@lru_cache(maxsize=512)
+def emoji_image(path: Path, cluster: str, size: int) -> tuple[Image.Image, int]:
+    """One emoji sequence drawn in colour at the font's strike size, scaled to `size` (RGBA),
+    with its ascent in pixels at `size`."""
+    face = font(path, size)
+    ascent, descent = face.getmetrics()
+    layer = Image.new("RGBA", (max(1, math.ceil(face.getlength(cluster))), ascent + descent), (0, 0, 0, 0))
+    ImageDraw.Draw(layer).text((0, ascent), cluster, font=face, anchor="ls", embedded_color=True)
+    k = scale(path, size)
+    scaled = layer.resize((max(1, round(layer.width * k)), max(1, round(layer.height * k))), Image.Resampling.LANCZOS)
+    return scaled, round(ascent * k)
 
 
 def is_rtl_char(char: str) -> bool:

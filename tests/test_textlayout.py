@@ -88,7 +88,7 @@ def test_fallback_runs_pick_the_covering_font() -> None:
 
 
 def test_marks_stay_with_their_base() -> None:
-    assert clusters("नमस्ते") == ["न", "म", "स्", "ते"]
+    assert clusters("नमस्ते") == ["न", "म", "स्ते"]  # a conjunct is one grapheme (UAX #29, GB9c)
     assert len(clusters("e" + "\u0301" * 5)) == 1
 
 
