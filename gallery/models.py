@@ -1,0 +1,191 @@
+"""What gallery calls return: small frozen records, never database rows or connections."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FrameSource:
+    """Where a frame says it came from. `claimed` is True when only an imported pack says so."""
+
+    id: str
+    version: int
+    instance: str = ""
+    title: str = ""
+    organizer: str = ""
+    claimed: bool = False
+
+
+@dataclass(frozen=True)
+class FrameInfo:
+    id: str
+    latest_version: int
+    versions: tuple[int, ...]
+    title: str
+    organizer: str
+    moderation: str
+    origin: str
+    created: str
+    derived_from: FrameSource | None = None
+
+
+@dataclass(frozen=True)
+class PublishedFrame:
+    """Result of publishing, forking or importing a frame. `owner_key` is shown once, then only its hash exists."""
+
+    id: str
+    version: int
+    owner_key: str | None = None
+    unchanged: bool = False
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    format: str
+    media_type: str
+    file_name: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class RemixSummary:
+    """One gallery card: no image bytes (fetch those with `queries.image`)."""
+
+    id: str
+    seq: int
+    frame_id: str
+    frame_version: int
+    frame_title: str
+    maker: str
+    place: str
+    language: str
+    story: str
+    created: str
+    status: str
+    remix_of: str | None
+
+    @property
+    def credit_name(self) -> str:
+        return self.maker or "anonymous"
+
+    @property
+    def removed(self) -> bool:
+        return self.status != "published"
+
+
+@dataclass(frozen=True)
+class RemixRef:
+    """A link to a remix in lineage; a removed one is a tombstone (no maker, no content)."""
+
+    id: str
+    status: str
+    maker: str = ""
+    depth: int = 0
+
+    @property
+    def removed(self) -> bool:
+        return self.status != "published"
+
+    @property
+    def label(self) -> str:
+        return "a removed remix" if self.removed else f"remix by {self.maker or 'anonymous'}"
+
+
+@dataclass(frozen=True)
+class Credits:
+    maker: str
+    frame_id: str
+    frame_version: int
+    frame_title: str
+    organizer: str
+    licence: str
+    frame_source: FrameSource | None
+    remix_of: RemixRef | None
+
+    @property
+    def line(self) -> str:
+        parts = [f"remix by {self.maker}", f"frame “{self.frame_title}” by {self.organizer} ({self.licence})"]
+        if self.frame_source:
+            verb = "says it adapts" if self.frame_source.claimed else "adapted from"
+            parts.append(f"{verb} “{self.frame_source.title or self.frame_source.id}” v{self.frame_source.version}")
+        if self.remix_of:
+            parts.append("based on " + self.remix_of.label)
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class RemixDetail:
+    """A remix as its page shows it: card data, values, texts, images, credits."""
+
+    summary: RemixSummary
+    values: dict[str, str]
+    post: dict[str, str]
+    alt: dict[str, str]
+    images: tuple[ImageInfo, ...]
+    credits: Credits
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    data: bytes
+    media_type: str
+    file_name: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class PublishedRemix:
+    """Result of publishing: the public id, the private delete key, and whether it was a retry."""
+
+    id: str
+    status: str
+    delete_key: str
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of cards, newest first; pass `next_cursor` back to get the next page (None: last)."""
+
+    items: tuple[RemixSummary, ...]
+    next_cursor: int | None
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """A remix's family: parents up to the frame, the frame's own sources, and descendants."""
+
+    remix: RemixRef
+    ancestors: tuple[RemixRef, ...]
+    frame_id: str
+    frame_version: int
+    frame_ancestors: tuple[FrameSource, ...]
+    descendants: tuple[RemixRef, ...]
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class FrameLineage:
+    frame_id: str
+    ancestors: tuple[FrameSource, ...]
+    forks: tuple[FrameSource, ...]
+
+
+@dataclass(frozen=True)
+class FrameCounts:
+    frame_id: str
+    remixes: int
+    places: int
+    languages: dict[str, int] = field(default_factory=dict)
+    per_day: tuple[tuple[str, int], ...] = ()
+    top_places: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class ModerationEntry:
+    remix_id: str | None
+    frame_id: str | None
+    action: str
+    reason: str
+    actor: str
+    created: str

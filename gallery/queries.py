@@ -1,0 +1,153 @@
+"""Reading the gallery: pages newest first (keyset, never OFFSET), filters, search, one remix, counts.
+
+Every function here is a read-only operation on the calling thread's own connection. Anything
+not published (pending, reported, hidden) is only shown to its frame's owner or the admin, and
+a deleted remix only ever as a tombstone.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from gallery.db import Store
+from gallery.errors import GalleryError
+from gallery.framestore import authorize_frame, frame_source, get_frame
+from gallery.keys import is_admin, key_matches
+from gallery.models import Credits, FrameCounts, ImageInfo, Page, RemixDetail, RemixRef, RemixSummary, StoredImage
+from gallery.remixes import place_key
+from gallery.schema import STATUSES
+
+PAGE_SIZE = 48
+MAX_PAGE = 200
+COLUMNS = "id, seq, frame_id, frame_version, frame_title, maker, place, language, story, created, status, remix_of"
+_R_COLUMNS = ", ".join("r." + c.strip() for c in COLUMNS.split(","))
+
+
+def list_remixes(store: Store, *, frame: str | None = None, place: str | None = None, lang: str | None = None,
+                 status: str = "published", cursor: int | None = None, limit: int = PAGE_SIZE,
+                 key: str | None = None) -> Page:
+    """One page, newest first. Statuses other than 'published' need the frame's owner key or the admin key."""
+    db = store.read()
+    _check_status(db, status, frame, key)
+    where, params = ["status = ?"], [status]
+    for column, value in (("frame_id", frame), ("place_key", place_key(place) if place else None), ("language", lang)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    return _page(db, f"SELECT {COLUMNS} FROM remixes WHERE {' AND '.join(where)}", params, "seq", cursor, limit)
+
+
+def search(store: Store, text: str, *, frame: str | None = None, cursor: int | None = None,
+           limit: int = PAGE_SIZE) -> Page:
+    """Published remixes whose story, frame title or place match every word of `text`, newest first."""
+    db = store.read()
+    words = " ".join(text.split())[:200]
+    if not words:
+        return list_remixes(store, frame=frame, cursor=cursor, limit=limit)
+    sql = (f"SELECT {_R_COLUMNS} FROM remixes_fts f JOIN remixes r ON r.seq = f.rowid "
+           "WHERE remixes_fts MATCH ? AND r.status = 'published'")
+    params: list[Any] = [db.quote_fts(words)]
+    if frame:
+        sql += " AND r.frame_id = ?"
+        params.append(frame)
+    return _page(db, sql, params, "f.rowid", cursor, limit)
+
+
+def _page(db: Database, sql: str, params: list[Any], order: str, cursor: int | None, limit: int) -> Page:
+    limit = max(1, min(int(limit), MAX_PAGE))
+    if cursor is not None:
+        sql += f" AND {order} < ?"
+        params = [*params, int(cursor)]
+    rows = db.execute(f"{sql} ORDER BY {order} DESC LIMIT ?", [*params, limit + 1]).fetchall()
+    items = tuple(RemixSummary(*row) for row in rows[:limit])
+    return Page(items, items[-1].seq if len(rows) > limit else None)
+
+
+def _check_status(db: Database, status: str, frame: str | None, key: str | None) -> None:
+    if status not in STATUSES:
+        raise GalleryError(f"'{status}' is not a remix status; use one of: {', '.join(STATUSES)}")
+    if status == "published" or is_admin(key):
+        return
+    if not frame:
+        raise GalleryError("only the admin key lists unpublished remixes of every frame; choose a frame")
+    authorize_frame(db, frame, key)
+
+
+def get_remix(store: Store, remix_id: str, key: str | None = None) -> RemixDetail:
+    """A remix with its texts, images and credits. Unpublished ones need a key (delete, owner or admin)."""
+    db = store.read()
+    row = _row(db, remix_id)
+    _check_visible(db, row, key)
+    summary = RemixSummary(*(row[c.strip()] for c in COLUMNS.split(",")))
+    texts = json.loads(row["texts_json"]) or {"post": {}, "alt": {}}
+    images = tuple(ImageInfo(*r) for r in db.execute(
+        "SELECT format, media_type, file_name, alt FROM remix_images WHERE remix_seq = ? ORDER BY rowid", [row["seq"]]))
+    return RemixDetail(summary, json.loads(row["values_json"]), texts["post"], texts["alt"], images,
+                       credits(store, db, row))
+
+
+def remix_ref(store: Store, remix_id: str) -> RemixRef | None:
+    """What anyone may know of a remix: its status, and its maker only while it is published."""
+    row = store.read().execute("SELECT id, status, maker FROM remixes WHERE id = ?", [remix_id]).fetchone()
+    return _ref(row) if row else None
+
+
+def _ref(row: tuple[str, str, str], depth: int = 0) -> RemixRef:
+    return RemixRef(row[0], row[1], row[2] if row[1] == "published" else "", depth)
+
+
+def credits(store: Store, db: Database, row: dict[str, Any]) -> Credits:
+    frame = get_frame(store, row["frame_id"], row["frame_version"])
+    frame_row = next(db.query("SELECT * FROM frames WHERE id = ?", [row["frame_id"]]))
+    parent = db.execute("SELECT id, status, maker FROM remixes WHERE id = ?", [row["remix_of"]]).fetchone() \
+        if row["remix_of"] else None
+    return Credits(row["maker"] or "anonymous", frame.id, frame.version, frame.title, frame.manifest.organizer.name,
+                   frame.manifest.licence, frame_source(frame_row), _ref(parent) if parent else None)
+
+
+def image(store: Store, remix_id: str, fmt: str, key: str | None = None) -> StoredImage:
+    """One stored image of a remix (bytes as rendered, no metadata)."""
+    db = store.read()
+    row = _row(db, remix_id)
+    _check_visible(db, row, key)
+    found = db.execute("SELECT data, media_type, file_name, alt FROM remix_images WHERE remix_seq = ? AND format = ?",
+                       [row["seq"], fmt]).fetchone()
+    if found is None:
+        raise GalleryError(f"this remix has no '{fmt}' image")
+    return StoredImage(bytes(found[0]), found[1], found[2], found[3])
+
+
+def _row(db: Database, remix_id: str) -> dict[str, Any]:
+    row = next(db.query("SELECT * FROM remixes WHERE id = ?", [remix_id]), None)
+    if row is None:
+        raise GalleryError(f"there is no remix '{remix_id}' in this gallery")
+    return row
+
+
+def _check_visible(db: Database, row: dict[str, Any], key: str | None) -> None:
+    if row["status"] == "published":
+        return
+    if row["status"] == "deleted":
+        raise GalleryError("this remix was deleted by its maker or the admin")
+    if is_admin(key) or key_matches(key, row["delete_key_hash"]):
+        return
+    try:
+        authorize_frame(db, row["frame_id"], key)
+    except GalleryError:
+        waiting = "is waiting for its organizer's approval" if row["status"] == "pending" else "was removed from the gallery"
+        raise GalleryError(f"this remix {waiting}") from None
+
+
+def counts(store: Store, frame_id: str, days: int = 60) -> FrameCounts:
+    """Published remixes of a frame: how many, in how many places and languages, per day (recent first)."""
+    db = store.read()
+    base = "FROM remixes WHERE frame_id = ? AND status = 'published'"
+    total, places = db.execute(f"SELECT count(*), count(DISTINCT nullif(place_key, '')) {base}", [frame_id]).fetchone()
+    languages = dict(db.execute(f"SELECT language, count(*) {base} GROUP BY language ORDER BY 2 DESC", [frame_id]))
+    per_day = tuple(db.execute(f"SELECT substr(created, 1, 10) AS day, count(*) {base} GROUP BY day "
+                               "ORDER BY day DESC LIMIT ?", [frame_id, days]))
+    top = tuple(db.execute(f"SELECT min(place), count(*) {base} AND place_key != '' GROUP BY place_key "
+                           "ORDER BY 2 DESC, 1 LIMIT 10", [frame_id]))
+    return FrameCounts(frame_id, total, places, languages, per_day, top)

@@ -1,0 +1,134 @@
+"""The gallery's tables, kept as `sqlite_utils.Migrations` so every database upgrades the same way.
+
+Never edit an applied migration; add a new one.
+"""
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from gallery.keys import new_key
+
+migrations = Migrations("frame-remix-gallery")
+
+STATUSES = ("published", "pending", "reported", "hidden", "deleted")
+
+
+@migrations()
+def m001_frames(db: Database) -> None:
+    db.execute("""
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""")
+    db.execute("INSERT INTO meta VALUES ('instance_secret', ?)", [new_key()])
+    db.execute("""
+        CREATE TABLE frames (
+            id TEXT PRIMARY KEY,
+            owner_key_hash TEXT,
+            origin TEXT NOT NULL CHECK (origin IN ('local', 'bundled', 'imported')),
+            latest_version INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            organizer TEXT NOT NULL,
+            moderation TEXT NOT NULL CHECK (moderation IN ('publish', 'approve')),
+            derived_from_id TEXT,
+            derived_from_version INTEGER,
+            derived_from_instance TEXT,
+            claimed_derived_from TEXT,
+            created TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX frames_derived ON frames (derived_from_id)")
+    db.execute("""
+        CREATE TABLE assets (hash TEXT PRIMARY KEY, data BLOB NOT NULL, size INTEGER NOT NULL)""")
+    db.execute("""
+        CREATE TABLE frame_versions (
+            frame_id TEXT NOT NULL REFERENCES frames(id),
+            version INTEGER NOT NULL,
+            manifest BLOB NOT NULL,
+            digest TEXT NOT NULL,
+            title TEXT NOT NULL,
+            published TEXT NOT NULL,
+            PRIMARY KEY (frame_id, version)
+        )""")
+    db.execute("""
+        CREATE TABLE frame_assets (
+            frame_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            hash TEXT NOT NULL REFERENCES assets(hash),
+            PRIMARY KEY (frame_id, version, name),
+            FOREIGN KEY (frame_id, version) REFERENCES frame_versions(frame_id, version)
+        )""")
+
+
+@migrations()
+def m002_remixes(db: Database) -> None:
+    db.execute(f"""
+        CREATE TABLE remixes (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            frame_id TEXT NOT NULL,
+            frame_version INTEGER NOT NULL,
+            frame_title TEXT NOT NULL,
+            values_json TEXT NOT NULL,
+            texts_json TEXT NOT NULL,
+            maker TEXT NOT NULL,
+            place TEXT NOT NULL,
+            place_key TEXT NOT NULL,
+            language TEXT NOT NULL,
+            story TEXT NOT NULL,
+            created TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN {STATUSES}),
+            remix_of TEXT,
+            consent INTEGER NOT NULL CHECK (consent = 1),
+            delete_key_hash TEXT NOT NULL,
+            idempotency_hash TEXT UNIQUE,
+            request_digest TEXT NOT NULL,
+            FOREIGN KEY (frame_id, frame_version) REFERENCES frame_versions(frame_id, version)
+        )""")
+    db.execute("CREATE INDEX remixes_status ON remixes (status)")
+    db.execute("CREATE INDEX remixes_frame ON remixes (frame_id, status)")
+    db.execute("CREATE INDEX remixes_place ON remixes (place_key, status)")
+    db.execute("CREATE INDEX remixes_language ON remixes (language, status)")
+    db.execute("CREATE INDEX remixes_parent ON remixes (remix_of)")
+    db.execute("CREATE INDEX remixes_counts ON remixes (frame_id, status, created, language, place_key)")
+    db.execute("""
+        CREATE TABLE remix_images (
+            remix_seq INTEGER NOT NULL REFERENCES remixes(seq),
+            format TEXT NOT NULL,
+            media_type TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            alt TEXT NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (remix_seq, format)
+        )""")
+    db["remixes"].enable_fts(["story", "frame_title", "place"], create_triggers=True,
+                             tokenize="unicode61 remove_diacritics 2")
+
+
+@migrations()
+def m003_moderation(db: Database) -> None:
+    db.execute("""
+        CREATE TABLE reports (
+            remix_seq INTEGER NOT NULL REFERENCES remixes(seq),
+            reporter_hash TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            created TEXT NOT NULL,
+            reviewed INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (remix_seq, reporter_hash)
+        )""")
+    db.execute("""
+        CREATE TABLE moderation_log (
+            id INTEGER PRIMARY KEY,
+            remix_id TEXT,
+            frame_id TEXT,
+            action TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            created TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX moderation_log_remix ON moderation_log (remix_id)")
+    db.execute("CREATE INDEX moderation_log_frame ON moderation_log (frame_id)")
+
+
+def migrate(store) -> None:
+    """Apply pending migrations inside one `BEGIN IMMEDIATE` transaction on the writer."""
+    with store.write() as db:
+        migrations.apply(db)
