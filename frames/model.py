@@ -179,6 +179,7 @@ class Format(Strict):
     encoding: Literal["jpeg", "png"] = "jpeg"
     quality: Annotated[int, Field(ge=40, le=95)] = 90
     alt: Template | None = None
+    mirror_rtl: bool = False  # in a right-to-left language, flip every box (and left/right alignment)
     layers: Annotated[list[Layer], Field(min_length=1, max_length=30)]
 
 

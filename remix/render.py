@@ -56,9 +56,26 @@ def render(
     link = frame_link(options.base_url(), frame.id)
     context = template_context(w, values, link=link, maker=options.maker)
     canvas = Image.new("RGB", (spec.width, spec.height), "white")
+    mirror = spec.mirror_rtl and w.rtl
     for layer in spec.layers:
-        _draw_layer(canvas, frame, layer, w, context, photos, link)
+        _draw_layer(canvas, frame, mirrored(layer) if mirror else layer, w, context, photos, link)
     return canvas
+
+
+_SWAPPED_ALIGN = {"left": "right", "right": "left"}
+
+
+def mirrored(layer: object) -> object:
+    """The layer flipped left-to-right for a right-to-left language: box x -> 1 - x - w, and
+    explicit left/right alignment swapped (`start`/`end` already follow the text's direction)."""
+    box = getattr(layer, "box", None)
+    if box is None:
+        return layer
+    update: dict[str, object] = {"box": box.model_copy(update={"x": max(0.0, 1.0 - box.x - box.w)})}
+    align = getattr(layer, "align", None)
+    if align in _SWAPPED_ALIGN:
+        update["align"] = _SWAPPED_ALIGN[align]
+    return layer.model_copy(update=update)
 
 
 def _draw_layer(canvas: Image.Image, frame: Frame, layer: object, w: Words, context: dict[str, str], photos, link: str) -> None:
