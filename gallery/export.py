@@ -1,0 +1,202 @@
+"""The published gallery as a self-contained static site: index pages, a page per frame and per remix,
+images, an Atom feed and a JSON feed.
+
+Links are relative, so the site works opened from disk and on any static host. Pages come from
+Jinja2 templates with autoescape on (`gallery.site.environment`), so participant text is escaped
+everywhere. The site is built in a sibling folder and swapped in whole; an existing folder is only
+replaced if a previous export made it.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from gallery.clock import now_iso
+from gallery.db import Store
+from gallery.errors import GalleryError
+from gallery.framestore import frame_info, get_frame, list_frames
+from gallery.lineage import frame_lineage, remix_lineage
+from gallery.models import FrameInfo, FrameSource, RemixDetail, RemixSummary
+from gallery.queries import counts, get_remix, image, list_remixes
+from gallery.site import environment
+
+MARKER = ".frame-remix-site"
+PER_PAGE = 48
+FEED_ENTRIES = 50
+_EXT = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    out_dir: Path
+    remixes: int
+    frames: int
+    pages: int
+    images: int
+
+
+def export_site(store: Store, out_dir: Path, *, site_url: str = "", title: str = "frame-remix gallery") -> ExportResult:
+    """Write the site to `out_dir` (replacing a previous export there, never any other folder)."""
+    out_dir = Path(out_dir)
+    _check_target(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        result = _build(store, build, site_url.rstrip("/") + "/" if site_url else "", title)
+        _swap(build, out_dir)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    return ExportResult(out_dir, *result)
+
+
+def _check_target(out_dir: Path) -> None:
+    if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / MARKER).exists())):
+        raise GalleryError(f"'{out_dir}' exists and was not made by export-site; choose an empty or new folder")
+
+
+def _swap(build: Path, out_dir: Path) -> None:
+    old = None
+    if out_dir.exists():
+        old = out_dir.with_name(f".{out_dir.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        out_dir.rename(old)
+    build.rename(out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _build(store: Store, root: Path, base: str, title: str) -> tuple[int, int, int, int]:
+    env = environment()
+    common = {"site_title": title, "exported": now_iso()}
+    for sub in ("frames", "remixes", "media"):
+        (root / sub).mkdir()
+    (root / MARKER).write_text("made by frame-remix export-site\n")
+    (root / "style.css").write_text(env.loader.get_source(env, "style.css")[0])
+    summaries = list(_all_published(store))
+    thumbs, images = _write_media(store, root, summaries)
+    cards = [_card(s, thumbs) for s in summaries]
+    pages = _write_index(root, env, common, store, cards)
+    frames = list_frames(store)
+    for info in frames:
+        _write_frame(root, env, common, store, info, [c for c in cards if c["frame_id"] == info.id])
+    for s in summaries:
+        _write_remix(root, env, common, store, get_remix(store, s.id), images[s.id])
+    _write_feeds(root, env, common, base, cards)
+    return len(summaries), len(frames), pages + len(frames) + len(summaries), sum(len(v) for v in images.values())
+
+
+def _all_published(store: Store, frame: str | None = None) -> Iterator[RemixSummary]:
+    cursor = None
+    while True:
+        page = list_remixes(store, frame=frame, cursor=cursor, limit=200)
+        yield from page.items
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+def _write_media(store: Store, root: Path, summaries: list[RemixSummary]) -> tuple[dict, dict]:
+    thumbs: dict[str, dict[str, str]] = {}
+    images: dict[str, list[dict[str, str]]] = {}
+    for s in summaries:
+        images[s.id] = []
+        for info in get_remix(store, s.id).images:
+            stored = image(store, s.id, info.format)
+            src = f"media/{s.id}-{info.format}.{_EXT.get(stored.media_type, 'bin')}"
+            (root / src).write_bytes(stored.data)
+            images[s.id].append({"src": src, "alt": stored.alt, "format": info.format})
+        pick = next((i for i in images[s.id] if i["format"] == "square"), images[s.id][0] if images[s.id] else None)
+        if pick:
+            thumbs[s.id] = pick
+    return thumbs, images
+
+
+def _card(s: RemixSummary, thumbs: dict[str, dict[str, str]]) -> dict[str, Any]:
+    return {"id": s.id, "maker": s.maker, "place": s.place, "story": s.story, "frame_id": s.frame_id,
+            "frame_title": s.frame_title, "created": s.created, "thumb": thumbs.get(s.id)}
+
+
+def _page_name(n: int) -> str:
+    return "index.html" if n == 1 else f"page-{n}.html"
+
+
+def _write_index(root: Path, env, common: dict, store: Store, cards: list[dict]) -> int:
+    frames = [{"id": f.id, "title": f.title, "organizer": f.organizer,
+               "count": sum(1 for c in cards if c["frame_id"] == f.id)} for f in list_frames(store)]
+    chunks = [cards[i:i + PER_PAGE] for i in range(0, len(cards), PER_PAGE)] or [[]]
+    template = env.get_template("index.html")
+    for n, chunk in enumerate(chunks, 1):
+        html = template.render(**common, root="", page_title="Gallery", items=chunk, frames=frames,
+                               total=len(cards), page_number=n, page_count=len(chunks),
+                               prev_page=_page_name(n - 1) if n > 1 else None,
+                               next_page=_page_name(n + 1) if n < len(chunks) else None)
+        (root / _page_name(n)).write_text(html, encoding="utf-8")
+    return len(chunks)
+
+
+def _source(store: Store, s: FrameSource) -> dict[str, Any]:
+    local = True
+    try:
+        frame_info(store, s.id)
+    except GalleryError:
+        local = False
+    return {"id": s.id, "version": s.version, "title": s.title, "instance": s.instance, "claimed": s.claimed,
+            "local": local}
+
+
+def _write_frame(root: Path, env, common: dict, store: Store, info: FrameInfo, cards: list[dict]) -> None:
+    frame = get_frame(store, info.id)
+    lineage = frame_lineage(store, info.id)
+    data = {"title": frame.title, "message": frame.manifest.message, "organizer": frame.manifest.organizer.name,
+            "licence": frame.manifest.licence, "version": frame.version}
+    html = env.get_template("frame.html").render(
+        **common, root="../", page_title=frame.title, lang=frame.manifest.language, frame=data, items=cards,
+        source=_source(store, lineage.ancestors[0]) if lineage.ancestors else None,
+        forks=[_source(store, f) for f in lineage.forks], counts=counts(store, info.id))
+    (root / "frames" / f"{info.id}.html").write_text(html, encoding="utf-8")
+
+
+def _write_remix(root: Path, env, common: dict, store: Store, detail: RemixDetail, images: list[dict]) -> None:
+    s = detail.summary
+    lineage = remix_lineage(store, s.id)
+    html = env.get_template("remix.html").render(
+        **common, root="../", page_title=f"{s.credit_name} · {s.frame_title}", lang=s.language, r=s,
+        images=images, credits=detail.credits, post=detail.post, ancestors=lineage.ancestors,
+        children=[c for c in lineage.descendants if c.depth == 1],
+        frame_sources=[_source(store, f) for f in lineage.frame_ancestors])
+    (root / "remixes" / f"{s.id}.html").write_text(html, encoding="utf-8")
+
+
+def _write_feeds(root: Path, env, common: dict, base: str, cards: list[dict]) -> None:
+    entries = [_entry(c, base) for c in cards[:FEED_ENTRIES]]
+    updated = cards[0]["created"] if cards else common["exported"]
+    atom = env.get_template("feed.atom").render(**common, base=base, entries=entries, updated=updated,
+                                                feed_id=f"{base}feed.atom" if base else "urn:frame-remix:gallery")
+    (root / "feed.atom").write_text(atom, encoding="utf-8")
+    (root / "feed.json").write_text(json.dumps(_json_feed(common, base, entries), ensure_ascii=False, indent=1),
+                                    encoding="utf-8")
+
+
+def _entry(card: dict, base: str) -> dict[str, Any]:
+    url = f"{base}remixes/{card['id']}.html"
+    return {"id": url if base else f"urn:frame-remix:remix:{card['id']}", "url": url, "updated": card["created"],
+            "title": f"{card['maker'] or 'anonymous'}{' · ' + card['place'] if card['place'] else ''} · {card['frame_title']}",
+            "author": card["maker"] or "anonymous", "summary": card["story"],
+            "image": f"{base}{card['thumb']['src']}" if card["thumb"] else None}
+
+
+def _json_feed(common: dict, base: str, entries: list[dict]) -> dict[str, Any]:
+    feed: dict[str, Any] = {"version": "https://jsonfeed.org/version/1.1", "title": common["site_title"],
+                            "home_page_url": f"{base}index.html", "feed_url": f"{base}feed.json", "items": []}
+    for e in entries:
+        item = {"id": e["id"], "url": e["url"], "title": e["title"], "content_text": e["summary"],
+                "date_published": e["updated"], "authors": [{"name": e["author"]}]}
+        if e["image"]:
+            item["image"] = e["image"]
+        feed["items"].append(item)
+    return feed
