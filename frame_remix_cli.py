@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -33,6 +34,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
+    except sqlite3.Error as exc:
+        print(f"error: the gallery database cannot be used ({exc}); check FRAME_REMIX_DATA or --data", file=sys.stderr)
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc} ({exc.filename or 'file'})", file=sys.stderr)
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
@@ -215,12 +220,316 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- gallery: shared options -----------------------------------------------------------------
+
+
+def _add_data(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", type=Path, metavar="DIR", help="the data directory (default: $FRAME_REMIX_DATA or ./data)")
+
+
+def _store(args: argparse.Namespace):
+    from gallery.config import db_path
+    from gallery.db import open_store
+
+    return open_store(db_path(args.data) if args.data else None)
+
+
+def _key(args: argparse.Namespace) -> str | None:
+    """--key, else the admin key from the environment (an operator at the shell is the admin)."""
+    from gallery.config import admin_key
+
+    return getattr(args, "key", None) or admin_key() or None
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=_jsonable))
+
+
+def _jsonable(value: object) -> object:
+    from dataclasses import asdict, is_dataclass
+
+    if is_dataclass(value):
+        return asdict(value)
+    return str(value)
+
+
+# --- pack / import ---------------------------------------------------------------------------
+
+
+def _setup_pack(p: argparse.ArgumentParser) -> None:
+    p.add_argument("frame_id", metavar="ID", help="a frame id in the gallery")
+    p.add_argument("-o", "--out", type=Path, required=True, metavar="FILE.zip", help="where to write the pack")
+    p.add_argument("--version", type=int, help="a published version (default: the latest)")
+    _add_data(p)
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    from gallery.packs import pack_frame
+    from remix.pipeline import _atomic_write
+
+    data = pack_frame(_store(args), args.frame_id, args.version)
+    _atomic_write(args.out, data)
+    print(f"wrote {args.out} ({len(data) // 1024} KiB)")
+    return 0
+
+
+def _setup_import(p: argparse.ArgumentParser) -> None:
+    p.add_argument("zip", type=Path, metavar="FILE.zip", help="a frame pack exported by any frame-remix")
+    p.add_argument("--key", help="owner key, to add a new version of a frame you own (default: the admin key)")
+    _add_data(p)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from frames.pack import MAX_TOTAL_BYTES
+    from gallery.packs import import_pack
+
+    if not args.zip.is_file():
+        raise CliError(f"no file at '{args.zip}'")
+    if args.zip.stat().st_size > MAX_TOTAL_BYTES:
+        raise CliError(f"'{args.zip.name}' is larger than {MAX_TOTAL_BYTES // 2**20} MB; a frame pack must be smaller")
+    result = import_pack(_store(args), args.zip.read_bytes(), key=_key(args), source=args.zip.name)
+    _report_frame(result, "imported")
+    return 0
+
+
+def _report_frame(result, verb: str) -> None:
+    if result.unchanged:
+        print(f"unchanged: {result.id} v{result.version} is already in the gallery")
+        return
+    print(f"{verb}: {result.id} v{result.version}")
+    if result.owner_key:
+        print(f"owner key (shown once, keep it secret): {result.owner_key}")
+
+
+# --- publish (a remix) -----------------------------------------------------------------------
+
+
+def _setup_publish(p: argparse.ArgumentParser) -> None:
+    _setup_render(p)
+    p.add_argument("--place", default="", help="the maker's town or city (default: the frame's city field)")
+    p.add_argument("--remix-of", help="the id of the remix this one is based on")
+    p.add_argument("--consent", action="store_true", help="the maker agrees that the gallery shows this remix")
+    p.add_argument("--idempotency-key", help="a retry with the same key stores one remix")
+    _add_data(p)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from frames.localize import words
+    from gallery.remixes import publish_remix
+
+    frame = load_frame(args.frame)
+    _check_lang(frame, args.lang)
+    values = _parse_sets(args.values)
+    if args.sample:
+        w = words(frame.manifest, args.lang)
+        values = {f.name: w.sample(f) for f in frame.manifest.fields if f.kind != "photo"} | values
+    photo = _read_file(args.photo, "photo") if args.photo else None
+    result = publish_remix(_store(args), frame, values, consent=args.consent, photo=photo, maker=args.maker,
+                           place=args.place, lang=args.lang, remix_of=args.remix_of,
+                           idempotency_key=args.idempotency_key)
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"{result.status}: {result.id}{' (already published)' if result.duplicate else ''}")
+        print(f"delete key (shown once, keep it secret): {result.delete_key}")
+    return 0
+
+
+# --- export-site -----------------------------------------------------------------------------
+
+
+def _setup_export(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder to write the site into")
+    p.add_argument("--site-url", default="", help="where the site will be hosted (makes feed links absolute)")
+    p.add_argument("--title", default="frame-remix gallery", help="the site's title")
+    _add_data(p)
+
+
+def cmd_export_site(args: argparse.Namespace) -> int:
+    from gallery.export import export_site
+
+    result = export_site(_store(args), args.out, site_url=args.site_url, title=args.title)
+    print(f"wrote {result.out_dir}: {result.remixes} remixes, {result.frames} frames, {result.pages} pages, "
+          f"{result.images} images; open {result.out_dir / 'index.html'}")
+    return 0
+
+
+# --- gallery list|show|frames|moderate|delete|publish-frame|backup ---------------------------
+
+
+def _setup_gallery(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="gallery_command", required=True, metavar="ACTION")
+    for name, helptext, setup, _ in GALLERY_COMMANDS:
+        cmd = sub.add_parser(name, help=helptext, description=helptext)
+        setup(cmd)
+        _add_data(cmd)
+
+
+def cmd_gallery(args: argparse.Namespace) -> int:
+    handler = {name: handler for name, _, _, handler in GALLERY_COMMANDS}[args.gallery_command]
+    return handler(args)
+
+
+def _setup_glist(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--frame", help="only this frame id")
+    p.add_argument("--place", help="only this place")
+    p.add_argument("--lang", help="only this language")
+    p.add_argument("--status", default="published", help="published (default), pending, reported, hidden or deleted")
+    p.add_argument("--search", help="full-text search of stories, titles and places")
+    p.add_argument("--cursor", type=int, help="the next-page cursor printed by the previous page")
+    p.add_argument("--limit", type=int, default=48, help="remixes per page (default 48)")
+    p.add_argument("--key", help="owner key, for unpublished remixes of your frame (default: the admin key)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def cmd_glist(args: argparse.Namespace) -> int:
+    from gallery.queries import list_remixes, search
+
+    store = _store(args)
+    if args.search:
+        page = search(store, args.search, frame=args.frame, cursor=args.cursor, limit=args.limit)
+    else:
+        page = list_remixes(store, frame=args.frame, place=args.place, lang=args.lang, status=args.status,
+                            cursor=args.cursor, limit=args.limit, key=_key(args))
+    if args.json:
+        _print_json({"items": page.items, "next_cursor": page.next_cursor})
+        return 0
+    for r in page.items:
+        print(f"{r.id}  {r.created}  {r.status:<9} {r.frame_id} v{r.frame_version}  {r.credit_name}"
+              f"{' · ' + r.place if r.place else ''}")
+    print(f"{len(page.items)} remixes" + (f"; next page: --cursor {page.next_cursor}" if page.next_cursor else ""))
+    return 0
+
+
+def _setup_gshow(p: argparse.ArgumentParser) -> None:
+    p.add_argument("remix_id", metavar="ID", help="a remix id")
+    p.add_argument("--key", help="a delete, owner or admin key, for an unpublished remix")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def cmd_gshow(args: argparse.Namespace) -> int:
+    from gallery.lineage import remix_lineage
+    from gallery.queries import get_remix
+
+    store = _store(args)
+    detail = get_remix(store, args.remix_id, key=_key(args))
+    lineage = remix_lineage(store, args.remix_id)
+    if args.json:
+        _print_json({"remix": detail, "lineage": lineage})
+        return 0
+    s = detail.summary
+    print(f"{s.id} ({s.status}), {s.created}, {s.language}")
+    print(f"credits: {detail.credits.line}")
+    for name, value in detail.values.items():
+        print(f"{name}: {value}")
+    print("images: " + ", ".join(f"{i.format} ({i.media_type})" for i in detail.images))
+    chain = [a.label for a in lineage.ancestors] + [f"frame {lineage.frame_id} v{lineage.frame_version}"]
+    print("lineage: " + " <- ".join(chain))
+    if lineage.descendants:
+        print(f"remixed by: {', '.join(d.id for d in lineage.descendants)}")
+    return 0
+
+
+def _setup_gframes(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def cmd_gframes(args: argparse.Namespace) -> int:
+    from gallery.framestore import list_frames
+    from gallery.queries import counts
+
+    store = _store(args)
+    frames = list_frames(store)
+    if args.json:
+        _print_json([{"frame": f, "counts": counts(store, f.id)} for f in frames])
+        return 0
+    for f in frames:
+        c = counts(store, f.id)
+        source = f" (from {f.derived_from.id} v{f.derived_from.version}{', claimed' if f.derived_from.claimed else ''})" \
+            if f.derived_from else ""
+        print(f"{f.id:<28} v{f.latest_version:<3} {f.origin:<8} {c.remixes} remixes, {c.places} places, "
+              f"{len(c.languages)} languages{source}")
+    return 0
+
+
+def _setup_gmoderate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("remix_id", metavar="ID", help="a remix id")
+    p.add_argument("action", choices=["approve", "hide", "restore"], help="what to do")
+    p.add_argument("--reason", default="", help="why (required to hide or restore; kept in the log)")
+    p.add_argument("--key", help="the frame's owner key (default: the admin key)")
+
+
+def cmd_gmoderate(args: argparse.Namespace) -> int:
+    from gallery.moderation import moderate
+
+    status = moderate(_store(args), args.remix_id, args.action, _key(args), args.reason)
+    print(f"{args.remix_id}: {status}")
+    return 0
+
+
+def _setup_gdelete(p: argparse.ArgumentParser) -> None:
+    p.add_argument("remix_id", metavar="ID", help="a remix id")
+    p.add_argument("--key", help="the remix's delete key (default: the admin key)")
+
+
+def cmd_gdelete(args: argparse.Namespace) -> int:
+    from gallery.remixes import delete_remix
+
+    delete_remix(_store(args), args.remix_id, _key(args) or "")
+    print(f"{args.remix_id}: deleted")
+    return 0
+
+
+def _setup_gpublish_frame(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", metavar="PATH", help="a frame folder, frame.toml or .zip")
+    p.add_argument("--key", help="the frame's owner key, for a new version (default: the admin key)")
+
+
+def cmd_gpublish_frame(args: argparse.Namespace) -> int:
+    from gallery.framestore import publish_frame
+
+    if not Path(args.path).exists():
+        raise CliError(f"no file or folder at '{args.path}'")
+    _report_frame(publish_frame(_store(args), load_frame(Path(args.path)), key=_key(args)), "published")
+    return 0
+
+
+def _setup_gbackup(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dest", type=Path, metavar="FILE", help="a new file for the copy")
+
+
+def cmd_gbackup(args: argparse.Namespace) -> int:
+    from gallery.backup import backup
+
+    result = backup(_store(args), args.dest)
+    print(f"wrote {args.dest}; integrity_check: {result}")
+    return 0
+
+
+GALLERY_COMMANDS = [
+    ("list", "list remixes newest first (filters, search, pages)", _setup_glist, cmd_glist),
+    ("show", "show one remix with its credits and lineage", _setup_gshow, cmd_gshow),
+    ("frames", "list the gallery's frames with their counts", _setup_gframes, cmd_gframes),
+    ("moderate", "approve, hide or restore a remix (owner or admin key)", _setup_gmoderate, cmd_gmoderate),
+    ("delete", "delete a remix with its delete key (or the admin key)", _setup_gdelete, cmd_gdelete),
+    ("publish-frame", "publish a frame pack, or a new version of one you own", _setup_gpublish_frame,
+     cmd_gpublish_frame),
+    ("backup", "copy the database with SQLite's backup API and check its integrity", _setup_gbackup, cmd_gbackup),
+]
+
+
 COMMANDS = [
     ("list", "list the bundled frames", _setup_list, cmd_list),
     ("validate", "check a frame pack (folder or .zip) and report every problem", _setup_validate, cmd_validate),
     ("render", "render a remix: one image per format plus texts.json", _setup_render, cmd_render),
     ("bulk", "render one remix per CSV row on every core", _setup_bulk, cmd_bulk),
     ("schema", "print the frame manifest's JSON Schema", lambda p: None, cmd_schema),
+    ("publish", "render a remix and publish it to the gallery", _setup_publish, cmd_publish),
+    ("pack", "write a gallery frame as a frame pack .zip", _setup_pack, cmd_pack),
+    ("import", "import a frame pack .zip into the gallery (atomic)", _setup_import, cmd_import),
+    ("export-site", "export the published gallery as a static site with feeds", _setup_export, cmd_export_site),
+    ("gallery", "operate the gallery: list, show, frames, moderate, delete, publish-frame, backup", _setup_gallery,
+     cmd_gallery),
 ]
 
 

@@ -31,7 +31,7 @@ def moderate(store: Store, remix_id: str, action: str, key: str | None, reason: 
         raise GalleryError(f"'{action}' is not a moderation action; use approve, hide or restore")
     reason = " ".join(reason.split())[:MAX_REASON] or ("approved" if action == "approve" else "")
     if not reason:
-        raise GalleryError(f"say why you {action} this remix; the reason is kept in the moderation log")
+        raise GalleryError(f"give a reason to {action} this remix; it is kept in the moderation log")
     with store.write() as db:
         seq, frame_id, status = _remix(db, remix_id)
         actor = authorize_frame(db, frame_id, key)
