@@ -36,6 +36,14 @@ def gps_exif(orientation: int = 1) -> Image.Exif:
     return exif
 
 
-def phone_jpeg(width: int = 4032, height: int = 3024, orientation: int = 1) -> bytes:
-    """A 12-megapixel JPEG carrying GPS EXIF and a comment, like a phone photo."""
-    return jpeg_bytes(photo_image(width, height), exif=gps_exif(orientation).tobytes(), comment=b"shot at home")
+def phone_jpeg(width: int = 4032, height: int = 3024, orientation: int = 1, *, grain: bool = False) -> bytes:
+    """A 12-megapixel JPEG carrying GPS EXIF and a comment, like a phone photo.
+
+    `grain` adds sensor-like noise so the file is as large (and as slow to decode) as a real
+    phone photo (~4 MB); benchmarks use it, tests mostly don't need it.
+    """
+    img = photo_image(width, height)
+    if grain:
+        noise = Image.effect_noise((width, height), 24).convert("RGB")
+        img = Image.blend(img, noise, 0.12)
+    return jpeg_bytes(img, exif=gps_exif(orientation).tobytes(), comment=b"shot at home")

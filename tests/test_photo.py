@@ -135,8 +135,8 @@ def test_png_with_transparency_keeps_alpha_and_16_bit_png_opens() -> None:
 def test_large_jpeg_is_decoded_small_but_still_covers_the_box() -> None:
     photo = load_photo(phone_jpeg(), fit_within=(1080, 605))
     w, h = photo.size
-    assert w >= 1080 and h >= 605
-    assert w <= 4032 // 2  # draft mode decoded at reduced scale
+    assert w >= 0.9 * 1080 and h >= 0.9 * 810  # at most 10% short of covering (4:3 photo)
+    assert w <= 4032 // 4  # draft mode decoded at a quarter of the size
 
 
 def test_without_a_box_the_long_side_is_capped() -> None:
@@ -146,4 +146,4 @@ def test_without_a_box_the_long_side_is_capped() -> None:
 def test_exif_orientation_with_draft_keeps_the_box_covered() -> None:
     photo = load_photo(phone_jpeg(orientation=6), fit_within=(1080, 1920))
     w, h = photo.size
-    assert h > w and w >= 1080 and h >= 1440
+    assert h > w and w >= 0.9 * 1440 and h >= 0.9 * 1920
