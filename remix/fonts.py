@@ -17,6 +17,7 @@ from PIL import ImageFont
 
 from frames.fontbook import font_paths
 
+EMOJI_SCALE = 0.9
 _ATTACHING = {"Mn", "Mc", "Me"}
 _JOINERS = {0x200C, 0x200D, 0xFE0E, 0xFE0F}
 _CLUSTER = regex.compile(r"\X")
@@ -56,9 +57,13 @@ def font(path: Path, size: int) -> ImageFont.FreeTypeFont:
 
 
 def scale(path: Path, size: int) -> float:
-    """Factor from the loaded font's pixels to the text size's (1 for outline fonts)."""
+    """Factor from the loaded font's pixels to the text size's (1 for outline fonts).
+
+    Noto Color Emoji's bitmaps are 1.17 em tall at their design size; drawn at 90 % of it an
+    emoji stands a little above capital height, and lines of emoji keep apart at line height 1.2.
+    """
     native = strike(path)
-    return size / native if native else 1.0
+    return EMOJI_SCALE * size / native if native else 1.0
 
 
 def advance(path: Path, text: str, size: int) -> float:

@@ -267,12 +267,33 @@ def _make_fit(p: Paragraphs, size: int, lines: list[tuple[list[Token], bool]], l
     return Fit(size, texts, round(size * lh), round(p.ascent * scale + 0.5), round(p.descent * scale + 0.5), clipped)
 
 
-def line_width(family: str, text: str, size: int) -> float:
-    return measure(family, text, size)
+def line_width(family: str, text: str, size: int, rtl: bool = False) -> float:
+    """Width the line's ink needs: its advance plus any overhang at either end."""
+    before, after = overhang(family, text, rtl, size)
+    return measure(family, text, size) + before + after
+
+
+@lru_cache(maxsize=4096)
+def overhang(family: str, text: str, rtl: bool, size: int) -> tuple[float, float]:
+    """How far ink reaches left of the line's start and right of its advance (a Devanagari
+    headline, an italic tail): the line is moved and measured so that ink stays in the box."""
+    runs = line_runs(family, text, rtl)
+    if not runs:
+        return 0.0, 0.0
+    return _ink_beyond(family, runs[0], size)[0], _ink_beyond(family, runs[-1], size)[1]
+
+
+def _ink_beyond(family: str, run: Run, size: int) -> tuple[float, float]:
+    path = chain(family)[run.font_index]
+    if strike(path):
+        return 0.0, 0.0
+    face, direction = font(path, size), "rtl" if run.level % 2 else "ltr"
+    left, _, right, _ = face.getbbox(run.text, anchor="ls", direction=direction)
+    return max(0.0, -left), max(0.0, right - face.getlength(run.text, direction=direction))
 
 
 def _fits_for_real(fit: Fit, family: str, width: int, height: int) -> bool:
-    return fit.height <= height and all(line_width(family, t, fit.size) <= width for t, _ in fit.lines)
+    return fit.height <= height and all(line_width(family, t, fit.size, rtl) <= width for t, rtl in fit.lines)
 
 
 def _clipped_fit(p: Paragraphs, family: str, text: str, width: int, height: int, min_size: int, max_lines: int, lh: float) -> Fit:
@@ -353,9 +374,11 @@ def draw_fit(
     for i, (text, rtl) in enumerate(fit.lines):
         runs = line_runs(family, text, rtl)
         widths = [advance(paths[r.font_index], r.text, fit.size) for r in runs]
-        x = _start_x(align, rtl, left, right, sum(widths))
+        before, after = overhang(family, text, rtl, fit.size)
+        x = _start_x(align, rtl, left, right, before + sum(widths) + after)
         baseline = top + offset + fit.ascent + i * fit.pitch
-        placed.append((x, baseline - fit.ascent, x + sum(widths), baseline + fit.descent))
+        placed.append((x, baseline - fit.ascent, x + before + sum(widths) + after, baseline + fit.descent))
+        x += before
         language = cjk_language(text)
         for run, w in zip(runs, widths):
             path = paths[run.font_index]
