@@ -1,0 +1,199 @@
+"""Gallery storage: publishing with images, retries, keys, deletion tombstones, pages, filters, search, counts."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+import gallery
+from gallery import GalleryError, WrongKeyError, get_remix, image, list_remixes, publish_remix, search
+from gallery.schema import migrations
+from remix.errors import RemixError
+from remix.pipeline import make_remix
+from tests.test_gallery_support import BUS, admin, bus, publish, store, tiny_remix, values, variant  # noqa: F401
+
+
+def rows(store, sql: str, params=()):
+    return store.read().execute(sql, params).fetchall()
+
+
+def test_publish_a_real_render_stores_every_image_with_its_alt_text(store) -> None:
+    frame = bus()
+    result = publish_remix(store, frame, values("Kraków"), consent=True, maker="Ola")
+    expected = make_remix(frame, values("Kraków"), None, options=gallery.remixes.RenderOptions(maker="Ola"))
+    detail = get_remix(store, result.id)
+    assert result.status == "published" and len(result.delete_key) >= 32
+    assert [i.format for i in detail.images] == list(frame.manifest.formats)
+    for fmt, data in expected.images.items():
+        stored = image(store, result.id, fmt)
+        assert stored.data == data and stored.media_type == "image/jpeg"
+        assert stored.alt == expected.texts.alt[fmt] and "Kraków" in stored.alt
+    assert detail.values == values("Kraków") and detail.summary.place == "Kraków"
+    assert detail.credits.line == "remix by Ola · frame “Why I ride the bus” by Transit Riders Union (CC-BY-4.0)"
+    assert detail.post["x"] == expected.texts.post["x"]
+
+
+def test_a_double_click_stores_one_remix_and_returns_the_same_delete_key(store) -> None:
+    first = publish(store, idempotency_key="click-1")
+    second = publish(store, idempotency_key="click-1")
+    assert (second.id, second.delete_key, second.duplicate) == (first.id, first.delete_key, True)
+    assert rows(store, "SELECT count(*) FROM remixes") == [(1,)]
+    gallery.delete_remix(store, first.id, second.delete_key)
+
+
+def test_a_reused_idempotency_key_with_other_content_is_refused(store) -> None:
+    publish(store, idempotency_key="click-1")
+    with pytest.raises(GalleryError, match="already used for a different remix"):
+        publish(store, city="Porto", idempotency_key="click-1")
+
+
+def test_publishing_needs_consent_and_a_known_parent(store) -> None:
+    with pytest.raises(GalleryError, match="needs your consent"):
+        publish_remix(store, bus(), values(), consent=False, rendered=tiny_remix(bus()))
+    with pytest.raises(GalleryError, match="does not exist in this gallery"):
+        publish(store, remix_of="nope")
+    assert rows(store, "SELECT count(*) FROM remixes") == [(0,)]
+
+
+def test_a_frame_that_was_never_published_is_refused(store) -> None:
+    with pytest.raises(GalleryError, match="not published in this gallery; publish it first"):
+        publish(store, variant("elsewhere"))
+
+
+def test_required_fields_and_bad_images_are_refused_before_anything_is_stored(store) -> None:
+    with pytest.raises(RemixError, match="'Why you ride' is required"):
+        publish_remix(store, bus(), {"city": "Lisbon"}, consent=True, rendered=tiny_remix(bus()))
+    broken = tiny_remix(bus())
+    broken.images["poster"] = b"x"
+    with pytest.raises(GalleryError, match="does not belong to this frame"):
+        publish(store, rendered=broken)
+    assert rows(store, "SELECT count(*) FROM remixes") == [(0,)]
+
+
+def test_a_failure_inside_the_transaction_leaves_neither_row_nor_images(store, monkeypatch) -> None:
+    original_insert = gallery.remixes._insert
+
+    def insert_then_fail(db, *args):
+        original_insert(db, *args)
+        raise sqlite3.OperationalError("disk I/O error (simulated)")
+
+    monkeypatch.setattr(gallery.remixes, "_insert", insert_then_fail)
+    with pytest.raises(sqlite3.OperationalError):
+        publish(store)
+    assert rows(store, "SELECT count(*) FROM remixes") == [(0,)]
+    assert rows(store, "SELECT count(*) FROM remix_images") == [(0,)]
+
+
+def test_delete_needs_the_delete_key_and_leaves_a_tombstone(store, admin) -> None:
+    kept = publish(store, story="a story to delete")
+    child = publish(store, remix_of=kept.id)
+    with pytest.raises(WrongKeyError, match="delete key does not match"):
+        gallery.delete_remix(store, kept.id, "guess")
+    with pytest.raises(WrongKeyError):
+        gallery.delete_remix(store, kept.id, child.delete_key)
+    assert get_remix(store, kept.id).summary.status == "published"
+    gallery.delete_remix(store, kept.id, kept.delete_key)
+    assert rows(store, "SELECT status, maker, story, values_json FROM remixes WHERE id = ?", [kept.id]) == \
+        [("deleted", "", "", "{}")]
+    assert rows(store, "SELECT count(*) FROM remix_images JOIN remixes ON seq = remix_seq WHERE id = ?", [kept.id]) == [(0,)]
+    with pytest.raises(GalleryError, match="was deleted"):
+        get_remix(store, kept.id)
+    assert get_remix(store, child.id).credits.remix_of.label == "a removed remix"
+    assert search(store, "delete").items == ()
+    gallery.delete_remix(store, child.id, admin)
+    assert gallery.remix_ref(store, child.id).status == "deleted"
+
+
+def test_pages_are_newest_first_and_keyset_paged_without_gaps(store) -> None:
+    ids = [publish(store, city=f"Town {i}").id for i in range(11)]
+    seen, cursor = [], None
+    while True:
+        page = list_remixes(store, cursor=cursor, limit=4)
+        seen += [r.id for r in page.items]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == ids[::-1]
+
+
+def test_filters_by_frame_place_and_language(store, admin) -> None:
+    other = variant("bus-lisboa")
+    gallery.publish_frame(store, other)
+    publish(store, city="Lisbon")
+    publish(store, city="LISBON ")
+    publish(store, city="Porto")
+    publish(store, other, city="Lisbon")
+    assert len(list_remixes(store, place="lisbon").items) == 3
+    assert len(list_remixes(store, frame="bus-lisboa").items) == 1
+    assert len(list_remixes(store, frame=BUS, place="Lisbon").items) == 2
+    assert len(list_remixes(store, lang="en").items) == 4 and list_remixes(store, lang="ar").items == ()
+    with pytest.raises(GalleryError, match="not a remix status"):
+        list_remixes(store, status="secret")
+
+
+def test_full_text_search_matches_story_title_and_place_and_survives_syntax(store) -> None:
+    a = publish(store, city="Kraków", story="the night bus home from the hospital")
+    b = publish(store, city="Porto", story="to school with my daughter")
+    assert [r.id for r in search(store, "hospital").items] == [a.id]
+    assert [r.id for r in search(store, "krakow").items] == [a.id]  # diacritics folded
+    assert {r.id for r in search(store, "ride bus").items} == {a.id, b.id}  # frame title "Why I ride the bus"
+    assert search(store, 'daughter" OR (NOT').items == ()
+    assert [r.id for r in search(store, "daughter").items] == [b.id]
+
+
+def test_counts_per_frame(store) -> None:
+    publish(store, city="Lisbon")
+    publish(store, city="lisbon")
+    publish(store, city="Porto")
+    c = gallery.counts(store, BUS)
+    assert (c.remixes, c.places, c.languages) == (3, 2, {"en": 3})
+    assert sum(n for _, n in c.per_day) == 3 and c.top_places[0][1] == 2
+
+
+def test_publishing_frames_needs_the_owner_key_for_new_versions(store, admin) -> None:
+    first = gallery.publish_frame(store, variant("my-bus"))
+    assert first.owner_key and len(first.owner_key) >= 32
+    assert rows(store, "SELECT owner_key_hash != ? FROM frames WHERE id = 'my-bus'", [first.owner_key]) == [(1,)]
+    with pytest.raises(WrongKeyError, match="does not open the frame 'my-bus'"):
+        gallery.publish_frame(store, variant("my-bus", version=2), key="wrong")
+    with pytest.raises(WrongKeyError):
+        gallery.publish_frame(store, variant("my-bus", version=2))
+    assert gallery.publish_frame(store, variant("my-bus", version=2), key=first.owner_key).version == 2
+    assert gallery.publish_frame(store, variant("my-bus", version=3, title="Version three"), key=admin).version == 3
+    with pytest.raises(GalleryError, match="set version = 4"):
+        gallery.publish_frame(store, variant("my-bus", version=2, title="Changed"), key=first.owner_key)
+    assert gallery.frame_info(store, "my-bus").versions == (1, 2, 3)
+    assert gallery.get_frame(store, "my-bus").title == "Version three"
+    assert gallery.get_frame(store, "my-bus", 1).title == "Why I ride the bus"
+
+
+def test_old_remixes_keep_their_frame_version(store, admin) -> None:
+    owner = gallery.publish_frame(store, variant("my-bus")).owner_key
+    old = publish(store, variant("my-bus"))
+    gallery.publish_frame(store, variant("my-bus", version=2, title="New look"), key=owner)
+    new = publish(store, variant("my-bus", version=2, title="New look"))
+    assert get_remix(store, old.id).credits.frame_version == 1
+    assert get_remix(store, new.id).credits.frame_title == "New look"
+    with pytest.raises(GalleryError, match="differs from the published one"):
+        publish(store, variant("my-bus", version=2, title="Tampered"))
+
+
+def test_bundled_ids_cannot_be_taken_over(store) -> None:
+    assert gallery.publish_frame(store, bus()).owner_key is None
+    with pytest.raises(GalleryError, match="comes with frame-remix"):
+        gallery.publish_frame(store, variant(BUS, title="Mine now"))
+
+
+def test_reopening_applies_no_migration_twice(tmp_path) -> None:
+    s = gallery.open_store(tmp_path / "g.db")
+    publish(s)
+    gallery.close_store(s)
+    s = gallery.open_store(tmp_path / "g.db")
+    assert migrations.pending(s.read()) == []
+    assert len(list_remixes(s).items) == 1
+    gallery.close_store(s)
+
+
+def test_the_database_is_in_wal_mode_with_one_file(store) -> None:
+    assert rows(store, "PRAGMA journal_mode") == [("wal",)]
+    assert store.path.name == "gallery.db"
