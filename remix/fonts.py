@@ -88,6 +88,8 @@ def attaches(char: str) -> bool:
 
 def clusters(text: str) -> list[str]:
     """Extended grapheme clusters (UAX #29): what a reader counts as one character."""
+    if text.isascii():  # no ASCII pair forms a cluster once "\r\n" is gone (remix.textnorm)
+        return list(text) if "\r" not in text else _CLUSTER.findall(text)
     return _CLUSTER.findall(text)
 
 

@@ -284,12 +284,17 @@ def overhang(family: str, text: str, rtl: bool, size: int) -> tuple[float, float
 
 
 def _ink_beyond(family: str, run: Run, size: int) -> tuple[float, float]:
+    """Overhang of a run's left and right ends, measured on the word at each end (cheap)."""
     path = chain(family)[run.font_index]
     if strike(path):
         return 0.0, 0.0
-    face, direction = font(path, size), "rtl" if run.level % 2 else "ltr"
-    left, _, right, _ = face.getbbox(run.text, anchor="ls", direction=direction)
-    return max(0.0, -left), max(0.0, right - face.getlength(run.text, direction=direction))
+    face, rtl = font(path, size), bool(run.level % 2)
+    direction = "rtl" if rtl else "ltr"
+    words = run.text.split(" ")
+    first, last = (words[-1], words[0]) if rtl else (words[0], words[-1])
+    left = face.getbbox(first, anchor="ls", direction=direction)[0] if first else 0
+    right = face.getbbox(last, anchor="ls", direction=direction)[2] - face.getlength(last, direction=direction) if last else 0
+    return max(0.0, -left), max(0.0, right)
 
 
 def _fits_for_real(fit: Fit, family: str, width: int, height: int) -> bool:
@@ -331,6 +336,8 @@ class Run:
 
 def line_runs(family: str, text: str, rtl: bool) -> list[Run]:
     """Logical runs of one level and one font, returned in visual (left-to-right) order."""
+    if not rtl and text.isascii() and font_runs(family, text) == [(text, 0)]:
+        return [Run(text, 0, 0)]  # the common case: plain Latin, one font, left to right
     levels = bidi.levels(text, rtl)
     runs: list[Run] = []
     pos = 0

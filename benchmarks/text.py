@@ -1,0 +1,78 @@
+"""The cost of font fallback and shaping: a mixed-script story against a Latin one.
+
+    .venv/bin/python -m benchmarks.text
+
+Both stories have the same number of characters and are fitted (wrap, shrink, balance) and
+drawn into the same 860 x 400 box; every run edits the text (rotates its words and adds a
+counter), as a participant typing does, so the caches see new lines each time.
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+from PIL import Image, ImageDraw
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from remix.textlayout import draw_fit, fit_text  # noqa: E402
+
+BOX = (40, 40, 900, 440)
+LATIN = (
+    "Because the 7 gets my grandmother and me to the market every Saturday, and nobody in our "
+    "family drives. The driver knows every stop by heart and waits when it rains."
+)
+MIXED = (
+    "Ana from Kraków 🚲 rides with مرحبا يا جدتي every Saturday; नमस्ते दादी जी! 我们一起坐公交车 "
+    "去市场。 שלום לכולם 👨‍👩‍👧‍👦 and 🇵🇱 — バスが好き, 버스 최고, สวัสดีครับ ভালো বাস 2024."
+)
+
+
+def same_length(text: str, length: int) -> str:
+    """Repeat or cut `text` to exactly `length` characters."""
+    return (text * (length // len(text) + 1))[:length].strip()
+
+
+def median_ms(fn: Callable[[int], object], repeat: int, warmup: int = 3) -> float:
+    for i in range(warmup):
+        fn(-i - 1)
+    times = []
+    for i in range(repeat):
+        start = time.perf_counter()
+        fn(i)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def fit_and_draw(story: str) -> Callable[[int], object]:
+    words = story.split(" ")
+    canvas = Image.new("RGB", (940, 480), "white")
+
+    def job(n: int) -> object:
+        k = n % len(words)
+        text = " ".join(words[k:] + words[:k]) + f" {n}"
+        width, height = BOX[2] - BOX[0], BOX[3] - BOX[1]
+        fit = fit_text(text, "sans", width, height, min_size=18, max_size=72, max_lines=12)
+        return draw_fit(ImageDraw.Draw(canvas), fit, "sans", BOX)
+
+    return job
+
+
+def bench_text(repeat: int = 40) -> tuple[float, float]:
+    length = max(len(LATIN), len(MIXED))
+    latin, mixed = same_length(LATIN, length), same_length(MIXED, length)
+    latin_ms = median_ms(fit_and_draw(latin), repeat)
+    mixed_ms = median_ms(fit_and_draw(mixed), repeat)
+    print(f"text fit + draw into an 860x400 box, {length} characters, new text each run, median of {repeat}")
+    print(f"  latin story        {latin_ms:8.2f} ms")
+    print(f"  mixed-script story {mixed_ms:8.2f} ms   (Latin, Arabic, Hebrew, Devanagari, Bengali, Thai, CJK, emoji)")
+    print(f"  ratio mixed/latin  {mixed_ms / latin_ms:8.2f}x   (target: under 2x)")
+    return latin_ms, mixed_ms
+
+
+if __name__ == "__main__":
+    bench_text()
