@@ -1,6 +1,22 @@
-"""The browser app's router: page config and navigation only; pages live in app_pages/."""
-import streamlit as st
+"""The browser app's entry point: routing only; pages live in app_pages/.
 
-st.set_page_config(page_title="frame-remix", page_icon="🖼️", layout="wide")
-page = st.navigation([st.Page("app_pages/make.py", title="Make", icon="✏️", default=True)])
-page.run()
+`streamlit run streamlit_app.py` finds the `app` below (an `st.App`) and serves it, together
+with the share pages (`/share/<remix id>`, plain HTML with Open Graph tags that Streamlit
+pages cannot set). Every browser session then runs this same file as its script, where it
+only sets the page config and picks the page.
+"""
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+if get_script_run_ctx() is None:
+    from app_pages.share import share_routes
+
+    app = st.App(__file__, routes=share_routes())
+else:
+    st.set_page_config(page_title="frame-remix", page_icon="🖼️", layout="wide")
+    page = st.navigation([
+        st.Page("app_pages/make.py", title="Make", icon="✏️", default=True),
+        st.Page("app_pages/gallery.py", title="Gallery", icon="🖼️", url_path="gallery"),
+        st.Page("app_pages/organize.py", title="Organize", icon="🧭", url_path="organize"),
+    ])
+    page.run()

@@ -58,14 +58,14 @@ def fitted_asset(frame: Frame, name: str, size: tuple[int, int], fit: str) -> Im
 
 def fit_image(
     image: Image.Image, size: tuple[int, int], fit: str, focal: tuple[float, float],
-    resample: Image.Resampling = Image.Resampling.LANCZOS,
+    resample: Image.Resampling = Image.Resampling.LANCZOS, *, zoom: float = 1.0,
 ) -> Image.Image:
-    """Cover-crop around the focal point, contain with transparent margins, or stretch."""
+    """Cover-crop around the focal point (closer by `zoom`), contain with transparent margins, or stretch."""
     w, h = size
     iw, ih = image.size
     if fit == "stretch":
         return image.resize(size, resample)
-    scale = max(w / iw, h / ih) if fit == "cover" else min(w / iw, h / ih)
+    scale = max(w / iw, h / ih) * max(1.0, zoom) if fit == "cover" else min(w / iw, h / ih)
     if fit == "cover":
         cw, ch = min(w / scale, iw), min(h / scale, ih)
         left = max(0.0, min(focal[0] * iw - cw / 2, iw - cw))
@@ -86,14 +86,15 @@ def draw_image(canvas: Image.Image, frame: Frame, layer: ImageLayer) -> None:
     canvas.paste(image, (left, top), image)
 
 
-def draw_photo(canvas: Image.Image, layer: PhotoLayer, photo: Photo | None) -> None:
+def draw_photo(canvas: Image.Image, layer: PhotoLayer, photo: Photo | None, *,
+               focal: tuple[float, float] | None = None, zoom: float = 1.0) -> None:
     left, top, right, bottom = layer.box.pixels(*canvas.size)
     size = (right - left, bottom - top)
     if photo is None:
         if layer.placeholder:
             canvas.paste(Image.new("RGB", size, rgba(layer.placeholder)[:3]), (left, top), _shape_mask(size, layer.shape))
         return
-    image = _fitted_photo(photo, size, layer.fit, (layer.focal.x, layer.focal.y))
+    image = _fitted_photo(photo, size, layer.fit, focal or (layer.focal.x, layer.focal.y), zoom)
     mask = _shape_mask(size, layer.shape)
     if layer.fit == "contain":
         canvas.paste(image, (left, top), image if mask is None else _and_masks(image.getchannel("A"), mask))
@@ -102,8 +103,8 @@ def draw_photo(canvas: Image.Image, layer: PhotoLayer, photo: Photo | None) -> N
 
 
 @lru_cache(maxsize=16)
-def _fitted_photo(photo: Photo, size: tuple[int, int], fit: str, focal: tuple[float, float]) -> Image.Image:
-    image = fit_image(photo.image, size, fit, focal, _photo_filter(photo.size, size))
+def _fitted_photo(photo: Photo, size: tuple[int, int], fit: str, focal: tuple[float, float], zoom: float = 1.0) -> Image.Image:
+    image = fit_image(photo.image, size, fit, focal, _photo_filter(photo.size, size), zoom=zoom)
     return image if fit == "contain" or image.mode == "RGB" else image.convert("RGB")
 
 

@@ -22,6 +22,7 @@ from remix.textnorm import normalize_text
 from remix.values import template_context
 
 MAX_LAYER_TEXT = 3000
+MAX_ZOOM = 4.0
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,14 @@ class RenderOptions:
     lang: str | None = None
     public_url: str = ""
     maker: str = ""
+    focal: tuple[float, float] | None = None  # the participant's focal point, overriding the layer's
+    zoom: float = 1.0  # 1 = the photo just covers its box; up to MAX_ZOOM crops closer around the focal point
+
+    def photo_crop(self, layer: PhotoLayer) -> tuple[tuple[float, float], float]:
+        """(focal point, zoom) for a photo layer, clamped to their ranges."""
+        fx, fy = self.focal if self.focal is not None else (layer.focal.x, layer.focal.y)
+        clamp = lambda v: min(1.0, max(0.0, float(v)))  # noqa: E731
+        return (clamp(fx), clamp(fy)), min(MAX_ZOOM, max(1.0, float(self.zoom)))
 
     def base_url(self) -> str:
         return self.public_url or public_url()
@@ -58,7 +67,7 @@ def render(
     canvas = Image.new("RGB", (spec.width, spec.height), "white")
     mirror = spec.mirror_rtl and w.rtl
     for layer in spec.layers:
-        _draw_layer(canvas, frame, mirrored(layer) if mirror else layer, w, context, photos, link)
+        _draw_layer(canvas, frame, mirrored(layer) if mirror else layer, w, context, photos, link, options)
     return canvas
 
 
@@ -78,11 +87,13 @@ def mirrored(layer: object) -> object:
     return layer.model_copy(update=update)
 
 
-def _draw_layer(canvas: Image.Image, frame: Frame, layer: object, w: Words, context: dict[str, str], photos, link: str) -> None:
+def _draw_layer(canvas: Image.Image, frame: Frame, layer: object, w: Words, context: dict[str, str], photos,
+                link: str, options: RenderOptions) -> None:
     if isinstance(layer, BackgroundLayer):
         layers.draw_background(canvas, frame, layer)
     elif isinstance(layer, PhotoLayer):
-        layers.draw_photo(canvas, layer, _photo_for(photos, layer.field))
+        focal, zoom = options.photo_crop(layer)
+        layers.draw_photo(canvas, layer, _photo_for(photos, layer.field), focal=focal, zoom=zoom)
     elif isinstance(layer, ImageLayer):
         layers.draw_image(canvas, frame, layer)
     elif isinstance(layer, TextLayer):
