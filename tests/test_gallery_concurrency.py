@@ -1,0 +1,149 @@
+"""Concurrency and faults: many threads and processes publishing at once lose nothing; a writer killed
+with SIGKILL at random moments leaves every acknowledged remix whole and the database intact."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import gallery
+from gallery import integrity_check, list_remixes
+from tests.test_gallery_support import bus, publish, store, tiny_remix  # noqa: F401
+
+ROOT = Path(__file__).resolve().parent.parent
+
+WRITER = r"""
+import hashlib, os, random, sys
+sys.path.insert(0, sys.argv[2])
+from frames import bundled_frame
+from gallery import open_store, publish_remix
+from remix.pipeline import Remix
+from remix.posttext import Texts
+
+store = open_store(sys.argv[1])
+frame = bundled_frame("ride-the-bus")
+formats = list(frame.manifest.formats)
+limit = int(sys.argv[3])
+print("READY", flush=True)
+for n in range(limit):
+    images = {f: os.urandom(random.randint(20_000, 150_000)) for f in formats}
+    rendered = Remix(images, {f: f + ".jpg" for f in formats}, Texts({}, {f: "alt " + f for f in formats}))
+    result = publish_remix(store, frame, {"city": f"Town {n}", "story": "a story"}, consent=True, rendered=rendered)
+    digest = ",".join(f + ":" + hashlib.sha256(images[f]).hexdigest() for f in formats)
+    print("ACK", result.id, digest, flush=True)
+"""
+
+
+def start_writer(db: Path, limit: int = 10**6) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(ROOT), str(limit)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def acks(output: str) -> dict[str, dict[str, str]]:
+    """Only complete lines count: a line cut by the kill was never acknowledged."""
+    found = {}
+    for line in output.splitlines(keepends=True):
+        parts = line.split()
+        if line.endswith("\n") and len(parts) == 3 and parts[0] == "ACK":
+            found[parts[1]] = dict(item.split(":") for item in parts[2].split(","))
+    return found
+
+
+def stored_digests(store) -> dict[str, dict[str, str]]:
+    import hashlib
+
+    out: dict[str, dict[str, str]] = {}
+    for remix_id, fmt, data in store.read().execute(
+            "SELECT r.id, i.format, i.data FROM remixes r JOIN remix_images i ON i.remix_seq = r.seq"):
+        out.setdefault(remix_id, {})[fmt] = hashlib.sha256(data).hexdigest()
+    return out
+
+
+def test_eight_threads_publishing_fifty_each_lose_nothing(store) -> None:
+    frame, errors, published = bus(), [], []
+    rendered = tiny_remix(frame)
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def writer(t: int) -> None:
+        for i in range(50):
+            try:
+                r = gallery.publish_remix(store, frame, {"city": f"T{t}", "story": f"story {t} {i}"}, consent=True,
+                                          rendered=rendered, idempotency_key=f"{t}-{i}")
+                with lock:
+                    published.append(r.id)
+            except Exception as exc:  # noqa: BLE001 - the test counts every kind of failure
+                with lock:
+                    errors.append(repr(exc))
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                list_remixes(store, limit=48)
+                gallery.search(store, "story")
+            except Exception as exc:  # noqa: BLE001
+                with lock:
+                    errors.append(repr(exc))
+
+    readers = [threading.Thread(target=reader) for _ in range(2)]
+    writers = [threading.Thread(target=writer, args=(t,)) for t in range(8)]
+    for th in readers + writers:
+        th.start()
+    for th in writers:
+        th.join(timeout=120)
+    stop.set()
+    for th in readers:
+        th.join(timeout=10)
+    assert errors == []
+    assert len(set(published)) == 400
+    db = store.read()
+    assert db.execute("SELECT count(*) FROM remixes").fetchone() == (400,)
+    assert db.execute("SELECT count(*) FROM remix_images").fetchone() == (400 * len(frame.manifest.formats),)
+    assert integrity_check(store.path) == "ok"
+
+
+def test_two_processes_and_a_thread_write_at_once(store) -> None:
+    procs = [start_writer(store.path, limit=40) for _ in range(2)]
+    mine = [publish(store, city=f"Parent {i}").id for i in range(40)]
+    outputs = [p.communicate(timeout=60)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs), [p.stderr for p in procs]
+    acknowledged = {k: v for out in outputs for k, v in acks(out).items()}
+    assert len(acknowledged) == 80
+    stored = stored_digests(store)
+    assert all(stored[k] == v for k, v in acknowledged.items()) and all(m in stored for m in mine)
+    assert integrity_check(store.path) == "ok"
+
+
+def test_a_writer_killed_at_random_moments_loses_no_acknowledged_remix(tmp_path: Path) -> None:
+    db = tmp_path / "gallery.db"
+    rng = random.Random(20261122)
+    acknowledged: dict[str, dict[str, str]] = {}
+    deadline = time.monotonic() + 50
+    rounds = 0
+    while rounds < 24:
+        proc = start_writer(db)
+        assert proc.stdout.readline().strip() == "READY", proc.stderr.read()
+        time.sleep(rng.uniform(0.0, 0.25))
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate(timeout=10)
+        assert proc.returncode == -signal.SIGKILL
+        acknowledged.update(acks(out))
+        rounds += 1
+        assert time.monotonic() < deadline, f"crash test too slow: {rounds} rounds"
+    s = gallery.open_store(db)
+    try:
+        stored = stored_digests(s)
+        assert acknowledged, "no publish was acknowledged before the kills"
+        missing = [k for k, v in acknowledged.items() if stored.get(k) != v]
+        assert missing == []
+        formats = len(bus().manifest.formats)
+        rows = s.read().execute("SELECT count(*) FROM remixes").fetchone()[0]
+        assert rows == len(stored) and all(len(v) == formats for v in stored.values())  # none partial
+        assert integrity_check(db) == "ok"
+    finally:
+        gallery.close_store(s)
