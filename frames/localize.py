@@ -4,6 +4,7 @@ Also reports, per language, which strings are still missing, so organizers see t
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from frames.model import FieldSpec, Manifest, TextLayer, Translation
@@ -33,12 +34,14 @@ class Words:
         return self.tr.call_to_action or self.manifest.call_to_action
 
     def post_template(self, platform: str) -> str:
+        """Translated words first: a translated post beats the original's per-platform one."""
         m, tr = self.manifest, self.tr
-        return tr.platforms.get(platform) or m.texts.platforms.get(platform) or tr.post or m.texts.post
+        return tr.platforms.get(platform) or tr.post or m.texts.platforms.get(platform) or m.texts.post
 
     def alt_template(self, fmt: str) -> str:
+        """Translated words first: a translated alt text beats the original's per-format one."""
         m, tr = self.manifest, self.tr
-        return tr.format_alt.get(fmt) or m.formats[fmt].alt or tr.alt or m.texts.alt
+        return tr.format_alt.get(fmt) or tr.alt or m.formats[fmt].alt or m.texts.alt
 
     def layer_template(self, layer: TextLayer) -> str:
         return self.tr.layers.get(layer.id or "", layer.template)
@@ -89,9 +92,33 @@ def missing_strings(manifest: Manifest, lang: str) -> list[str]:
         if spec.help and not (ftr and ftr.help):
             missing.append(f"fields.{spec.name}.help")
         missing += [f"fields.{spec.name}.options.{o.value}" for o in spec.options if not (ftr and o.value in ftr.options)]
-    ids = sorted({layer.id for fmt in manifest.formats.values() for layer in fmt.layers if isinstance(layer, TextLayer) and layer.id})
-    missing += [f"layers.{i}" for i in ids if i not in tr.layers]
-    return missing
+    missing += [f"platforms.{p}" for p in manifest.texts.platforms if p not in tr.platforms]
+    missing += [f"format_alt.{f}" for f, spec in manifest.formats.items() if spec.alt and f not in tr.format_alt]
+    return missing + _missing_layers(manifest, tr)
+
+
+_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+def has_words(template: str) -> bool:
+    """True when a template has words of its own (outside {{ }} and {% %}) that need translating."""
+    return bool(re.search(r"[^\W\d_]", _TEMPLATE_CODE.sub("", template)))
+
+
+def _missing_layers(manifest: Manifest, tr: Translation) -> list[str]:
+    """Text layers with words of their own and no translation; a layer without an id cannot be
+    translated at all, so it is named by its place (give it an id)."""
+    ids: set[str] = set()
+    unnamed: list[str] = []
+    for name, fmt in manifest.formats.items():
+        for i, layer in enumerate(fmt.layers):
+            if not isinstance(layer, TextLayer) or not has_words(layer.template):
+                continue
+            if layer.id:
+                ids.add(layer.id)
+            else:
+                unnamed.append(f"formats.{name}.layers[{i}]")
+    return [f"layers.{i}" for i in sorted(ids) if i not in tr.layers] + unnamed
 
 
 def _needs(manifest: Manifest, key: str) -> bool:

@@ -7,6 +7,7 @@ at the change: FRAME_REMIX_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from pathlib import Path
 
@@ -369,3 +370,53 @@ def test_combining_marks_normalized_before_layout() -> None:
     text = normalize_text("e" + "\u0301" * 20 + " café")
     assert unicodedata.is_normalized("NFC", text)
     assert not uncovered("sans", text)
+
+
+# --- translated frames -----------------------------------------------------------------------
+
+
+def _ride_with(translations: dict) -> object:
+    from frames.model import Translation
+
+    frame = next(f for f in bundled_frames() if f.id == "ride-the-bus")
+    trs = {lang: Translation(**tr) for lang, tr in translations.items()}
+    return frame.manifest.model_copy(update={"translations": trs})
+
+
+def test_translated_post_and_alt_beat_the_originals_per_platform_and_format_ones() -> None:
+    from frames.localize import words
+
+    manifest = _ride_with({"ar": {"post": "أركب الحافلة في {{ city }}", "alt": "صورة من {{ city }}"}})
+    assert manifest.texts.platforms["x"]  # the original has its own X post, in English
+    ar = words(manifest, "ar")
+    assert ar.post_template("x") == "أركب الحافلة في {{ city }}"
+    assert ar.alt_template("square") == "صورة من {{ city }}"
+    assert words(manifest, "en").post_template("x") == manifest.texts.platforms["x"]
+
+
+def test_missing_strings_name_platform_posts_and_skip_layers_without_words() -> None:
+    from frames.localize import has_words, missing_strings
+
+    manifest = _ride_with({"ar": {"title": "لماذا أركب الحافلة", "post": "…", "alt": "…"}})
+    missing = missing_strings(manifest, "ar")
+    assert "platforms.x" in missing and "layers.headline" in missing
+    assert "layers.story" not in missing  # "{{ story }}" has no words of its own
+    assert not has_words("{{ story }}") and not has_words("“") and has_words("in {{ city }}")
+
+
+@pytest.mark.parametrize("frame", [f for f in FRAMES if f.manifest.translations], ids=lambda f: f.id)
+def test_bundled_translations_are_complete_and_rtl_ones_right_aligned(frame) -> None:
+    from frames.localize import missing_strings, words
+
+    for lang in frame.manifest.translations:
+        assert missing_strings(frame.manifest, lang) == [], lang
+    if "ar" in frame.manifest.translations:
+        assert words(frame.manifest, "ar").rtl
+        headline = next(
+            (l for f in frame.manifest.formats.values() for l in f.layers if isinstance(l, TextLayer) and l.id in frame.manifest.translations["ar"].layers),
+            None,
+        )
+        if headline is not None:
+            text = frame.manifest.translations["ar"].layers[headline.id]
+            fit = fit_text(normalize_text(re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", text)), headline.font, 600, 200, min_size=14, max_size=40)
+            assert all(rtl for _, rtl in fit.lines)
