@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 WRITER = r"""
 import hashlib, os, random, sys
+sys.modules["pandas"] = sys.modules["numpy"] = None  # sqlite-utils imports them only to detect types
 sys.path.insert(0, sys.argv[2])
 from frames import bundled_frame
 from gallery import open_store, publish_remix
