@@ -1,4 +1,12 @@
-"""Gallery: published remixes, newest first, with filters, search and a page per remix. (Being built.)"""
+"""Gallery: published remixes, newest first, with filters and search; ?remix=ID opens one,
+with its images, texts, credits and lineage, a share link and "remix this"."""
 import streamlit as st
 
-st.title("Gallery")
+from app_pages import gallery_parts
+
+remix_id = st.query_params.get("remix")
+if remix_id:
+    gallery_parts.remix_view(remix_id, st.query_params.get("delete"))
+else:
+    st.title("Gallery")
+    gallery_parts.grid()

@@ -1,5 +1,25 @@
-"""Organize: create, fork, edit and publish frames; moderate; see reach. (Being built.)"""
+"""Organize: create, fork or open a frame, edit it with a live preview, publish; moderate, see reach, get the pack."""
 import streamlit as st
 
+from app_pages import organize_state as state
+from app_pages.organize_edit import editor
+from app_pages.organize_manage import key_banner, manage_panel, publish_panel
+from app_pages.organize_start import start_panel
+
 st.title("Organize")
-st.info("The organizer tools are being built.")
+st.caption("Make a frame people can remix: start from an example or fork one, edit it, publish it.")
+state.show_flash()
+key_banner()
+
+draft = state.draft()
+if draft is None:
+    start_panel()
+else:
+    with st.expander("Start another frame or open one you own"):
+        start_panel()
+    st.header(f"Editing '{draft.frame_id}'")
+    frame = editor(draft)
+    publish_panel(draft, frame)
+    if draft.in_gallery:
+        with state.sentences():
+            manage_panel(draft.frame_id)

@@ -11,6 +11,19 @@ from frames.model import FieldSpec, Manifest, TextLayer, Translation
 
 _EMPTY = Translation()
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"})
+AUTONYMS = {  # each language's name in itself, for language pickers
+    "ar": "العربية", "bn": "বাংলা", "de": "Deutsch", "el": "Ελληνικά", "en": "English", "es": "Español",
+    "fa": "فارسی", "fr": "Français", "he": "עברית", "hi": "हिन्दी", "it": "Italiano", "ja": "日本語",
+    "ko": "한국어", "nl": "Nederlands", "pl": "Polski", "pt": "Português", "pt-BR": "Português (Brasil)",
+    "ru": "Русский", "sw": "Kiswahili", "ta": "தமிழ்", "th": "ไทย", "tr": "Türkçe", "uk": "Українська",
+    "ur": "اردو", "zh": "中文",
+}
+
+
+def language_name(code: str) -> str:
+    """'العربية (ar)' for a known code, the code itself otherwise."""
+    name = AUTONYMS.get(code) or AUTONYMS.get(code.split("-")[0])
+    return f"{name} ({code})" if name else code
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,186 @@
+"""The Gallery page's pieces: the filtered grid with keyset paging, and one remix's view.
+
+Reads go through the gallery core; the page only lays them out. Participant words are shown
+with `plain` (never as Markdown or HTML).
+"""
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from app_pages import caching
+from app_pages.ui import plain, share_link
+from frames import FrameRemixError
+from gallery import delete_remix, list_remixes, remix_lineage, report_remix, search
+from gallery.models import Page, RemixDetail, RemixRef, RemixSummary
+
+COLUMNS = 4
+PAGE = 24
+
+
+def grid() -> None:
+    """Filters, search, a page of cards, and next/previous buttons (cursor stack in the session)."""
+    frame, place, lang, query = _filters()
+    signature = (frame, place, lang, query)
+    if st.session_state.get("gal_filters") != signature:
+        st.session_state["gal_filters"], st.session_state["gal_cursors"] = signature, [None]
+    cursors: list[int | None] = st.session_state["gal_cursors"]
+    try:
+        page = _page(frame, place, lang, query, cursors[-1])
+    except FrameRemixError as exc:
+        st.error(str(exc))
+        return
+    if not page.items:
+        st.info("No remixes here yet. Be the first: open Make and publish yours.")
+        return
+    _cards(page.items)
+    _pager(page, cursors)
+
+
+def _filters() -> tuple[str | None, str, str | None, str]:
+    frames = {f.id: f.title for f in caching.frames()}
+    wanted = st.query_params.get("frame")
+    options = [None, *frames]
+    cols = st.columns([2, 2, 1])
+    frame = cols[0].selectbox("Frame", options, index=options.index(wanted) if wanted in frames else 0,
+                              format_func=lambda i: "All frames" if i is None else frames[i], key="gal_frame")
+    place = cols[1].text_input("Place", key="gal_place", placeholder="e.g. Lisbon")
+    lang = cols[2].selectbox("Language", [None, *caching.gallery_languages()], key="gal_lang",
+                             format_func=lambda v: "Any" if v is None else v)
+    query = st.text_input("Search the stories", key="gal_query", placeholder="a word from a story, a title or a place")
+    return frame, place.strip(), lang, query.strip()
+
+
+def _page(frame: str | None, place: str, lang: str | None, query: str, cursor: int | None) -> Page:
+    store = caching.store()
+    if query:
+        return search(store, query, frame=frame, cursor=cursor, limit=PAGE)
+    return list_remixes(store, frame=frame, place=place or None, lang=lang, cursor=cursor, limit=PAGE)
+
+
+def _cards(items: tuple[RemixSummary, ...]) -> None:
+    for start in range(0, len(items), COLUMNS):
+        for col, item in zip(st.columns(COLUMNS), items[start:start + COLUMNS]):
+            with col.container(border=True):
+                thumb = caching.remix_thumbnail(item.id)
+                if thumb:
+                    st.image(thumb[0], alt=thumb[1], width="stretch")
+                st.caption(plain(f"{item.credit_name} · {item.place or 'somewhere'} · {item.frame_title}"))
+                st.page_link("app_pages/gallery.py", label="Open", query_params={"remix": item.id})
+
+
+def _pager(page: Page, cursors: list[int | None]) -> None:
+    left, right = st.columns(2)
+    if len(cursors) > 1 and left.button("← Newer", key="gal_prev"):
+        cursors.pop()
+        st.rerun()
+    if page.next_cursor is not None and right.button("Older →", key="gal_next"):
+        cursors.append(page.next_cursor)
+        st.rerun()
+
+
+def remix_view(remix_id: str, delete_key: str | None) -> None:
+    """One remix: images with alt text, post texts, credits, lineage, share, remix this, report."""
+    st.page_link("app_pages/gallery.py", label="← Back to the gallery")
+    try:
+        detail = caching.remix_detail(remix_id)
+    except FrameRemixError as exc:
+        st.title("Gallery")
+        st.warning(str(exc)[0].upper() + str(exc)[1:])
+        return
+    s = detail.summary
+    st.title(s.frame_title)
+    st.caption(plain(detail.credits.line))
+    if delete_key:
+        _delete_box(remix_id, delete_key)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        _images(detail)
+    with right:
+        _actions(detail)
+        _texts(detail)
+        _lineage(remix_id)
+        _report(remix_id)
+
+
+def _images(detail: RemixDetail) -> None:
+    tabs = st.tabs([i.format for i in detail.images])
+    for tab, info in zip(tabs, detail.images):
+        with tab:
+            data = caching.remix_image(detail.summary.id, info.format)
+            st.image(data, alt=info.alt, width="stretch")
+            st.caption("Alt text: " + plain(info.alt))
+
+
+def _actions(detail: RemixDetail) -> None:
+    s = detail.summary
+    st.caption("Share link")
+    st.code(share_link(s.id), language=None)
+    if st.button("Remix this", type="primary", key="gal_remix_this"):
+        st.switch_page("app_pages/make.py", query_params={"remix": s.id})
+
+
+def _texts(detail: RemixDetail) -> None:
+    with st.expander("Post text"):
+        for platform, text in detail.post.items():
+            st.caption(platform)
+            st.code(text, language=None, wrap_lines=True)
+
+
+def _lineage(remix_id: str) -> None:
+    try:
+        lineage = remix_lineage(caching.store(), remix_id)
+    except FrameRemixError:
+        return
+    st.subheader("Lineage")
+    for ref in lineage.ancestors:
+        _ref_line("Based on", ref)
+    frame_line = f"Frame: {lineage.frame_id} v{lineage.frame_version}"
+    for source in lineage.frame_ancestors:
+        verb = "says it adapts" if source.claimed else "adapted from"
+        frame_line += f" · {verb} “{source.title or source.id}” v{source.version}"
+    st.caption(plain(frame_line))
+    st.page_link("app_pages/make.py", label="Make your own with this frame", query_params={"frame": lineage.frame_id})
+    for ref in lineage.descendants:
+        _ref_line("Remixed by", ref)
+    if not lineage.ancestors and not lineage.descendants:
+        st.caption("No remixes of this one yet.")
+
+
+def _ref_line(prefix: str, ref: RemixRef) -> None:
+    if ref.removed:
+        st.caption(f"{prefix}: a removed remix")
+    else:
+        st.page_link("app_pages/gallery.py", label=f"{prefix}: {ref.label}", query_params={"remix": ref.id})
+
+
+def _delete_box(remix_id: str, key: str) -> None:
+    st.warning("This is your private delete link. Deleting removes the images, words, name and place for good.")
+    if st.button("Delete my remix", key="gal_delete"):
+        try:
+            delete_remix(caching.store(), remix_id, key)
+        except FrameRemixError as exc:
+            st.error(str(exc))
+            return
+        st.cache_data.clear()
+        st.success("Deleted. Nothing of it is shown any more.")
+        st.stop()
+
+
+def _report(remix_id: str) -> None:
+    with st.expander("Report this remix"):
+        reason = st.text_input("What is wrong with it?", key="gal_report_reason", max_chars=300)
+        if st.button("Send report", key="gal_report"):
+            reporter = hashlib.sha256(str(st.context.headers.get("User-Agent", "")).encode() + _session_id()).hexdigest()
+            try:
+                report_remix(caching.store(), remix_id, reporter, reason)
+            except FrameRemixError as exc:
+                st.error(str(exc))
+            else:
+                st.success("Thank you. The organizer will review it.")
+
+
+def _session_id() -> bytes:
+    token = st.session_state.setdefault("gal_reporter", hashlib.sha256(str(id(st.session_state)).encode()).hexdigest())
+    return token.encode()

@@ -1,0 +1,277 @@
+"""The Make page's pieces: frame cards, the fields, the live preview and publishing.
+
+UI only: values are cleaned, rendered and stored by the core (remix, gallery). Every
+FrameRemixError becomes one sentence on the page; nothing else reaches the participant.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import secrets
+import zipfile
+
+import streamlit as st
+
+from app_pages import caching
+from app_pages.ui import app_link, plain, share_link
+from frames import Frame, FrameRemixError
+from frames.localize import Words, language_name, languages, words
+from frames.model import PLATFORMS, FieldSpec
+from gallery import publish_remix
+from remix import Photo, RenderOptions, clean_values
+from remix.pipeline import make_remix
+from remix.posttext import platform_length
+from remix.qr import public_url
+from remix.render import extension
+
+PLATFORM_NAMES = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon", "instagram": "Instagram"}
+
+
+def chosen_frame() -> tuple[str, str | None] | None:
+    """(frame id, remix_of) from the deep link, or None to show the frame cards."""
+    ids = [f.id for f in caching.frames()]
+    remix_id = st.query_params.get("remix")
+    if remix_id:
+        try:
+            detail = caching.remix_detail(remix_id)
+        except FrameRemixError:
+            st.warning("That remix is not in this gallery (any more); start from a frame below.")
+        else:
+            _remember_prefill(remix_id, detail.values)
+            return detail.summary.frame_id, remix_id
+    wanted = st.query_params.get("frame")
+    if wanted in ids:
+        return wanted, None
+    if wanted:
+        st.warning(f"There is no frame '{wanted}' here; pick one below.")
+    return None
+
+
+def _remember_prefill(remix_id: str, values: dict[str, str]) -> None:
+    """Pre-fill the fields once from the remix being remixed; the participant's edits win after."""
+    if st.session_state.get("make_prefilled") != remix_id:
+        st.session_state["make_prefilled"] = remix_id
+        st.session_state["make_prefill"] = dict(values)
+
+
+def frame_cards() -> None:
+    """Every frame as a card with a preview; choosing one deep-links to it."""
+    st.write("Pick a frame, add your story and your photo, and share it as your own.")
+    infos = caching.frames()
+    for start in range(0, len(infos), 3):
+        for col, info in zip(st.columns(3), infos[start:start + 3]):
+            with col.container(border=True):
+                st.image(caching.frame_thumbnail(info.id, info.latest_version), alt=f"Example of the frame {info.title}")
+                st.markdown(f"**{plain(info.title)}**")
+                st.caption(plain(f"by {info.organizer}"))
+                if st.button("Make yours", key=f"make_pick_{info.id}", type="primary"):
+                    st.query_params.clear()
+                    st.query_params["frame"] = info.id
+                    st.rerun()
+
+
+@st.fragment
+def editor(frame_id: str, remix_of: str | None) -> None:
+    """Fields, photo, preview, texts and publishing; reruns alone while the participant types."""
+    try:
+        frame = caching.frame(frame_id)
+    except FrameRemixError as exc:
+        st.error(str(exc))
+        return
+    if st.button("← All frames", key="make_back"):
+        st.query_params.clear()
+        st.rerun(scope="app")
+    w = _header(frame, remix_of)
+    raw, maker = _fields(frame, w)
+    photo, crop_key, options = _photo(frame, w, maker)
+    try:
+        preview = clean_values(frame.manifest, _with_samples(frame, w, raw))
+        _preview(frame, preview, crop_key, options, photo)
+        _post_texts(frame, preview, options)
+        _publish(frame, raw, photo, options, remix_of, crop_key)
+    except FrameRemixError as exc:
+        st.error(str(exc))
+
+
+def _header(frame: Frame, remix_of: str | None) -> Words:
+    m = frame.manifest
+    langs = languages(m)
+    lang = (st.selectbox("Language", langs, key=f"make_lang_{frame.id}", format_func=language_name)
+            if len(langs) > 1 else langs[0])
+    w = words(m, lang)
+    st.subheader(w.title)
+    st.caption(plain(f"A frame by {m.organizer.name} · {m.licence.replace('-', ' ')} · version {frame.version}"))
+    if w.message:
+        st.markdown(f"**{plain(w.message)}**")
+    if remix_of:
+        st.info("You are remixing someone's remix: their words are filled in below. Make them yours.")
+    return w
+
+
+def _fields(frame: Frame, w: Words) -> tuple[dict[str, str], str]:
+    """The participant's raw values by field name, and their display name."""
+    prefill = st.session_state.get("make_prefill", {}) if st.session_state.get("make_prefilled") else {}
+    raw: dict[str, str] = {}
+    for spec in frame.manifest.fields:
+        if spec.kind != "photo":
+            raw[spec.name] = _field(frame, w, spec, prefill.get(spec.name, ""))
+    maker = st.text_input(
+        "Your name for the credit line (optional)", max_chars=60, key="make_maker",
+        help="Shown on the image and in the gallery. Leave it empty to stay anonymous.",
+    )
+    return raw, maker
+
+
+def _field(frame: Frame, w: Words, spec: FieldSpec, prefill: str) -> str:
+    key = f"make_{frame.id}_{spec.name}"
+    if key not in st.session_state and prefill:
+        st.session_state[key] = prefill
+    label = w.label(spec) + (" *" if spec.required else "")
+    helptext = w.help(spec) or None
+    if spec.kind == "text":
+        return st.text_input(label, max_chars=spec.limit, help=helptext, key=key, placeholder=w.sample(spec))
+    if spec.kind == "long_text":
+        return st.text_area(label, max_chars=spec.limit, help=helptext, key=key, placeholder=w.sample(spec))
+    values = [o.value for o in spec.options]
+    if key in st.session_state and st.session_state[key] not in values:
+        del st.session_state[key]
+    return st.selectbox(label, values, format_func=lambda v: w.option_label(spec, v), help=helptext, key=key)
+
+
+def _photo(frame: Frame, w: Words, maker: str) -> tuple[Photo | None, str, RenderOptions]:
+    """The decoded upload (or None), a cache key for it, and the render options."""
+    spec = next((f for f in frame.manifest.fields if f.kind == "photo"), None)
+    base = RenderOptions(lang=w.lang, public_url=public_url(), maker=maker)
+    if spec is None:
+        return None, "", base
+    upload = st.file_uploader(w.label(spec), type=["jpg", "jpeg", "png", "webp"], help=w.help(spec) or None,
+                              key=f"make_{frame.id}_{spec.name}")
+    if upload is None:
+        return None, "", base
+    data = upload.getvalue()
+    try:
+        photo = caching.photo_for(data, frame)
+    except FrameRemixError as exc:
+        st.error(str(exc))
+        return None, "", base
+    st.success(plain(f"Uploaded {upload.name}"))
+    focal, zoom = _crop_controls()
+    options = RenderOptions(lang=w.lang, public_url=public_url(), maker=maker, focal=focal, zoom=zoom)
+    return photo, f"{photo.digest}:{focal}:{zoom}", options
+
+
+def _crop_controls() -> tuple[tuple[float, float], float]:
+    with st.expander("Adjust the photo"):
+        x = st.slider("Focus left ↔ right", 0, 100, 50, key="make_focal_x")
+        y = st.slider("Focus top ↕ bottom", 0, 100, 50, key="make_focal_y")
+        zoom = st.slider("Zoom", 1.0, 3.0, 1.0, step=0.1, key="make_zoom")
+    return (x / 100, y / 100), zoom
+
+
+def _with_samples(frame: Frame, w: Words, raw: dict[str, str]) -> dict[str, str]:
+    """Empty fields show the frame's example words in the preview (never in what is published)."""
+    return {spec.name: raw.get(spec.name) or w.sample(spec) for spec in frame.manifest.fields if spec.kind != "photo"}
+
+
+def _frozen(values: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(values.items()))
+
+
+def _preview(frame: Frame, values: dict[str, str], crop_key: str, options: RenderOptions, photo: Photo | None) -> None:
+    st.subheader("Preview")
+    st.caption("Empty fields show the frame's example words until you type your own.")
+    frozen = _frozen(values)
+    texts = caching.texts(frame.id, frame.version, frozen, options)
+    images: dict[str, bytes] = {}
+    for tab, fmt in zip(st.tabs([_format_label(frame, f) for f in frame.manifest.formats]), frame.manifest.formats):
+        with tab:
+            data = caching.image_bytes(frame.id, frame.version, frozen, crop_key, fmt, options, photo)
+            images[fmt] = data
+            st.image(data, alt=texts["alt"][fmt], width="stretch")
+            st.caption("Alt text: " + plain(texts["alt"][fmt]))
+            st.download_button(
+                f"Download {fmt}", data, file_name=f"{frame.id}-{fmt}.{extension(frame, fmt)}",
+                mime="image/png" if extension(frame, fmt) == "png" else "image/jpeg", key=f"make_dl_{fmt}",
+            )
+    st.download_button("Download all images (zip)", _zip(frame, images, texts), file_name=f"{frame.id}.zip",
+                       mime="application/zip", key="make_dl_all")
+
+
+def _format_label(frame: Frame, fmt: str) -> str:
+    spec = frame.manifest.formats[fmt]
+    return f"{fmt} {spec.width}×{spec.height}"
+
+
+def _zip(frame: Frame, images: dict[str, bytes], texts: dict) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        for fmt, data in images.items():
+            zf.writestr(f"{frame.id}-{fmt}.{extension(frame, fmt)}", data)
+        zf.writestr("texts.json", json.dumps(texts, ensure_ascii=False, indent=2))
+    return buf.getvalue()
+
+
+def _post_texts(frame: Frame, values: dict[str, str], options: RenderOptions) -> None:
+    st.subheader("Post text")
+    st.caption("Use the copy button at the top right of each text.")
+    texts = caching.texts(frame.id, frame.version, _frozen(values), options)
+    for platform, text in texts["post"].items():
+        st.caption(f"{PLATFORM_NAMES[platform]} · {platform_length(text, platform)}/{PLATFORMS[platform]} characters")
+        st.code(text, language=None, wrap_lines=True)
+
+
+def _publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options: RenderOptions,
+             remix_of: str | None, crop_key: str) -> None:
+    st.subheader("Publish to the gallery")
+    done = st.session_state.get("make_published")
+    place_default = next((raw[f] for f in ("city", "place", "town") if raw.get(f)), "")
+    place = st.text_input("Place shown in the gallery", value=place_default, max_chars=80, key=f"make_place_{frame.id}")
+    consent = st.checkbox(
+        "Show my remix publicly in the gallery, with my name (or 'anonymous'), my place and my words.",
+        key="make_consent",
+    )
+    if st.button("Publish", type="primary", key="make_publish"):
+        if not consent:
+            st.error("Tick the box above first: nothing is published without your consent.")
+        else:
+            done = _do_publish(frame, raw, photo, options, remix_of, place, crop_key)
+    if done:
+        _published_links(*done)
+
+
+def _do_publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options: RenderOptions,
+                remix_of: str | None, place: str, crop_key: str) -> tuple[str, str, str] | None:
+    """Render for real (no example words), store, and remember the links for this session."""
+    try:
+        rendered = make_remix(frame, raw, photo, None, options)
+        result = publish_remix(
+            caching.store(), frame, raw, consent=True, rendered=rendered, maker=options.maker, place=place,
+            lang=options.lang, remix_of=remix_of, idempotency_key=_idempotency_key(frame, raw, options, place, crop_key),
+            public_url=options.public_url,
+        )
+    except FrameRemixError as exc:
+        st.error(str(exc))
+        return None
+    done = (result.id, result.status, result.delete_key)
+    st.session_state["make_published"] = done
+    return done
+
+
+def _idempotency_key(frame: Frame, raw: dict[str, str], options: RenderOptions, place: str, crop_key: str) -> str:
+    """The same remix published twice (a double click) maps to one key; a changed one to another."""
+    token = st.session_state.setdefault("make_session_token", secrets.token_urlsafe(16))
+    content = json.dumps([frame.id, frame.version, raw, options.maker, options.lang, place, crop_key], sort_keys=True)
+    return hashlib.sha256(f"{token}:{content}".encode()).hexdigest()
+
+
+def _published_links(remix_id: str, status: str, delete_key: str) -> None:
+    if status == "published":
+        st.success("Published! Your remix is in the gallery.")
+    else:
+        st.success("Sent! Your remix will appear in the gallery once the organizer approves it.")
+    st.page_link("app_pages/gallery.py", label="See it in the gallery", query_params={"remix": remix_id})
+    st.caption("Share link")
+    st.code(share_link(remix_id), language=None)
+    st.warning("Keep this private link to delete your remix later. It is shown only once; anyone who has it can delete the remix.")
+    st.code(app_link("gallery", remix=remix_id, delete=delete_key), language=None)

@@ -1,0 +1,265 @@
+"""Organize, the editor: words, fields, look, layout, texts and images of a draft, with a live preview.
+
+Widgets only collect edits ({place: value}); `frames.editing` applies them and `build_frame`
+validates the result exactly like a frame pack on disk. Each problem is shown in the tab of
+the input it names (the slot with the longest matching place), anything else above the preview.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from app_pages import caching
+from app_pages.organize_state import Draft, bump, flash, sentences, wkey
+from frames import Frame, FrameError, FrameRemixError, Problem
+from frames.contrast import contrast_problems
+from frames.editing import (
+    BACKGROUND_ASSET, OVERLAY_ASSET, add_text_field, apply_edits, asset_png, dump_toml, get_path, remove_field,
+    set_background_image, set_overlay, used_assets,
+)
+from frames.fontbook import FAMILY_NAMES
+from remix import RenderOptions, build_texts, clean_values
+
+Edits = dict[str, Any]
+Slots = list[tuple[str, DeltaGenerator]]
+BOXED = ("photo", "image", "text", "qr", "credit")
+
+
+def editor(draft: Draft) -> Frame | None:
+    """Draw the editor and preview; returns the draft as a valid Frame, or None while it has problems."""
+    edits: Edits = {}
+    slots: Slots = []
+    actions: list[Callable[[dict[str, Any]], dict[str, Any]]] = []
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        fmt = st.selectbox("Format to edit", list(draft.data.get("formats") or {}), key="org_fmt")
+        tabs = st.tabs(["Words", "Fields", "Look", "Layout", "Texts", "Images"])
+        with tabs[0]:
+            _words(draft.data, edits, slots)
+        with tabs[1]:
+            _fields(draft.data, edits, slots, actions)
+        with tabs[2]:
+            advice = _look(draft.data, fmt, edits, slots)
+        with tabs[3]:
+            _layout(draft.data, fmt, edits, slots)
+        with tabs[4]:
+            _texts(draft.data, fmt, edits, slots)
+        with tabs[5]:
+            _images(draft, actions)
+    draft.data = apply_edits(draft.data, edits)
+    _run_actions(draft, actions)
+    with right:
+        general = st.container()
+        frame = _build(draft, slots, general)
+        if frame is not None:
+            _advice(frame, advice)
+            _preview(frame)
+    return frame
+
+
+# ---- inputs ------------------------------------------------------------------------------------
+
+def _slot(slots: Slots, place: str) -> None:
+    slots.append((place, st.container()))
+
+
+def _text(data: dict[str, Any], edits: Edits, place: str, label: str, *, area: bool = False, **kw: Any) -> None:
+    current = get_path(data, place, "") or ""
+    widget = st.text_area if area else st.text_input
+    value = widget(label, value=str(current), key=wkey(place), **kw)
+    if value != current:
+        edits[place] = value
+
+
+def _words(data: dict[str, Any], edits: Edits, slots: Slots) -> None:
+    _slot(slots, "id")
+    st.text(f"Frame id: {data.get('id', '')} · version {data.get('version', 1)}")
+    _text(data, edits, "title", "Title", max_chars=100)
+    _slot(slots, "title")
+    _text(data, edits, "message", "Core message", area=True, max_chars=300, height=80)
+    _slot(slots, "message")
+    _text(data, edits, "call_to_action", "Call to action", max_chars=200)
+    _slot(slots, "call_to_action")
+    tags = " ".join(f"#{t}" for t in data.get("hashtags") or [])
+    typed = st.text_input("Hashtags", value=tags, key=wkey("hashtags"), help="Separated by spaces, with or without '#'.")
+    if typed != tags:
+        edits["hashtags"] = [t.lstrip("#") for t in typed.replace(",", " ").split() if t.lstrip("#")]
+    _slot(slots, "hashtags")
+    _text(data, edits, "organizer.name", "Organizer name", max_chars=100)
+    _slot(slots, "organizer")
+    modes = ["publish", "approve"]
+    current = data.get("moderation", "publish")
+    mode = st.radio("Remixes appear in the gallery", modes, index=modes.index(current), key=wkey("moderation"),
+                    format_func=lambda m: "at once" if m == "publish" else "after I approve them", horizontal=True)
+    if mode != current:
+        edits["moderation"] = mode
+    _slot(slots, "moderation")
+
+
+def _fields(data: dict[str, Any], edits: Edits, slots: Slots, actions: list) -> None:
+    for i, spec in enumerate(data.get("fields") or []):
+        with st.expander(f"{spec.get('label') or spec.get('name')} ({spec.get('name')}, {spec.get('kind')})"):
+            _field(data, edits, i, spec)
+            if st.button("Remove this field", key=wkey(f"fields[{i}].remove")):
+                actions.append(lambda d, i=i: remove_field(d, i))
+        _slot(slots, f"fields[{i}]")
+    st.markdown("**Add a text field**")
+    name = st.text_input("Name (used in templates as {{ name }})", placeholder="city", key=wkey("new_field_name"))
+    label = st.text_input("Label participants see", placeholder="Your town", key=wkey("new_field_label"))
+    if st.button("Add field", key=wkey("new_field_add")):
+        actions.append(lambda d: add_text_field(d, name, label))
+    _slot(slots, "fields")
+
+
+def _field(data: dict[str, Any], edits: Edits, i: int, spec: dict[str, Any]) -> None:
+    base = f"fields[{i}]"
+    _text(data, edits, f"{base}.label", "Label", max_chars=80)
+    _text(data, edits, f"{base}.help", "Help", max_chars=300)
+    required = st.checkbox("Required", value=bool(spec.get("required")), key=wkey(f"{base}.required"))
+    if required != bool(spec.get("required")):
+        edits[f"{base}.required"] = required
+    if spec.get("kind") in ("text", "long_text"):
+        current = int(spec.get("max_length") or 0)
+        limit = st.number_input("Max length (0: the default)", 0, 5000, current, 10, key=wkey(f"{base}.max_length"))
+        if int(limit) != current:
+            edits[f"{base}.max_length"] = int(limit) or None
+        _text(data, edits, f"{base}.sample", "Sample value (used in the preview)", area=spec.get("kind") == "long_text")
+
+
+def _look(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> DeltaGenerator:
+    layers = get_path(data, f"formats.{fmt}.layers", []) or []
+    for i, layer in enumerate(layers):
+        place = f"formats.{fmt}.layers[{i}]"
+        if layer.get("kind") == "background":
+            _colour(data, edits, f"{place}.color", "Background colour")
+            if layer.get("gradient"):
+                _colour(data, edits, f"{place}.gradient.to", "Background gradient to")
+            _slot(slots, f"{place}.color")
+        elif layer.get("kind") in ("text", "credit"):
+            _text_look(data, edits, place, layer, i)
+            _slot(slots, f"{place}.color")
+            _slot(slots, f"{place}.font")
+    return st.container()
+
+
+def _text_look(data: dict[str, Any], edits: Edits, place: str, layer: dict[str, Any], i: int) -> None:
+    colour, font = st.columns(2)
+    with colour:
+        _colour(data, edits, f"{place}.color", f"Colour of {_layer_name(layer, i)}")
+    with font:
+        current = layer.get("font", "sans")
+        chosen = st.selectbox(f"Font of {_layer_name(layer, i)}", FAMILY_NAMES, index=FAMILY_NAMES.index(current),
+                              key=wkey(f"{place}.font"))
+        if chosen != current:
+            edits[f"{place}.font"] = chosen
+
+
+def _colour(data: dict[str, Any], edits: Edits, place: str, label: str) -> None:
+    current = str(get_path(data, place, "#ffffff"))
+    value = st.color_picker(label, value=current[:7], key=wkey(place))
+    if value.lower() != current[:7].lower():
+        edits[place] = value
+
+
+def _layout(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> None:
+    layers = get_path(data, f"formats.{fmt}.layers", []) or []
+    boxed = [i for i, layer in enumerate(layers) if layer.get("kind") in BOXED]
+    if not boxed:
+        st.caption("This format has no layers with a box.")
+        return
+    st.caption("Boxes are fractions of the canvas: x and y from the top-left corner, w and h as sizes.")
+    i = st.selectbox("Layer", boxed, format_func=lambda j: _layer_name(layers[j], j), key=wkey(f"layout_{fmt}"))
+    place = f"formats.{fmt}.layers[{i}].box"
+    box = layers[i].get("box") or {"x": 0.0, "y": 0.0, "w": 1.0, "h": 1.0}
+    for column, part in zip(st.columns(4), "xywh"):
+        with column:
+            value = st.number_input(part, 0.0, 1.0, float(box.get(part, 0.0)), 0.01, format="%.3f",
+                                    key=wkey(f"{place}.{part}"))
+            if round(value, 4) != round(float(box.get(part, 0.0)), 4):
+                edits[f"{place}.{part}"] = round(value, 4)
+    _slot(slots, f"formats.{fmt}.layers[{i}]")
+
+
+def _texts(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> None:
+    st.caption("Templates use {{ field }} and the frame's words: title, message, organizer, hashtags, "
+               "call_to_action, link.")
+    _text(data, edits, "texts.post", "Post text", area=True, height=120)
+    _slot(slots, "texts.post")
+    _text(data, edits, "texts.alt", "Alt text (describes the image for people who cannot see it)", area=True, height=100)
+    _slot(slots, "texts.alt")
+    for i, layer in enumerate(get_path(data, f"formats.{fmt}.layers", []) or []):
+        if layer.get("kind") == "text":
+            place = f"formats.{fmt}.layers[{i}].template"
+            _text(data, edits, place, f"Text of {_layer_name(layer, i)}", area=True, height=68)
+            _slot(slots, place)
+
+
+def _images(draft: Draft, actions: list) -> None:
+    st.caption("JPEG, PNG or WebP up to 15 MB. Images are re-saved as PNG without their metadata.")
+    for label, asset, place in (("Background image (fills every format)", BACKGROUND_ASSET, set_background_image),
+                                ("Overlay (a PNG with transparency, over the photo, under the text)", OVERLAY_ASSET,
+                                 set_overlay)):
+        upload = st.file_uploader(label, type=["jpg", "jpeg", "png", "webp"], key=wkey(asset))
+        if upload is None:
+            continue
+        with sentences():
+            data = asset_png(upload.getvalue(), what=f"the image {upload.name}")
+            if draft.assets.get(asset) != data:
+                draft.assets[asset] = data
+                actions.append(place)
+                flash(f"Uploaded {upload.name}; it is in the preview now.")
+
+
+def _layer_name(layer: dict[str, Any], i: int) -> str:
+    kind = layer.get("kind", "?")
+    return f"{kind} layer {i}" + (f" '{layer['id']}'" if layer.get("id") else "")
+
+
+# ---- after the inputs ------------------------------------------------------------------------------
+
+def _run_actions(draft: Draft, actions: list) -> None:
+    """Structural changes (a field added or removed, an image placed) rebuild the widgets."""
+    if not actions:
+        return
+    with sentences():
+        for action in actions:
+            draft.data = action(draft.data)
+        bump()
+        st.rerun()
+
+
+def _build(draft: Draft, slots: Slots, general: DeltaGenerator) -> Frame | None:
+    try:
+        assets = tuple(sorted(used_assets(draft.data, draft.assets).items()))
+        return caching.draft_frame(dump_toml(draft.data), assets)
+    except FrameError as exc:
+        _place_problems(exc.problems, slots, general)
+        return None
+
+
+def _place_problems(problems: list[Problem], slots: Slots, general: DeltaGenerator) -> None:
+    general.error(f"This draft has {len(problems)} problem(s); each is shown next to what it concerns.")
+    for problem in problems:
+        matches = [(len(p), box) for p, box in slots if problem.place == p or problem.place.startswith((p + ".", p + "["))]
+        target = max(matches, key=lambda m: m[0])[1] if matches else general
+        target.error(str(problem))
+
+
+def _advice(frame: Frame, box: DeltaGenerator) -> None:
+    for problem in contrast_problems(frame.manifest):
+        box.warning(f"Contrast: {problem}")
+
+
+def _preview(frame: Frame) -> None:
+    st.subheader("Preview with the sample values")
+    try:
+        values = clean_values(frame.manifest, {s.name: s.sample for s in frame.manifest.fields if s.kind != "photo"})
+        texts = build_texts(frame, values, RenderOptions())
+        for fmt in frame.manifest.formats:
+            st.image(caching.draft_image(frame.digest, fmt, frame), caption=texts.alt.get(fmt, fmt), width="stretch")
+        st.caption("Post text")
+        st.text(texts.post.get("mastodon", ""))
+    except FrameRemixError as exc:
+        st.error(str(exc.problems[0]))

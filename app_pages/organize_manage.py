@@ -1,0 +1,134 @@
+"""Organize, after editing: publish a version, keep the owner key, moderate remixes, see reach, get the pack.
+
+Everything here reads or writes the gallery; the session only carries the key that opens the frame.
+"""
+from __future__ import annotations
+
+import copy
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import caching
+from app_pages.organize_state import KEY, NEW_KEY, Draft, bump, flash, owner_key, sentences
+from frames import Frame
+from gallery import GalleryError, counts, frame_info, image, list_remixes, moderate, pack_frame, publish_frame
+from gallery.moderation import ACTIONS
+from remix.qr import frame_link, public_url
+
+STATUSES = ("pending", "reported", "hidden", "published")
+PAGE = 20
+
+
+def key_banner() -> None:
+    """The owner key of a frame just created, shown once: only its hash is stored."""
+    shown = st.session_state.get(NEW_KEY)
+    if not shown:
+        return
+    frame_id, key = shown
+    with st.container(border=True):
+        st.warning(f"This is the owner key of '{frame_id}'. It is shown only now: copy it and keep it somewhere "
+                   "safe. Without it nobody can publish new versions or moderate this frame's remixes.")
+        st.code(key, language=None)
+        link = frame_link(public_url(), frame_id)
+        st.markdown(f"Share your frame: [{link}]({link})")
+        if st.button("I have saved my key", key="org_key_saved"):
+            del st.session_state[NEW_KEY]
+            st.rerun()
+
+
+def publish_panel(draft: Draft, frame: Frame | None) -> None:
+    st.subheader("Publish")
+    if frame is None:
+        st.caption("Fix the problems above to publish.")
+        return
+    if not draft.changed:
+        st.caption(f"Nothing has changed since version {frame.version - 1}; edit something to publish a new version.")
+        return
+    label = f"Publish version {frame.version}" if draft.in_gallery else "Publish this frame"
+    st.caption("Remixes made earlier keep pointing at the version they used.")
+    if st.button(label, type="primary", key="org_publish"):
+        with sentences():
+            _publish(draft, frame)
+
+
+def _publish(draft: Draft, frame: Frame) -> None:
+    if not draft.in_gallery and frame.id in {i.id for i in caching.frames()}:
+        raise GalleryError(f"a frame with the id '{frame.id}' already exists here; this draft cannot take it")
+    published = publish_frame(caching.store(), frame, None if not draft.in_gallery else owner_key())
+    if published.owner_key:
+        st.session_state[NEW_KEY] = (published.id, published.owner_key)
+        st.session_state[KEY] = published.owner_key
+    draft.in_gallery = True
+    draft.base = copy.deepcopy(draft.data)
+    draft.data["version"] = published.version + 1
+    bump()
+    flash(f"Published '{published.id}' version {published.version}.")
+    st.rerun()
+
+
+def manage_panel(frame_id: str) -> None:
+    """Moderation (with the key), reach and the frame pack of a frame in the gallery."""
+    info = frame_info(caching.store(), frame_id)
+    st.header(f"{info.title} in the gallery")
+    st.text(f"{frame_id} · version {info.latest_version} · remixes appear "
+            + ("after approval" if info.moderation == "approve" else "at once"))
+    moderation, reach, pack = st.tabs(["Moderation", "Reach", "Frame pack"])
+    with moderation, sentences():
+        _moderation(frame_id, info.moderation)
+    with reach, sentences():
+        _reach(frame_id)
+    with pack, sentences():
+        _pack(frame_id, info.latest_version)
+
+
+def _moderation(frame_id: str, mode: str) -> None:
+    key = owner_key()
+    status = st.selectbox("Show remixes that are", STATUSES, index=0 if mode == "approve" else 3, key="org_mod_status")
+    st.button("Check for new remixes", key="org_mod_refresh")
+    page = list_remixes(caching.store(), frame=frame_id, status=status, key=key, limit=PAGE)
+    if not page.items:
+        st.caption(f"No {status} remixes.")
+    fmt = next(iter(caching.frame(frame_id).manifest.formats))
+    for remix in page.items:
+        _remix_card(remix, fmt, key)
+
+
+def _remix_card(remix, fmt: str, key: str | None) -> None:
+    with st.container(border=True):
+        thumb, words = st.columns([1, 2])
+        with thumb, sentences():
+            stored = image(caching.store(), remix.id, fmt, key)
+            st.image(stored.data, caption=stored.alt or None, width=180)
+        with words:
+            st.text(remix.story or "(no text)")
+            st.text(f"by {remix.credit_name} · {remix.place or 'no place'} · {remix.language} · {remix.created[:16]}")
+            reason = st.text_input("Reason (kept in the moderation log)", key=f"org_reason_{remix.id}")
+            for action in ACTIONS:
+                if remix.status in ACTIONS[action][0]:
+                    if st.button(action.capitalize(), key=f"org_{action}_{remix.id}"):
+                        new = moderate(caching.store(), remix.id, action, key, reason)
+                        flash(f"The remix by {remix.credit_name} is {new} now.")
+                        st.rerun()
+
+
+def _reach(frame_id: str) -> None:
+    c = counts(caching.store(), frame_id)
+    a, b, d = st.columns(3)
+    a.metric("Remixes", c.remixes)
+    b.metric("Places", c.places)
+    d.metric("Languages", len(c.languages))
+    if not c.remixes:
+        st.caption("No published remixes yet.")
+        return
+    per_day = pd.DataFrame(list(reversed(c.per_day)), columns=["day", "remixes"]).set_index("day")
+    st.bar_chart(per_day, y_label="remixes per day")
+    left, right = st.columns(2)
+    left.dataframe(pd.DataFrame(list(c.top_places), columns=["place", "remixes"]), hide_index=True)
+    right.dataframe(pd.DataFrame(list(c.languages.items()), columns=["language", "remixes"]), hide_index=True)
+
+
+def _pack(frame_id: str, version: int) -> None:
+    st.caption("A frame pack (frame.toml and its images) moves this frame to another frame-remix instance.")
+    st.download_button(f"Download the frame pack (version {version})", pack_frame(caching.store(), frame_id),
+                       file_name=f"{frame_id}-v{version}.zip", mime="application/zip", key="org_pack")

@@ -1,0 +1,86 @@
+"""Organize, first step: a new frame from a bundled starter, a fork of a gallery frame, or a frame you own."""
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from app_pages import caching
+from app_pages.organize_state import NEW_KEY, Draft, flash, sentences, set_draft
+from frames.bundled import bundled_frame, bundled_ids
+from frames.editing import manifest_data, starter_data
+from gallery import GalleryError, fork_frame, get_frame
+from gallery.framestore import authorize_frame
+
+_FRAME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+ID_HELP = "2 to 63 lowercase letters, digits and '-'; it becomes the frame's link (?frame=ID)."
+
+
+def start_panel() -> None:
+    """Three ways to get a draft to edit."""
+    new, fork, mine = st.tabs(["New from a starter", "Fork a frame", "Open my frame"])
+    with new:
+        _from_starter()
+    with fork:
+        _fork()
+    with mine:
+        _open()
+
+
+def _from_starter() -> None:
+    ids = bundled_ids()
+    starter = st.selectbox("Starter", ids, format_func=lambda i: bundled_frame(i).title, key="org_starter")
+    new_id = st.text_input("Id of your new frame", placeholder="my-campaign", help=ID_HELP, key="org_new_id")
+    organizer = st.text_input("Organizer name", placeholder="Your group's name", key="org_organizer")
+    if st.button("Start editing", key="org_start"):
+        with sentences():
+            frame_id = _free_id(new_id)
+            source = bundled_frame(starter)
+            set_draft(Draft(starter_data(source, frame_id, organizer), dict(source.assets), in_gallery=False))
+            st.rerun()
+
+
+def _fork() -> None:
+    infos = caching.frames()
+    titles = {i.id: i.title for i in infos}
+    source = st.selectbox("Frame to fork", list(titles), format_func=lambda i: f"{titles[i]} ({i})", key="org_fork_src")
+    new_id = st.text_input("Id of your fork", placeholder="my-fork", help=ID_HELP, key="org_fork_id")
+    st.caption("Forking publishes a copy under your id at once, credits the original and gives you its owner key.")
+    if st.button("Fork", key="org_fork") and source:
+        with sentences():
+            published = fork_frame(caching.store(), source, _free_id(new_id))
+            st.session_state[NEW_KEY] = (published.id, published.owner_key)
+            _open_frame(published.id, published.owner_key or "")
+            flash(f"Forked '{source}' as '{published.id}'. Edit it below and publish version 2 when ready.")
+            st.rerun()
+
+
+def _open() -> None:
+    titles = {i.id: i.title for i in caching.frames()}
+    frame_id = st.selectbox("Your frame", list(titles), format_func=lambda i: f"{titles[i]} ({i})", key="org_open_id")
+    key = st.text_input("Owner key (or the instance's admin key)", type="password", key="org_open_key")
+    if st.button("Open", key="org_open") and frame_id:
+        with sentences():
+            if not key.strip():
+                raise GalleryError("paste the owner key you got when the frame was published")
+            authorize_frame(caching.store().read(), frame_id, key.strip())
+            _open_frame(frame_id, key.strip())
+            st.rerun()
+
+
+def _open_frame(frame_id: str, key: str) -> None:
+    """Edit the latest version of a stored frame; publishing the draft makes the next version."""
+    frame = get_frame(caching.store(), frame_id)
+    data = manifest_data(frame)
+    draft = Draft(data, dict(frame.assets), in_gallery=True)
+    set_draft(draft, key)
+    draft.data["version"] = frame.version + 1
+
+
+def _free_id(raw: str) -> str:
+    frame_id = raw.strip().lower()
+    if not _FRAME_ID.match(frame_id):
+        raise GalleryError("give your frame an id of 2 to 63 lowercase letters, digits and '-', like my-campaign")
+    if frame_id in bundled_ids() or frame_id in {i.id for i in caching.frames()}:
+        raise GalleryError(f"a frame with the id '{frame_id}' already exists here; choose another id")
+    return frame_id

@@ -1,0 +1,85 @@
+"""Organize's session state: the draft being edited and the key that opened it; nothing durable.
+
+Frames, versions, remixes and moderation live in the gallery. A session only holds the draft
+until it is published, the key the organizer typed (or was just given), and one-shot notices.
+Every key is prefixed `org_`.
+"""
+from __future__ import annotations
+
+import contextlib
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import streamlit as st
+
+from frames import FrameRemixError
+
+DRAFT, KEY, NEW_KEY, GEN, FLASH = "org_draft", "org_key", "org_new_key", "org_gen", "org_flash"
+
+
+@dataclass
+class Draft:
+    """A frame being edited: manifest tables, asset bytes, and what was last published of it."""
+
+    data: dict[str, Any]
+    assets: dict[str, bytes]
+    in_gallery: bool
+    base: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def frame_id(self) -> str:
+        return str(self.data.get("id", ""))
+
+    @property
+    def changed(self) -> bool:
+        """True when there is something to publish (a draft not yet in the gallery always has)."""
+        strip = lambda d: {k: v for k, v in d.items() if k != "version"}  # noqa: E731
+        return not self.in_gallery or strip(self.data) != strip(self.base)
+
+
+def draft() -> Draft | None:
+    return st.session_state.get(DRAFT)
+
+
+def set_draft(d: Draft, key: str | None = None) -> None:
+    """Start editing `d` (forgetting the previous draft's widgets); `key` is what opens it in the gallery."""
+    d.base = copy.deepcopy(d.data)
+    st.session_state[DRAFT] = d
+    if key is not None:
+        st.session_state[KEY] = key
+    bump()
+
+
+def bump() -> None:
+    """New widget keys: after a structural change the widgets are rebuilt from the draft."""
+    st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
+
+
+def wkey(place: str) -> str:
+    return f"org_{st.session_state.get(GEN, 0)}_{place}"
+
+
+def owner_key() -> str | None:
+    return st.session_state.get(KEY)
+
+
+def flash(text: str) -> None:
+    """A success notice for the next run (after st.rerun)."""
+    st.session_state[FLASH] = text
+
+
+def show_flash() -> None:
+    text = st.session_state.pop(FLASH, None)
+    if text:
+        st.success(text)
+
+
+@contextlib.contextmanager
+def sentences() -> Iterator[None]:
+    """Show a FrameRemixError as one st.error per problem (each one sentence); nothing else escapes."""
+    try:
+        yield
+    except FrameRemixError as exc:
+        for problem in exc.problems:
+            st.error(str(problem))
