@@ -24,6 +24,7 @@ _CLUSTER = regex.compile(r"\X")
 _EMOJI_PRESENTATION = regex.compile(r"\p{Emoji_Presentation}")
 _EMOJI_PARTS = regex.compile(r"[\uFE0F\u20E3\U0001F1E6-\U0001F1FF\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F]")
 _KANA = regex.compile(r"[\u3040-\u30FF\u31F0-\u31FF\uFF66-\uFF9F]")
+_HAN = regex.compile(r"\p{Han}")
 _HANGUL = regex.compile(r"[\uAC00-\uD7A3\u1100-\u11FF\u3130-\u318F]")
 
 
@@ -161,11 +162,32 @@ def _is_common(cluster: str) -> bool:
     return unicodedata.category(char)[0] in "ZPN" or char in "+-=<>|~^`'\"*&%$#@!?"
 
 
+@lru_cache(maxsize=1024)
 def cjk_language(text: str) -> str | None:
-    """The language whose glyph forms Han characters in this text should take (the CJK font's
-    `locl`): Japanese next to kana, Korean next to hangul, else the font's simplified Chinese."""
+    """The language whose glyph forms Han characters in this line should take (the CJK font's
+    `locl`): Japanese next to kana, Korean next to hangul, traditional Chinese when a character
+    exists only in traditional script, else the font's own simplified Chinese."""
+    if text.isascii():
+        return None
     if _KANA.search(text):
         return "ja"
     if _HANGUL.search(text):
         return "ko"
+    if any(_traditional_only(c) for c in _HAN.findall(text)):
+        return "zh-Hant"
     return None
+
+
+@lru_cache(maxsize=8192)
+def _traditional_only(char: str) -> bool:
+    """A hanzi in Big5 but not in GB 2312 (e.g. 們, 車, 環)."""
+    try:
+        char.encode("gb2312")
+        return False
+    except UnicodeEncodeError:
+        pass
+    try:
+        char.encode("big5")
+        return True
+    except UnicodeEncodeError:
+        return False

@@ -420,3 +420,24 @@ def test_bundled_translations_are_complete_and_rtl_ones_right_aligned(frame) -> 
             text = frame.manifest.translations["ar"].layers[headline.id]
             fit = fit_text(normalize_text(re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", text)), headline.font, 600, 200, min_size=14, max_size=40)
             assert all(rtl for _, rtl in fit.lines)
+
+
+@pytest.mark.parametrize(
+    "line, language",
+    [("我每天坐公交车去上班", None), ("我每天坐公車去上班", "zh-Hant"), ("毎朝バスで通勤", "ja"), ("버스 최고", "ko"), ("Kraków", None)],
+)
+def test_han_glyph_forms_follow_the_line_language(line: str, language: str | None) -> None:
+    from remix.fonts import cjk_language
+
+    assert cjk_language(line) == language
+
+
+def test_japanese_and_chinese_lines_draw_han_in_their_own_forms() -> None:
+    def han(line: str) -> Image.Image:
+        img = Image.new("L", (400, 120), 255)
+        fit = fit_text(line, "sans", 380, 100, min_size=60, max_size=60)
+        draw_fit(ImageDraw.Draw(img), fit, "sans", (10, 10, 390, 110), fill=0)
+        return img.crop((10, 0, 75, 120))  # the first character only
+
+    zh, ja = han("直接坐车"), han("直すバス")
+    assert ImageStat.Stat(ImageChops.difference(zh, ja)).mean[0] > 1, "the locl forms were not applied"
