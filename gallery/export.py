@@ -126,7 +126,7 @@ def _page_name(n: int) -> str:
 
 
 def _write_index(root: Path, env, common: dict, store: Store, cards: list[dict]) -> int:
-    frames = [{"id": f.id, "title": f.title, "organizer": f.organizer,
+    frames = [{"id": f.id, "title": f.title, "organizer": f.organizer, "source": f.derived_from,
                "count": sum(1 for c in cards if c["frame_id"] == f.id)} for f in list_frames(store)]
     chunks = [cards[i:i + PER_PAGE] for i in range(0, len(cards), PER_PAGE)] or [[]]
     template = env.get_template("index.html")

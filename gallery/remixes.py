@@ -121,7 +121,7 @@ def _check_parent(db: Database, remix_of: str | None) -> None:
 
 def _insert(db: Database, d: Draft, status: str, key: str, idem: str | None) -> str:
     remix_id = new_id()
-    story = "\n".join(v for f in d.frame.manifest.fields if (v := d.values.get(f.name)) and f.kind != "choice")
+    story = story_of(d.frame, d.values)
     cur = db.execute(
         """INSERT INTO remixes (id, frame_id, frame_version, frame_title, values_json, texts_json, maker, place,
            place_key, language, story, created, status, remix_of, consent, delete_key_hash, idempotency_hash,
@@ -136,6 +136,13 @@ def _insert(db: Database, d: Draft, status: str, key: str, idem: str | None) -> 
                    [cur.lastrowid, fmt, _MEDIA.get(name.rsplit(".", 1)[-1], "application/octet-stream"), name,
                     d.rendered.texts.alt.get(fmt, ""), data])
     return remix_id
+
+
+def story_of(frame: Frame, values: Mapping[str, str]) -> str:
+    """The participant's own words for cards and search: long-text fields (else the short ones but the place)."""
+    fields = [f for f in frame.manifest.fields if f.kind == "long_text"] or \
+        [f for f in frame.manifest.fields if f.kind == "text" and f.name not in PLACE_FIELDS]
+    return "\n".join(values[f.name] for f in fields if values.get(f.name))
 
 
 def place_key(place: str) -> str:
