@@ -1,0 +1,231 @@
+"""An organizer's edits to a frame, as plain data: manifest tables in, TOML bytes and a checked Frame out.
+
+The editor in the browser keeps a draft as the manifest's TOML tables (a dict) plus asset bytes;
+every change goes through the functions here, and `build_frame` runs the same validation as a
+frame pack from disk, so the browser can never publish what `frame-remix validate` would refuse.
+Never imports streamlit; never touches the gallery.
+"""
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+from typing import Any, Mapping
+
+from PIL import Image, ImageOps
+
+from frames.errors import FrameError, Problem
+from frames.images import load_pixels, open_untrusted
+from frames.manifest import MANIFEST_NAME, load_toml
+from frames.pack import MAX_ENTRY_BYTES, Frame, frame_from_files
+
+MAX_ASSET_SIDE = 2048  # canvases are at most 4096 wide, and most are 1080: 2048 keeps assets sharp and small
+OVERLAY_ASSET = "assets/overlay.png"
+BACKGROUND_ASSET = "assets/background.png"
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+# ---- TOML out -----------------------------------------------------------------------------------
+
+def dump_toml(data: Mapping[str, Any]) -> bytes:
+    """Manifest tables as TOML (UTF-8) that `load_toml` reads back to an equal dict."""
+    lines: list[str] = []
+    _table(lines, [], data, inline_small=False)
+    return ("\n".join(lines).strip() + "\n").encode("utf-8")
+
+
+def _table(lines: list[str], path: list[str], table: Mapping[str, Any], *, inline_small: bool) -> None:
+    """Scalars first, then sub-tables; inside arrays of tables small tables stay inline (`box = {...}`)."""
+    nested = []
+    for key, value in table.items():
+        if _is_table(value) and not (inline_small and _is_flat(value)):
+            nested.append((key, value))
+        elif _is_table_array(value) and not (inline_small and all(_is_flat(v) for v in value)):
+            nested.append((key, value))
+        else:
+            lines.append(f"{_key(key)} = {_value(value)}")
+    for key, value in nested:
+        header = ".".join(_key(k) for k in [*path, key])
+        if isinstance(value, dict):
+            lines += ["", f"[{header}]"]
+            _table(lines, [*path, key], value, inline_small=inline_small)
+        else:
+            for item in value:
+                lines += ["", f"[[{header}]]"]
+                _table(lines, [*path, key], item, inline_small=True)
+
+
+def _is_table(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _is_table_array(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def _is_flat(table: Any) -> bool:
+    return isinstance(table, dict) and not any(isinstance(v, (dict, list)) for v in table.values())
+
+
+def _key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else _string(key)
+
+
+def _string(text: str) -> str:
+    """A TOML basic string: JSON's escapes are a subset of TOML's; DEL must be escaped too."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + " }" if value else "{}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    raise FrameError(f"a value of type {type(value).__name__} cannot be written to a manifest")
+
+
+# ---- Edits -----------------------------------------------------------------------------------------
+
+def manifest_data(frame: Frame) -> dict[str, Any]:
+    """A frame's manifest as editable tables (a fresh copy each time)."""
+    return load_toml(frame.manifest_bytes)
+
+
+def starter_data(frame: Frame, new_id: str, organizer: str) -> dict[str, Any]:
+    """A new frame from a starter: its look and fields under a new id, version 1, with the new organizer.
+
+    The starter's translations are dropped: they translate the starter's words, not the new frame's.
+    """
+    data = manifest_data(frame)
+    data.update(id=new_id, version=1, organizer={"name": organizer.strip() or "Organizer"})
+    for key in ("derived_from", "translations"):
+        data.pop(key, None)
+    return data
+
+
+def apply_edits(data: Mapping[str, Any], edits: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of `data` with each place (`formats.square.layers[2].box.x`) set; None removes the key."""
+    out = copy.deepcopy(dict(data))
+    for place, value in edits.items():
+        parent, last = _parent(out, place)
+        if value is None:
+            if isinstance(parent, dict):
+                parent.pop(last, None)
+        else:
+            parent[last] = value
+    return out
+
+
+def _parent(data: dict[str, Any], place: str) -> tuple[Any, Any]:
+    steps: list[str | int] = [name if name else int(index) for name, index in _STEP.findall(place)]
+    if not steps:
+        raise FrameError(f"'{place}' is not a place in a manifest")
+    node: Any = data
+    for step, following in zip(steps, steps[1:]):
+        if isinstance(node, dict) and step not in node:
+            node[step] = [] if isinstance(following, int) else {}
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            raise FrameError(f"'{place}' is not a place in this manifest") from None
+    return node, steps[-1]
+
+
+def add_text_field(data: Mapping[str, Any], name: str, label: str) -> dict[str, Any]:
+    """A copy with one more short text field (validation says if the name is taken or malformed)."""
+    out = copy.deepcopy(dict(data))
+    out.setdefault("fields", []).append({"name": name.strip(), "kind": "text", "label": label.strip() or name.strip()})
+    return out
+
+
+def remove_field(data: Mapping[str, Any], index: int) -> dict[str, Any]:
+    """A copy without the field at `index`; templates still naming it are reported by validation."""
+    out = copy.deepcopy(dict(data))
+    fields = out.get("fields", [])
+    if 0 <= index < len(fields):
+        del fields[index]
+    return out
+
+
+def set_background_image(data: Mapping[str, Any], asset: str = BACKGROUND_ASSET) -> dict[str, Any]:
+    """A copy whose every format's background layer (added if missing) shows `asset`, cover-fitted."""
+    out = copy.deepcopy(dict(data))
+    for fmt in out.get("formats", {}).values():
+        layers = fmt.setdefault("layers", [])
+        background = next((layer for layer in layers if layer.get("kind") == "background"), None)
+        if background is None:
+            layers.insert(0, {"kind": "background", "image": asset})
+        else:
+            background["image"] = asset
+    return out
+
+
+def set_overlay(data: Mapping[str, Any], asset: str = OVERLAY_ASSET) -> dict[str, Any]:
+    """A copy with a full-canvas overlay in every format, above photos and backgrounds, under text."""
+    out = copy.deepcopy(dict(data))
+    for fmt in out.get("formats", {}).values():
+        layers = fmt.setdefault("layers", [])
+        if any(layer.get("kind") == "image" and layer.get("image") == asset for layer in layers):
+            continue
+        below = [i for i, layer in enumerate(layers) if layer.get("kind") in ("background", "photo")]
+        layers.insert(max(below, default=-1) + 1, {"kind": "image", "image": asset, "fit": "stretch",
+                                                   "box": {"x": 0.0, "y": 0.0, "w": 1.0, "h": 1.0}})
+    return out
+
+
+# ---- Assets and the finished frame ---------------------------------------------------------------
+
+def asset_png(data: bytes, what: str = "the image") -> bytes:
+    """An uploaded image as a clean PNG: the photo intake rules, upright, at most 2048 px, no metadata."""
+    image = load_pixels(open_untrusted(data, what=what), what=what)
+    try:
+        image = ImageOps.exif_transpose(image)
+    except (OSError, ValueError, SyntaxError):
+        pass  # a broken orientation tag: keep the pixels as stored
+    mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info else "RGB"
+    image = image.convert(mode)
+    image.thumbnail((MAX_ASSET_SIDE, MAX_ASSET_SIDE), Image.Resampling.LANCZOS)
+    clean = Image.new(mode, image.size)
+    clean.paste(image)
+    out = io.BytesIO()
+    clean.save(out, "PNG", optimize=False)
+    if out.tell() > MAX_ENTRY_BYTES:
+        raise FrameError(f"{what} is still larger than 15 MB as a PNG; use a simpler or smaller image")
+    return out.getvalue()
+
+
+def used_assets(data: Mapping[str, Any], assets: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Only the assets some layer shows, so a replaced image does not travel in the pack."""
+    names = {layer.get("image") for fmt in (data.get("formats") or {}).values() if isinstance(fmt, dict)
+             for layer in fmt.get("layers") or [] if isinstance(layer, dict)}
+    return {name: blob for name, blob in assets.items() if name in names}
+
+
+def build_frame(data: Mapping[str, Any], assets: Mapping[str, bytes], source: str = "draft") -> Frame:
+    """The draft as a fully validated Frame; raises FrameError listing every problem with its place."""
+    files = {MANIFEST_NAME: dump_toml(data), **used_assets(data, assets)}
+    return frame_from_files(files, source)
+
+
+def problems_at(problems: list[Problem], *prefixes: str) -> list[Problem]:
+    """The problems whose place starts with one of `prefixes` (how the editor shows each next to its input)."""
+    return [p for p in problems if any(p.place == pre or p.place.startswith((pre + ".", pre + "[")) for pre in prefixes)]
+
+
+def get_path(data: Mapping[str, Any], place: str, default: Any = None) -> Any:
+    """The value at a place (`formats.square.layers[2].box.x`), or `default` when it is absent."""
+    node: Any = data
+    for name, index in _STEP.findall(place):
+        try:
+            node = node[name] if name else node[int(index)]
+        except (KeyError, IndexError, TypeError):
+            return default
+    return node
