@@ -109,19 +109,19 @@ def font_index(family: str, cluster: str) -> int:
     """Index in the family's chain of the font for a cluster (0 if none covers it).
 
     Emoji go to the colour bitmap font; anything else to the first outline font that covers
-    every character of the cluster, or failing that its first character.
+    every character of the cluster, or failing that its first character, or failing that to
+    the colour font (in colour, rather than a box).
     """
     paths = chain(family)
-    if is_emoji(cluster):
-        for i, path in enumerate(paths):
-            if strike(path) and ord(cluster[0]) in coverage(path):
-                return i
+    emoji = [i for i, path in enumerate(paths) if strike(path) and ord(cluster[0]) in coverage(path)]
+    if emoji and is_emoji(cluster):
+        return emoji[0]
     needed = [ord(c) for c in cluster if ord(c) not in _JOINERS] or [ord(cluster[0])]
     for wanted in (needed, needed[:1]):
         for i, path in enumerate(paths):
             if not strike(path) and all(c in coverage(path) for c in wanted):
                 return i
-    return 0
+    return emoji[0] if emoji else 0  # a text-style symbol (☺ ✈ ⚠) only the emoji font has
 
 
 def covers(family: str, char: str) -> bool:

@@ -51,6 +51,7 @@ CORPUS = {
     "mixed rtl": "أركب الحافلة مع Ana في 2024 من Kraków",
     "mixed ltr": "I said שלום עולם to Ana and مرحبا to Omar in 2024",
     "emoji": "Ride with us 🚌 👨‍👩‍👧‍👦 🇩🇪 🇧🇷 👍🏽 👩🏿‍🦽 ❤️ #️⃣ 🏳️‍🌈",
+    "symbols": "Good buses ☺ ✈ ☀ ♥ ✔ ⚠ ♻ → ↔ © ™ № €",
     "everything": "Ana from Kraków 🚲 مرحبا 你好 नमस्ते שלום こんにちは 안녕 สวัสดี",
     "chinese paragraph": ZH_PARAGRAPH,
     "german compound": "Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherungsanstalt",
