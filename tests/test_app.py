@@ -1,64 +1,193 @@
-"""The Streamlit app through its entrypoint (AppTest): pages render, errors are one sentence."""
+"""The Streamlit app through its entrypoint (AppTest): Make and Gallery, their main branches,
+and that every error reaches the participant as one sentence."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages.ui import plain
+from gallery import get_remix, list_remixes, open_store, remix_lineage
 from tests.samples import phone_jpeg
 
 ROOT = Path(__file__).resolve().parent.parent
+CITY, STORY = "make_ride-the-bus_city", "make_ride-the-bus_story"
 
 
-@pytest.fixture
-def app() -> AppTest:
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     import streamlit as st
 
+    monkeypatch.setenv("FRAME_REMIX_DATA", str(tmp_path))
+    monkeypatch.setenv("FRAME_REMIX_PUBLIC_URL", "https://remix.example")
     st.cache_resource.clear()
     st.cache_data.clear()
+    return tmp_path
+
+
+def app(**params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-    at.query_params["frame"] = "ride-the-bus"
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
     return at
 
 
-def test_make_page_shows_a_preview_for_every_format(app: AppTest) -> None:
-    app.run()
-    assert not app.exception and not app.error
-    assert [t.label for t in app.tabs] == ["square", "story", "card"]
-    assert len(app.image) == 3
-    assert any("#RideTheBus" in c.value for c in app.code)
+def fill(at: AppTest, city: str = "Lisbon", story: str = "The 728 runs along the river.") -> AppTest:
+    at.text_input(key=CITY).set_value(city).run()
+    return at.text_area(key=STORY).set_value(story).run()
 
 
-def test_deep_link_picks_the_frame(app: AppTest) -> None:
-    app.query_params["frame"] = "ride-the-bus"
-    app.run()
-    assert app.selectbox(key="make_frame").value == "ride-the-bus"
+def publish(at: AppTest, consent: bool = True) -> AppTest:
+    if consent:
+        at.checkbox(key="make_consent").check().run()
+    return at.button(key="make_publish").click().run()
 
 
-def test_unknown_deep_link_warns_and_falls_back(app: AppTest) -> None:
-    app.query_params["frame"] = "nope"
-    app.run()
-    assert "There is no frame 'nope' here" in app.warning[0].value
-    assert not app.exception
+def published_ids(data_dir: Path) -> list[str]:
+    return [r.id for r in list_remixes(open_store(data_dir / "gallery.db")).items]
 
 
-def test_empty_required_field_still_previews(app: AppTest) -> None:
-    app.run()
-    app.text_input(key="make_ride-the-bus_city").set_value("").run()
-    assert not app.exception and len(app.image) == 3
+def test_landing_page_shows_a_card_per_frame() -> None:
+    at = ok(app())
+    assert [b.label for b in at.button] == ["Make yours"] * 3
+    assert len(at.image) == 3
 
 
-def test_bad_photo_is_one_sentence(app: AppTest) -> None:
-    app.run()
-    app.file_uploader(key="make_ride-the-bus_photo").set_value(("me.jpg", b"not a photo" * 50, "image/jpeg")).run()
-    assert not app.exception
-    assert len(app.error) == 1 and "\n" not in app.error[0].value
-    assert "JPEG, PNG or WebP" in app.error[0].value
+def test_deep_link_opens_the_frame_with_a_preview_per_format() -> None:
+    at = ok(app(frame="ride-the-bus"))
+    assert [t.label for t in at.tabs] == ["square 1080×1080", "story 1080×1920", "card 1200×630"]
+    assert len(at.image) == 3
+    assert any("#RideTheBus" in c.value for c in at.code)
 
 
-def test_good_photo_is_accepted(app: AppTest) -> None:
-    app.run()
-    app.file_uploader(key="make_ride-the-bus_photo").set_value(("me.jpg", phone_jpeg(1200, 900), "image/jpeg")).run()
-    assert not app.exception and not app.error
-    assert "Uploaded me.jpg" in app.success[0].value
+def test_unknown_deep_link_warns_and_shows_the_cards() -> None:
+    at = ok(app(frame="nope"))
+    assert "There is no frame 'nope' here" in at.warning[0].value
+    assert [b.label for b in at.button] == ["Make yours"] * 3
+
+
+def test_typing_updates_the_post_text() -> None:
+    at = ok(fill(app(frame="ride-the-bus"), city="Valparaíso"))
+    assert any("Why I ride the bus in Valparaíso" in c.value for c in at.code)
+
+
+def test_empty_required_field_still_previews_with_the_example() -> None:
+    at = ok(app(frame="ride-the-bus"))
+    at.text_input(key=CITY).set_value("").run()
+    assert len(at.image) == 3 and any("Kraków" in c.value for c in at.code)
+
+
+def test_bad_photo_is_one_sentence() -> None:
+    at = app(frame="ride-the-bus")
+    at.file_uploader(key="make_ride-the-bus_photo").set_value(("me.jpg", b"not a photo" * 50, "image/jpeg")).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "\n" not in at.error[0].value
+    assert "JPEG, PNG or WebP" in at.error[0].value
+    assert len(at.image) == 3  # the preview goes on without the photo
+
+
+def test_good_photo_is_accepted_with_focus_controls() -> None:
+    at = app(frame="ride-the-bus")
+    at.file_uploader(key="make_ride-the-bus_photo").set_value(("me.jpg", phone_jpeg(1200, 900), "image/jpeg")).run()
+    ok(at)
+    assert "Uploaded me.jpg" in at.success[0].value.replace("\\", "")
+    at.slider(key="make_zoom").set_value(2.0).run()
+    ok(at)
+
+
+def test_publishing_needs_consent(data_dir: Path) -> None:
+    at = publish(fill(app(frame="ride-the-bus")), consent=False)
+    assert [e.value for e in at.error] == ["Tick the box above first: nothing is published without your consent."]
+    assert published_ids(data_dir) == []
+
+
+def test_publishing_needs_the_required_fields(data_dir: Path) -> None:
+    at = publish(fill(app(frame="ride-the-bus"), story=""))
+    assert [e.value for e in at.error] == ["story: 'Why you ride' is required; please fill it in"]
+    assert published_ids(data_dir) == []
+
+
+def test_publish_shows_share_and_delete_links_and_a_double_click_stores_one(data_dir: Path) -> None:
+    at = ok(publish(fill(app(frame="ride-the-bus"))))
+    assert at.success[0].value == "Published! Your remix is in the gallery."
+    at.button(key="make_publish").click().run()  # the second click of a double click
+    [remix_id] = published_ids(data_dir)
+    codes = [c.value for c in at.code]
+    assert f"https://remix.example/share/{remix_id}" in codes
+    assert any(c.startswith(f"https://remix.example/gallery?remix={remix_id}&delete=") for c in codes)
+    assert "Keep this private link" in at.warning[0].value
+    detail = get_remix(open_store(data_dir / "gallery.db"), remix_id)
+    assert detail.values == {"city": "Lisbon", "story": "The 728 runs along the river."}
+    assert detail.summary.place == "Lisbon" and detail.summary.maker == ""
+
+
+def test_pending_frame_says_it_waits_for_approval(data_dir: Path) -> None:
+    at = app(frame="care-counts")
+    at.text_area(key="make_care-counts_quote").set_value("Night shifts, every week.").run()
+    ok(publish(at))
+    assert "once the organizer approves it" in at.success[0].value
+    assert published_ids(data_dir) == []
+
+
+def test_gallery_lists_filters_and_opens_a_remix(data_dir: Path) -> None:
+    publish(fill(app(frame="ride-the-bus"), city="Lisbon", story="Trams and buses by the river."))
+    publish(fill(app(frame="ride-the-bus"), city="Accra", story="Trotros every morning."))
+    at = ok(app().switch_page("app_pages/gallery.py").run())
+    captions = [c.value for c in at.caption]
+    assert captions.index(plain("anonymous · Accra · Why I ride the bus")) < captions.index(plain("anonymous · Lisbon · Why I ride the bus"))
+    at.text_input(key="gal_query").set_value("trotros").run()
+    assert plain("anonymous · Lisbon · Why I ride the bus") not in [c.value for c in at.caption]
+    [accra, lisbon] = published_ids(data_dir)
+    view = ok(app(remix=lisbon).switch_page("app_pages/gallery.py").run())
+    assert view.title[0].value == "Why I ride the bus" and len(view.image) == 3
+    assert any(c.value == f"https://remix.example/share/{lisbon}" for c in view.code)
+
+
+def test_remix_this_prefills_and_records_the_parent(data_dir: Path) -> None:
+    publish(fill(app(frame="ride-the-bus"), city="Lisbon", story="Trams and buses by the river."))
+    [parent] = published_ids(data_dir)
+    at = app(remix=parent).switch_page("app_pages/gallery.py").run()
+    at.button(key="gal_remix_this").click().run()
+    ok(at)
+    assert at.text_input(key=CITY).value == "Lisbon"
+    at.switch_page("app_pages/make.py")  # AppTest reruns the page it was told, not the one switched to
+    at.text_area(key=STORY).set_value("My own words about the same river.").run()
+    ok(publish(at))
+    child = [i for i in published_ids(data_dir) if i != parent][0]
+    lineage = remix_lineage(open_store(data_dir / "gallery.db"), child)
+    assert [a.id for a in lineage.ancestors] == [parent]
+
+
+def test_unknown_remix_link_is_a_sentence() -> None:
+    at = app(remix="nope").switch_page("app_pages/gallery.py").run()
+    assert not at.exception
+    assert at.warning[0].value == "There is no remix 'nope' in this gallery"
+
+
+def test_delete_link_deletes_and_a_wrong_key_does_not(data_dir: Path) -> None:
+    at = publish(fill(app(frame="ride-the-bus")))
+    link = next(c.value for c in at.code if "&delete=" in c.value)
+    remix_id, key = link.split("remix=")[1].split("&delete=")
+    wrong = app(remix=remix_id, delete="not-the-key").switch_page("app_pages/gallery.py").run()
+    wrong.button(key="gal_delete").click().run()
+    assert "does not match this remix" in wrong.error[0].value
+    assert published_ids(data_dir) == [remix_id]
+    right = app(remix=remix_id, delete=key).switch_page("app_pages/gallery.py").run()
+    right.button(key="gal_delete").click().run()
+    ok(right)
+    assert published_ids(data_dir) == []
+
+
+@pytest.mark.parametrize("text", ["**bold** _x_ [link](http://evil.example)", "<script>alert(1)</script>", "$x^2$ # h1"])
+def test_plain_shows_markdown_and_html_as_typed(text: str) -> None:
+    escaped = plain(text)
+    assert not re.search(r"(?<!\\)[*_<>\[\]$#]", escaped), escaped  # every special character escaped
+    assert escaped.replace("\\", "") == text
