@@ -16,6 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+ADMIN_KEY = "test-admin-key"  # the browser tests' server runs with this instance admin key
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -51,7 +52,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
            "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    env = {**os.environ, "FRAME_REMIX_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    env = {**os.environ, "FRAME_REMIX_PUBLIC_URL": f"http://127.0.0.1:{port}",
+           "FRAME_REMIX_DATA": str(log.parent / "data"), "FRAME_REMIX_ADMIN_KEY": ADMIN_KEY}
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     try:
