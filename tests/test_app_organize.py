@@ -1,0 +1,172 @@
+"""The Organize page through the entrypoint (AppTest): create, fork, open, edit, publish, moderate, pack."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from frames import bundled_frame
+from gallery import frame_info, get_frame, get_remix, open_store, publish_remix
+from tests.samples import phone_jpeg
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN = "test-admin-key-organize"
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    import streamlit as st
+
+    monkeypatch.setenv("FRAME_REMIX_DATA", str(tmp_path))
+    monkeypatch.setenv("FRAME_REMIX_ADMIN_KEY", ADMIN)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/organize.py").run()
+    assert not at.exception
+    return at
+
+
+def wk(at: AppTest, place: str) -> str:
+    """The editor's widget key for a manifest place (widgets are rebuilt after structural changes)."""
+    return f"org_{at.session_state['org_gen']}_{place}"
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def start_from_starter(at: AppTest, frame_id: str = "bus-lisbon", starter: str = "ride-the-bus") -> None:
+    at.selectbox(key="org_starter").set_value(starter)
+    at.text_input(key="org_new_id").set_value(frame_id)
+    at.text_input(key="org_organizer").set_value("Lisbon riders")
+    at.button(key="org_start").click().run()
+    assert not at.exception and not errors(at)
+
+
+def open_frame(at: AppTest, frame_id: str, key: str) -> None:
+    at.selectbox(key="org_open_id").set_value(frame_id)
+    at.text_input(key="org_open_key").set_value(key)
+    at.button(key="org_open").click().run()
+
+
+def test_create_from_a_starter_and_publish_shows_the_owner_key_once(app: AppTest) -> None:
+    start_from_starter(app)
+    assert len(app.image) == 3  # a preview of every format, with the sample values
+    app.text_input(key=wk(app, "title")).set_value("Ride the bus in Lisbon").run()
+    app.button(key="org_publish").click().run()
+    assert not app.exception and not errors(app)
+    key = app.code[0].value
+    assert len(key) >= 30 and "shown only now" in app.warning[0].value
+    assert any("?frame=bus-lisbon" in m.value for m in app.markdown)
+    info = frame_info(open_store(), "bus-lisbon")
+    assert (info.title, info.latest_version, info.organizer) == ("Ride the bus in Lisbon", 1, "Lisbon riders")
+
+    app.button(key="org_key_saved").click().run()
+    assert not [c for c in app.code if c.value == key]  # shown once: gone after the organizer saved it
+    app.text_area(key=wk(app, "message")).set_value("Buses for everyone.").run()
+    app.button(key="org_publish").click().run()  # version 2 with the key this session was given
+    assert not errors(app) and frame_info(open_store(), "bus-lisbon").latest_version == 2
+    assert get_frame(open_store(), "bus-lisbon", 1).manifest.message != "Buses for everyone."
+
+
+def test_new_id_taken_or_malformed_is_one_sentence(app: AppTest) -> None:
+    app.text_input(key="org_new_id").set_value("ride-the-bus")
+    app.button(key="org_start").click().run()
+    assert errors(app) == ["a frame with the id 'ride-the-bus' already exists here; choose another id"]
+    app.text_input(key="org_new_id").set_value("Bad Id!")
+    app.button(key="org_start").click().run()
+    assert len(errors(app)) == 1 and "lowercase letters" in errors(app)[0]
+
+
+def test_wrong_owner_key_is_refused_with_one_sentence(app: AppTest) -> None:
+    open_frame(app, "care-counts", "not-the-key")
+    assert not app.exception
+    assert errors(app) == ["that key does not open the frame 'care-counts'; use its owner key or the instance's admin key"]
+    assert "org_draft" not in app.session_state
+
+
+def test_box_outside_the_canvas_is_shown_next_to_the_layout(app: AppTest) -> None:
+    start_from_starter(app, "care-lisbon", "care-counts")
+    app.selectbox(key=wk(app, "layout_square")).set_value(2).run()
+    app.number_input(key=wk(app, "formats.square.layers[2].box.x")).set_value(0.5).run()
+    assert not app.exception
+    problems = [e for e in errors(app) if e.startswith("formats.")]
+    assert problems == ["formats.square.layers[2].box: right edge 1.32 is outside the canvas (0..1); make x + w at most 1"]
+    assert len(app.image) == 0 and "Fix the problems above to publish." in [c.value for c in app.caption]
+
+
+def test_bad_template_is_shown_with_its_place(app: AppTest) -> None:
+    start_from_starter(app, "care-lisbon", "care-counts")
+    app.text_area(key=wk(app, "formats.square.layers[2].template")).set_value("{{ nope }}").run()
+    problems = [e for e in errors(app) if e.startswith("formats.")]
+    assert len(problems) == 1 and problems[0].startswith("formats.square.layers[2].template: ")
+    assert "nope" in problems[0]
+
+
+def test_low_contrast_is_advice_not_an_error(app: AppTest) -> None:
+    start_from_starter(app, "care-lisbon", "care-counts")
+    app.color_picker(key=wk(app, "formats.square.layers[2].color")).set_value("#3a1a44").run()
+    assert not errors(app) and len(app.image) == 3
+    assert any(w.value.startswith("Contrast: formats.square.layers[2]") for w in app.warning)
+
+
+def test_fields_are_added_and_removed(app: AppTest) -> None:
+    start_from_starter(app, "care-lisbon", "care-counts")
+    app.text_input(key=wk(app, "new_field_name")).set_value("street")
+    app.text_input(key=wk(app, "new_field_label")).set_value("Your street")
+    app.button(key=wk(app, "new_field_add")).click().run()
+    fields = app.session_state["org_draft"].data["fields"]
+    assert fields[-1] == {"name": "street", "kind": "text", "label": "Your street"}
+    app.button(key=wk(app, f"fields[{len(fields) - 1}].remove")).click().run()
+    assert [f["name"] for f in app.session_state["org_draft"].data["fields"]] == ["quote", "name", "role", "city"]
+
+
+def test_background_upload_is_cleaned_and_previewed(app: AppTest) -> None:
+    start_from_starter(app, "care-lisbon", "care-counts")
+    app.file_uploader(key=wk(app, "assets/background.png")).set_value(("bg.jpg", phone_jpeg(1600, 1200), "image/jpeg")).run()
+    assert not app.exception and not errors(app)
+    assert app.success[0].value.startswith("Uploaded bg.jpg")
+    draft = app.session_state["org_draft"]
+    assert draft.assets["assets/background.png"].startswith(b"\x89PNG")
+    assert draft.data["formats"]["square"]["layers"][0]["image"] == "assets/background.png"
+
+
+def test_bad_upload_is_one_sentence(app: AppTest) -> None:
+    start_from_starter(app, "care-lisbon", "care-counts")
+    app.file_uploader(key=wk(app, "assets/overlay.png")).set_value(("o.png", b"nope" * 100, "image/png")).run()
+    assert not app.exception
+    assert errors(app) == ["the image o.png is not a JPEG, PNG or WebP image (or it is damaged); choose a JPEG, PNG or WebP file"]
+
+
+def test_fork_then_publish_version_two(app: AppTest) -> None:
+    app.selectbox(key="org_fork_src").set_value("ride-the-bus")
+    app.text_input(key="org_fork_id").set_value("my-bus")
+    app.button(key="org_fork").click().run()
+    assert not app.exception and not errors(app)
+    assert "shown only now" in app.warning[0].value and app.code[0].value
+    info = frame_info(open_store(), "my-bus")
+    assert info.derived_from.id == "ride-the-bus" and not info.derived_from.claimed
+    app.text_input(key=wk(app, "title")).set_value("My bus").run()
+    app.button(key="org_publish").click().run()
+    assert not errors(app) and frame_info(open_store(), "my-bus").latest_version == 2
+
+
+def test_moderation_approves_a_pending_remix_and_pack_downloads(app: AppTest) -> None:
+    frame = bundled_frame("care-counts")
+    values = {"quote": "Nights on the ward, *every* week.", "role": "nurse", "city": "Leeds"}
+    remix = publish_remix(open_store(), frame, values, consent=True, maker="Ana", place="Leeds")
+    assert remix.status == "pending"
+    open_frame(app, "care-counts", ADMIN)
+    assert not app.exception and not errors(app)
+    assert "Nights on the ward, *every* week." in [t.value for t in app.text]  # as text, never Markdown
+    app.text_input(key=f"org_reason_{remix.id}").set_value("kind words")
+    app.button(key=f"org_approve_{remix.id}").click().run()
+    assert not errors(app)
+    assert get_remix(open_store(), remix.id).summary.status == "published"
+    assert any("is published now" in s.value for s in app.success)
+    downloads = app.get("download_button")
+    assert any("Download the frame pack" in d.proto.label for d in downloads)
+    assert [m.value for m in app.metric][:1] == ["1"]
