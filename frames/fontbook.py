@@ -30,6 +30,13 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "serif-bold": _chain("NotoSerif", _SERIF, "Bold"),
 }
 FAMILY_NAMES: tuple[str, ...] = tuple(FAMILIES)
+# Files that stand in for a bold weight they do not have: the renderer emboldens them.
+REGULAR_ONLY = frozenset({CJK})
+
+
+def synthetic_bold(family: str, path: Path) -> bool:
+    """True when `path` is drawn in a bold family without a bold file of its own."""
+    return family.endswith("-bold") and path.name in REGULAR_ONLY
 
 
 def font_paths(family: str) -> tuple[Path, ...]:

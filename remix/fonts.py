@@ -15,7 +15,7 @@ import regex
 from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
-from frames.fontbook import font_paths
+from frames.fontbook import font_paths, synthetic_bold
 
 EMOJI_SCALE = 0.9
 _ATTACHING = {"Mn", "Mc", "Me"}
@@ -73,6 +73,12 @@ def advance(path: Path, text: str, size: int) -> float:
         f = font(path, size)
         return sum(f.getlength(c) for c in clusters(text)) * scale(path, size)
     return font(path, size).getlength(text)
+
+
+@lru_cache(maxsize=256)
+def embolden(family: str, path: Path, size: int) -> int:
+    """Stroke width (px) that fakes a bold weight for a regular-only file in a bold family."""
+    return max(1, round(size / 30)) if synthetic_bold(family, path) else 0
 
 
 def metrics(path: Path, size: int) -> tuple[float, float]:

@@ -17,7 +17,9 @@ import regex
 from PIL import Image, ImageDraw
 
 from remix import bidi
-from remix.fonts import advance, attaches, chain, cjk_language, clusters, font, font_runs, is_emoji, metrics, scale, strike
+from remix.fonts import (
+    advance, attaches, chain, cjk_language, clusters, embolden, font, font_runs, is_emoji, metrics, scale, strike,
+)
 
 REF = 100
 ELLIPSIS = "…"
@@ -289,11 +291,11 @@ def _ink_beyond(family: str, run: Run, size: int) -> tuple[float, float]:
     if strike(path):
         return 0.0, 0.0
     face, rtl = font(path, size), bool(run.level % 2)
-    direction = "rtl" if rtl else "ltr"
+    direction, bold = "rtl" if rtl else "ltr", embolden(family, path, size)
     words = run.text.split(" ")
     first, last = (words[-1], words[0]) if rtl else (words[0], words[-1])
-    left = face.getbbox(first, anchor="ls", direction=direction)[0] if first else 0
-    right = face.getbbox(last, anchor="ls", direction=direction)[2] - face.getlength(last, direction=direction) if last else 0
+    left = face.getbbox(first, anchor="ls", direction=direction)[0] - bold if first else 0
+    right = face.getbbox(last, anchor="ls", direction=direction)[2] + bold - face.getlength(last, direction=direction) if last else 0
     return max(0.0, -left), max(0.0, right)
 
 
@@ -392,10 +394,11 @@ def draw_fit(
             if strike(path):
                 _draw_emoji(draw, path, run, (x, baseline), fit.size)
             else:
+                bold = 0 if stroke else embolden(family, path, fit.size)
                 draw.text(
                     (x, baseline), run.text, font=font(path, fit.size), anchor="ls",
                     direction="rtl" if run.level % 2 else "ltr", fill=fill,
-                    stroke_width=stroke, stroke_fill=stroke_fill, language=language,
+                    stroke_width=stroke or bold, stroke_fill=stroke_fill if stroke else fill, language=language,
                 )
             x += w
     return placed

@@ -442,3 +442,14 @@ def test_japanese_and_chinese_lines_draw_han_in_their_own_forms() -> None:
 
     zh, ja = han("直接坐车"), han("直すバス")
     assert ImageStat.Stat(ImageChops.difference(zh, ja)).mean[0] > 1, "the locl forms were not applied"
+
+
+def test_bold_families_embolden_the_regular_only_cjk_font() -> None:
+    def ink(family: str) -> float:
+        img = Image.new("L", (400, 120), 255)
+        fit = fit_text("我们坐公交", family, 380, 100, min_size=48, max_size=48)
+        placed = draw_fit(ImageDraw.Draw(img), fit, family, (10, 10, 390, 110), fill=0)
+        assert all(10 - 0.5 <= x0 and x1 <= 390.5 for x0, _, x1, _ in placed)
+        return 255 - ImageStat.Stat(img).mean[0]
+
+    assert ink("sans-bold") > 1.2 * ink("sans")
