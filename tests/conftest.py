@@ -45,7 +45,13 @@ def _wait_healthy(proc: subprocess.Popen, port: int, log: Path, timeout: float =
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test server's data directory (gallery.db), so a test can seed it as an operator's CLI would."""
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, server_data: Path) -> Iterator[str]:
     """`streamlit run streamlit_app.py` on a free loopback port; yields its base URL."""
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
@@ -53,7 +59,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
            "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     env = {**os.environ, "FRAME_REMIX_PUBLIC_URL": f"http://127.0.0.1:{port}",
-           "FRAME_REMIX_DATA": str(log.parent / "data"), "FRAME_REMIX_ADMIN_KEY": ADMIN_KEY}
+           "FRAME_REMIX_DATA": str(server_data), "FRAME_REMIX_ADMIN_KEY": ADMIN_KEY}
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     try:
