@@ -83,12 +83,15 @@ def editor(frame_id: str, remix_of: str | None) -> None:
         st.query_params.clear()
         st.rerun(scope="app")
     w = _header(frame, remix_of)
-    raw, maker = _fields(frame, w)
-    photo, crop_key, options = _photo(frame, w, maker)
+    inputs, outputs = st.columns([2, 3], gap="large")  # side by side on a desktop, stacked on a phone
+    with inputs:
+        raw, maker = _fields(frame, w)
+        photo, crop_key, options = _photo(frame, w, maker)
     try:
         preview = clean_values(frame.manifest, _with_samples(frame, w, raw))
-        _preview(frame, preview, crop_key, options, photo)
-        _post_texts(frame, preview, options)
+        with outputs:
+            _preview(frame, preview, crop_key, options, photo)
+            _post_texts(frame, preview, options)
         _publish(frame, raw, photo, options, remix_of, crop_key)
     except FrameRemixError as exc:
         st.error(str(exc))
