@@ -114,7 +114,7 @@ def bench_bulk(rows: int = 24) -> None:
         print(f"  speed-up 2 vs 1: {results[2] / results[1]:.2f}x")
 
 
-GROUPS = {"render": bench_render, "preview": bench_preview, "bulk": bench_bulk, "text": lambda: __import__("benchmarks.text").text.bench_text()}
+GROUPS = {"render": bench_render, "preview": bench_preview, "bulk": bench_bulk, "text": lambda: __import__("benchmarks.text").text.bench_text(), "gallery": lambda: __import__("benchmarks.gallery").gallery.main()}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or GROUPS:

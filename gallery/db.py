@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - not on Linux
     fcntl = None  # type: ignore[assignment]
 
 BUSY_TIMEOUT_MS = 10_000
+WRITER_CACHE_KIB = 32 * 1024
 
 
 class Store:
@@ -43,6 +44,7 @@ class Store:
             self._writer = _connect(self.path, readonly=False)
             self._writer.execute("PRAGMA journal_mode=WAL")
             self._writer.execute("PRAGMA synchronous=FULL")
+            self._writer.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
         self.writer_db = Database(self._writer)
         self._secret: str | None = None
 

@@ -128,6 +128,41 @@ def m003_moderation(db: Database) -> None:
     db.execute("CREATE INDEX moderation_log_frame ON moderation_log (frame_id)")
 
 
+_STATS = {
+    "stats_day": ("day", "substr({r}.created, 1, 10)"),
+    "stats_language": ("language", "{r}.language"),
+    "stats_place": ("place_key", "{r}.place_key"),
+}
+
+
+@migrations()
+def m004_stats(db: Database) -> None:
+    """Per-frame counts of published remixes, kept by triggers in the same transaction as the rows."""
+    for table, (column, _) in _STATS.items():
+        extra = ", place TEXT NOT NULL DEFAULT ''" if table == "stats_place" else ""
+        db.execute(f"""CREATE TABLE {table} (frame_id TEXT NOT NULL, {column} TEXT NOT NULL, n INTEGER NOT NULL{extra},
+                       PRIMARY KEY (frame_id, {column}))""")
+    add = "; ".join(_bump(t, c, e, "NEW", +1) for t, (c, e) in _STATS.items())
+    sub = "; ".join(_bump(t, c, e, "OLD", -1) for t, (c, e) in _STATS.items())
+    db.execute(f"CREATE TRIGGER stats_insert AFTER INSERT ON remixes WHEN NEW.status = 'published' BEGIN {add}; END")
+    db.execute(f"CREATE TRIGGER stats_delete AFTER DELETE ON remixes WHEN OLD.status = 'published' BEGIN {sub}; END")
+    db.execute(f"CREATE TRIGGER stats_update_old AFTER UPDATE ON remixes WHEN OLD.status = 'published' BEGIN {sub}; END")
+    db.execute(f"CREATE TRIGGER stats_update_new AFTER UPDATE ON remixes WHEN NEW.status = 'published' BEGIN {add}; END")
+    for table, (column, expr) in _STATS.items():
+        place = ", min(place)" if table == "stats_place" else ""
+        db.execute(f"""INSERT INTO {table} SELECT frame_id, {expr.format(r='remixes')}, count(*){place} FROM remixes
+                       WHERE status = 'published' GROUP BY 1, 2""")
+
+
+def _bump(table: str, column: str, expr: str, row: str, delta: int) -> str:
+    value = expr.format(r=row)
+    if table == "stats_place":
+        return (f"INSERT INTO {table} (frame_id, {column}, n, place) VALUES ({row}.frame_id, {value}, {delta}, {row}.place) "
+                f"ON CONFLICT (frame_id, {column}) DO UPDATE SET n = n + ({delta})")
+    return (f"INSERT INTO {table} (frame_id, {column}, n) VALUES ({row}.frame_id, {value}, {delta}) "
+            f"ON CONFLICT (frame_id, {column}) DO UPDATE SET n = n + ({delta})")
+
+
 def migrate(store) -> None:
     """Apply pending migrations inside one `BEGIN IMMEDIATE` transaction on the writer."""
     with store.write() as db:

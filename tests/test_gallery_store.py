@@ -197,3 +197,16 @@ def test_reopening_applies_no_migration_twice(tmp_path) -> None:
 def test_the_database_is_in_wal_mode_with_one_file(store) -> None:
     assert rows(store, "PRAGMA journal_mode") == [("wal",)]
     assert store.path.name == "gallery.db"
+
+
+def test_counts_follow_moderation_and_deletion_and_match_a_recount(store, admin) -> None:
+    made = [publish(store, city=city).id for city in ("Lisbon", "Porto", "Porto", "Lyon", "Lyon")]
+    gallery.moderate(store, made[0], "hide", admin, "test")
+    gallery.delete_remix(store, made[1], admin)
+    gallery.report_remix(store, made[3], "a", "x")
+    gallery.moderate(store, made[0], "restore", admin, "ok")
+    c = gallery.counts(store, BUS)
+    recount = rows(store, """SELECT count(*), count(DISTINCT place_key) FROM remixes
+                             WHERE frame_id = ? AND status = 'published'""", [BUS])[0]
+    assert (c.remixes, c.places) == recount == (4, 3)
+    assert dict(c.top_places) == {"Lyon": 2, "Lisbon": 1, "Porto": 1}
