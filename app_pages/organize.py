@@ -18,8 +18,9 @@ else:
     with st.expander("Start another frame or open one you own"):
         start_panel()
     st.header(f"Editing '{draft.frame_id}'")
-    frame = editor(draft)
-    publish_panel(draft, frame)
+    edited = editor(draft)
+    with edited.side:
+        publish_panel(draft, edited.frame)
     if draft.in_gallery:
         with state.sentences():
             manage_panel(draft.frame_id)

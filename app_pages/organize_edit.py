@@ -6,13 +6,15 @@ the input it names (the slot with the longest matching place), anything else abo
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from app_pages import caching
-from app_pages.organize_state import Draft, bump, flash, sentences, wkey
+from app_pages.ui import plain
+from app_pages.organize_state import Draft, bump, flash, sentences, show_flash, wkey
 from frames import Frame, FrameError, FrameRemixError, Problem
 from frames.contrast import contrast_problems
 from frames.editing import (
@@ -27,8 +29,16 @@ Slots = list[tuple[str, DeltaGenerator]]
 BOXED = ("photo", "image", "text", "qr", "credit")
 
 
-def editor(draft: Draft) -> Frame | None:
-    """Draw the editor and preview; returns the draft as a valid Frame, or None while it has problems."""
+@dataclass(frozen=True)
+class Edited:
+    """The draft as a valid Frame (None while it has problems) and a place beside the preview for actions."""
+
+    frame: Frame | None
+    side: DeltaGenerator
+
+
+def editor(draft: Draft) -> Edited:
+    """Draw the editor and the preview of a draft."""
     edits: Edits = {}
     slots: Slots = []
     actions: list[Callable[[dict[str, Any]], dict[str, Any]]] = []
@@ -51,12 +61,12 @@ def editor(draft: Draft) -> Frame | None:
     draft.data = apply_edits(draft.data, edits)
     _run_actions(draft, actions)
     with right:
-        general = st.container()
+        general, side = st.container(), st.container()
         frame = _build(draft, slots, general)
         if frame is not None:
             _advice(frame, advice)
             _preview(frame)
-    return frame
+    return Edited(frame, side)
 
 
 # ---- inputs ------------------------------------------------------------------------------------
@@ -100,7 +110,7 @@ def _words(data: dict[str, Any], edits: Edits, slots: Slots) -> None:
 
 def _fields(data: dict[str, Any], edits: Edits, slots: Slots, actions: list) -> None:
     for i, spec in enumerate(data.get("fields") or []):
-        with st.expander(f"{spec.get('label') or spec.get('name')} ({spec.get('name')}, {spec.get('kind')})"):
+        with st.expander(plain(f"{spec.get('label') or spec.get('name')} ({spec.get('name')}, {spec.get('kind')})")):
             _field(data, edits, i, spec)
             if st.button("Remove this field", key=wkey(f"fields[{i}].remove")):
                 actions.append(lambda d, i=i: remove_field(d, i))
@@ -198,6 +208,7 @@ def _texts(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> None:
 
 def _images(draft: Draft, actions: list) -> None:
     st.caption("JPEG, PNG or WebP up to 15 MB. Images are re-saved as PNG without their metadata.")
+    show_flash("images")
     for label, asset, place in (("Background image (fills every format)", BACKGROUND_ASSET, set_background_image),
                                 ("Overlay (a PNG with transparency, over the photo, under the text)", OVERLAY_ASSET,
                                  set_overlay)):
@@ -209,7 +220,7 @@ def _images(draft: Draft, actions: list) -> None:
             if draft.assets.get(asset) != data:
                 draft.assets[asset] = data
                 actions.append(place)
-                flash(f"Uploaded {upload.name}; it is in the preview now.")
+                flash(f"Uploaded {upload.name}; it is in the preview now.", "images")
 
 
 def _layer_name(layer: dict[str, Any], i: int) -> str:
@@ -244,12 +255,12 @@ def _place_problems(problems: list[Problem], slots: Slots, general: DeltaGenerat
     for problem in problems:
         matches = [(len(p), box) for p, box in slots if problem.place == p or problem.place.startswith((p + ".", p + "["))]
         target = max(matches, key=lambda m: m[0])[1] if matches else general
-        target.error(str(problem))
+        target.error(plain(str(problem)))
 
 
 def _advice(frame: Frame, box: DeltaGenerator) -> None:
     for problem in contrast_problems(frame.manifest):
-        box.warning(f"Contrast: {problem}")
+        box.warning(plain(f"Contrast: {problem}"))
 
 
 def _preview(frame: Frame) -> None:
@@ -257,9 +268,11 @@ def _preview(frame: Frame) -> None:
     try:
         values = clean_values(frame.manifest, {s.name: s.sample for s in frame.manifest.fields if s.kind != "photo"})
         texts = build_texts(frame, values, RenderOptions())
-        for fmt in frame.manifest.formats:
-            st.image(caching.draft_image(frame.digest, fmt, frame), caption=texts.alt.get(fmt, fmt), width="stretch")
+        for tab, fmt in zip(st.tabs(list(frame.manifest.formats)), frame.manifest.formats):
+            spec = frame.manifest.formats[fmt]
+            tab.image(caching.draft_image(frame.digest, fmt, frame), caption=f"{fmt} · {spec.width} × {spec.height}",
+                      alt=texts.alt.get(fmt) or fmt, width="stretch")
         st.caption("Post text")
         st.text(texts.post.get("mastodon", ""))
     except FrameRemixError as exc:
-        st.error(str(exc.problems[0]))
+        st.error(plain(str(exc.problems[0])))

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import caching
-from app_pages.organize_state import KEY, NEW_KEY, Draft, bump, flash, owner_key, sentences
+from app_pages.organize_state import KEY, NEW_KEY, Draft, bump, flash, owner_key, sentences, show_flash
 from frames import Frame
 from gallery import GalleryError, counts, frame_info, image, list_remixes, moderate, pack_frame, publish_frame
 from gallery.moderation import ACTIONS
@@ -29,7 +29,7 @@ def key_banner() -> None:
     with st.container(border=True):
         st.warning(f"This is the owner key of '{frame_id}'. It is shown only now: copy it and keep it somewhere "
                    "safe. Without it nobody can publish new versions or moderate this frame's remixes.")
-        st.code(key, language=None)
+        st.code(key, language=None, wrap_lines=True)
         link = frame_link(public_url(), frame_id)
         st.markdown(f"Share your frame: [{link}]({link})")
         if st.button("I have saved my key", key="org_key_saved"):
@@ -39,6 +39,7 @@ def key_banner() -> None:
 
 def publish_panel(draft: Draft, frame: Frame | None) -> None:
     st.subheader("Publish")
+    show_flash("publish")
     if frame is None:
         st.caption("Fix the problems above to publish.")
         return
@@ -63,15 +64,15 @@ def _publish(draft: Draft, frame: Frame) -> None:
     draft.base = copy.deepcopy(draft.data)
     draft.data["version"] = published.version + 1
     bump()
-    flash(f"Published '{published.id}' version {published.version}.")
+    flash(f"Published '{published.id}' version {published.version}.", "publish")
     st.rerun()
 
 
 def manage_panel(frame_id: str) -> None:
     """Moderation (with the key), reach and the frame pack of a frame in the gallery."""
     info = frame_info(caching.store(), frame_id)
-    st.header(f"{info.title} in the gallery")
-    st.text(f"{frame_id} · version {info.latest_version} · remixes appear "
+    st.header(f"'{frame_id}' in the gallery")
+    st.text(f"{info.title} · version {info.latest_version} · remixes appear "
             + ("after approval" if info.moderation == "approve" else "at once"))
     moderation, reach, pack = st.tabs(["Moderation", "Reach", "Frame pack"])
     with moderation, sentences():
@@ -86,6 +87,7 @@ def _moderation(frame_id: str, mode: str) -> None:
     key = owner_key()
     status = st.selectbox("Show remixes that are", STATUSES, index=0 if mode == "approve" else 3, key="org_mod_status")
     st.button("Check for new remixes", key="org_mod_refresh")
+    show_flash("moderation")
     page = list_remixes(caching.store(), frame=frame_id, status=status, key=key, limit=PAGE)
     if not page.items:
         st.caption(f"No {status} remixes.")
@@ -99,7 +101,7 @@ def _remix_card(remix, fmt: str, key: str | None) -> None:
         thumb, words = st.columns([1, 2])
         with thumb, sentences():
             stored = image(caching.store(), remix.id, fmt, key)
-            st.image(stored.data, caption=stored.alt or None, width=180)
+            st.image(stored.data, alt=stored.alt or "a remix", width=180)
         with words:
             st.text(remix.story or "(no text)")
             st.text(f"by {remix.credit_name} · {remix.place or 'no place'} · {remix.language} · {remix.created[:16]}")
@@ -108,7 +110,7 @@ def _remix_card(remix, fmt: str, key: str | None) -> None:
                 if remix.status in ACTIONS[action][0]:
                     if st.button(action.capitalize(), key=f"org_{action}_{remix.id}"):
                         new = moderate(caching.store(), remix.id, action, key, reason)
-                        flash(f"The remix by {remix.credit_name} is {new} now.")
+                        flash(f"The remix by {remix.credit_name} is {new} now.", "moderation")
                         st.rerun()
 
 
@@ -122,7 +124,7 @@ def _reach(frame_id: str) -> None:
         st.caption("No published remixes yet.")
         return
     per_day = pd.DataFrame(list(reversed(c.per_day)), columns=["day", "remixes"]).set_index("day")
-    st.bar_chart(per_day, y_label="remixes per day")
+    st.bar_chart(per_day, y_label="remixes per day", height=220)
     left, right = st.columns(2)
     left.dataframe(pd.DataFrame(list(c.top_places), columns=["place", "remixes"]), hide_index=True)
     right.dataframe(pd.DataFrame(list(c.languages.items()), columns=["language", "remixes"]), hide_index=True)

@@ -13,6 +13,7 @@ from typing import Any, Iterator
 
 import streamlit as st
 
+from app_pages.ui import plain
 from frames import FrameRemixError
 
 DRAFT, KEY, NEW_KEY, GEN, FLASH = "org_draft", "org_key", "org_new_key", "org_gen", "org_flash"
@@ -64,22 +65,21 @@ def owner_key() -> str | None:
     return st.session_state.get(KEY)
 
 
-def flash(text: str) -> None:
-    """A success notice for the next run (after st.rerun)."""
-    st.session_state[FLASH] = text
+def flash(text: str, where: str = "top") -> None:
+    """A success notice for the next run (after st.rerun), shown where the organizer acted."""
+    st.session_state[FLASH] = (where, text)
 
 
-def show_flash() -> None:
-    text = st.session_state.pop(FLASH, None)
-    if text:
-        st.success(text)
+def show_flash(where: str = "top") -> None:
+    if st.session_state.get(FLASH, ("", ""))[0] == where:
+        st.success(plain(st.session_state.pop(FLASH)[1]))
 
 
 @contextlib.contextmanager
 def sentences() -> Iterator[None]:
-    """Show a FrameRemixError as one st.error per problem (each one sentence); nothing else escapes."""
+    """Show a FrameRemixError as one st.error per problem (each one sentence, never Markdown); nothing else escapes."""
     try:
         yield
     except FrameRemixError as exc:
         for problem in exc.problems:
-            st.error(str(problem))
+            st.error(plain(str(problem)))

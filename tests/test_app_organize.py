@@ -1,6 +1,7 @@
 """The Organize page through the entrypoint (AppTest): create, fork, open, edit, publish, moderate, pack."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -34,8 +35,13 @@ def wk(at: AppTest, place: str) -> str:
     return f"org_{at.session_state['org_gen']}_{place}"
 
 
+def shown(value: str) -> str:
+    """What a person reads: messages are Markdown-escaped so they show exactly as written."""
+    return re.sub(r"\\(.)", r"\1", value)
+
+
 def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
+    return [shown(e.value) for e in at.error]
 
 
 def start_from_starter(at: AppTest, frame_id: str = "bus-lisbon", starter: str = "ride-the-bus") -> None:
@@ -110,7 +116,7 @@ def test_low_contrast_is_advice_not_an_error(app: AppTest) -> None:
     start_from_starter(app, "care-lisbon", "care-counts")
     app.color_picker(key=wk(app, "formats.square.layers[2].color")).set_value("#3a1a44").run()
     assert not errors(app) and len(app.image) == 3
-    assert any(w.value.startswith("Contrast: formats.square.layers[2]") for w in app.warning)
+    assert any(shown(w.value).startswith("Contrast: formats.square.layers[2]") for w in app.warning)
 
 
 def test_fields_are_added_and_removed(app: AppTest) -> None:
@@ -128,7 +134,7 @@ def test_background_upload_is_cleaned_and_previewed(app: AppTest) -> None:
     start_from_starter(app, "care-lisbon", "care-counts")
     app.file_uploader(key=wk(app, "assets/background.png")).set_value(("bg.jpg", phone_jpeg(1600, 1200), "image/jpeg")).run()
     assert not app.exception and not errors(app)
-    assert app.success[0].value.startswith("Uploaded bg.jpg")
+    assert shown(app.success[0].value).startswith("Uploaded bg.jpg")
     draft = app.session_state["org_draft"]
     assert draft.assets["assets/background.png"].startswith(b"\x89PNG")
     assert draft.data["formats"]["square"]["layers"][0]["image"] == "assets/background.png"
@@ -166,7 +172,7 @@ def test_moderation_approves_a_pending_remix_and_pack_downloads(app: AppTest) ->
     app.button(key=f"org_approve_{remix.id}").click().run()
     assert not errors(app)
     assert get_remix(open_store(), remix.id).summary.status == "published"
-    assert any("is published now" in s.value for s in app.success)
+    assert any("The remix by Ana is published now." == shown(s.value) for s in app.success)
     downloads = app.get("download_button")
     assert any("Download the frame pack" in d.proto.label for d in downloads)
     assert [m.value for m in app.metric][:1] == ["1"]
