@@ -317,14 +317,15 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from frames.localize import words
     from gallery.remixes import publish_remix
 
-    frame = load_frame(args.frame)
+    store = _store(args)
+    frame = _gallery_or_pack(store, args.frame)
     _check_lang(frame, args.lang)
     values = _parse_sets(args.values)
     if args.sample:
         w = words(frame.manifest, args.lang)
         values = {f.name: w.sample(f) for f in frame.manifest.fields if f.kind != "photo"} | values
     photo = _read_file(args.photo, "photo") if args.photo else None
-    result = publish_remix(_store(args), frame, values, consent=args.consent, photo=photo, maker=args.maker,
+    result = publish_remix(store, frame, values, consent=args.consent, photo=photo, maker=args.maker,
                            place=args.place, lang=args.lang, remix_of=args.remix_of,
                            idempotency_key=args.idempotency_key)
     if args.json:
@@ -333,6 +334,23 @@ def cmd_publish(args: argparse.Namespace) -> int:
         print(f"{result.status}: {result.id}{' (already published)' if result.duplicate else ''}")
         print(f"delete key (shown once, keep it secret): {result.delete_key}")
     return 0
+
+
+def _gallery_or_pack(store, path_or_id: str):
+    """A frame pack on disk or a bundled id, else the latest version of a frame in the gallery."""
+    from frames.errors import FrameError
+    from gallery.errors import GalleryError
+    from gallery.framestore import get_frame
+
+    try:
+        return load_frame(path_or_id)
+    except FrameError:
+        if Path(path_or_id).exists():
+            raise
+        try:
+            return get_frame(store, path_or_id)
+        except GalleryError:
+            raise CliError(f"'{path_or_id}' is not a frame pack on disk, a bundled frame or a frame in the gallery") from None
 
 
 # --- export-site -----------------------------------------------------------------------------

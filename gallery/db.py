@@ -12,6 +12,7 @@ connection never writes or checkpoints, so it cannot take part in the race.
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import sqlite3
 import threading
@@ -57,15 +58,21 @@ class Store:
     @contextlib.contextmanager
     def write(self) -> Iterator[Database]:
         """One write transaction (`BEGIN IMMEDIATE` ... `COMMIT`); rolled back whole on any error."""
+        if getattr(self._local, "writing", False):
+            raise RuntimeError("a gallery write was started inside another one; finish the first")
         with self._lock, self._process_lock():
-            self._writer.execute("BEGIN IMMEDIATE")
+            self._local.writing = True
             try:
-                yield self.writer_db
-            except BaseException:
-                if self._writer.in_transaction:
-                    self._writer.execute("ROLLBACK")
-                raise
-            self._writer.execute("COMMIT")
+                self._writer.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.writer_db
+                except BaseException:
+                    if self._writer.in_transaction:
+                        self._writer.execute("ROLLBACK")
+                    raise
+                self._writer.execute("COMMIT")
+            finally:
+                self._local.writing = False
 
     def read(self) -> Database:
         """This thread's read-only connection (opened on first use)."""
@@ -128,3 +135,10 @@ def close_store(store: Store) -> None:
     with _stores_lock:
         _stores.pop(store.path.resolve(), None)
     store.close()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close writers under the locks at exit, so a closing connection's checkpoint never races another."""
+    for store in list(_stores.values()):
+        close_store(store)

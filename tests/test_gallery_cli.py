@@ -154,3 +154,12 @@ def test_the_installed_command_runs_end_to_end(tmp_path: Path) -> None:
     assert done.returncode == 0 and done.stdout.startswith("published: "), done.stderr
     listed = subprocess.run([*cmd, "gallery", "list"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert listed.returncode == 0 and "1 remixes" in listed.stdout
+
+
+def test_publish_to_a_frame_that_only_lives_in_the_gallery(data, capsys) -> None:
+    store = gallery.db.open_store(data / "gallery.db")
+    gallery.fork_frame(store, "ride-the-bus", "bus-lisboa")
+    code, out, err = run(capsys, "publish", "bus-lisboa", "--sample", "--consent")
+    assert code == 0 and out.startswith("published: "), err
+    code, _, err = run(capsys, "publish", "no-such-frame", "--sample", "--consent")
+    assert code == 2 and "not a frame pack on disk, a bundled frame or a frame in the gallery" in err

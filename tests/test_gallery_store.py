@@ -210,3 +210,12 @@ def test_counts_follow_moderation_and_deletion_and_match_a_recount(store, admin)
                              WHERE frame_id = ? AND status = 'published'""", [BUS])[0]
     assert (c.remixes, c.places) == recount == (4, 3)
     assert dict(c.top_places) == {"Lyon": 2, "Lisbon": 1, "Porto": 1}
+
+
+def test_a_write_inside_a_write_fails_fast_instead_of_deadlocking(store) -> None:
+    with pytest.raises(RuntimeError, match="inside another one"):
+        with store.write():
+            with store.write():
+                pass
+    publish(store)  # the store is still usable
+    assert rows(store, "SELECT count(*) FROM remixes") == [(1,)]
