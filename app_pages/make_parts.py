@@ -182,23 +182,29 @@ def _frozen(values: dict[str, str]) -> tuple[tuple[str, str], ...]:
 
 
 def _preview(frame: Frame, values: dict[str, str], crop_key: str, options: RenderOptions, photo: Photo | None) -> None:
+    """One format at a time (a text edit then re-renders one image, not every format); every
+    format downloads, rendered on demand when its button is pressed."""
     st.subheader("Preview")
     st.caption("Empty fields show the frame's example words until you type your own.")
     frozen = _frozen(values)
     texts = caching.texts(frame.id, frame.version, frozen, options)
-    images: dict[str, bytes] = {}
-    for tab, fmt in zip(st.tabs([_format_label(frame, f) for f in frame.manifest.formats]), frame.manifest.formats):
-        with tab:
-            data = caching.image_bytes(frame.id, frame.version, frozen, crop_key, fmt, options, photo)
-            images[fmt] = data
-            st.image(data, alt=texts["alt"][fmt], width="stretch")
-            st.caption("Alt text: " + plain(texts["alt"][fmt]))
-            st.download_button(
-                f"Download {fmt}", data, file_name=f"{frame.id}-{fmt}.{extension(frame, fmt)}",
-                mime="image/png" if extension(frame, fmt) == "png" else "image/jpeg", key=f"make_dl_{fmt}",
-            )
-    st.download_button("Download all images (zip)", _zip(frame, images, texts), file_name=f"{frame.id}.zip",
-                       mime="application/zip", key="make_dl_all")
+    formats = list(frame.manifest.formats)
+    shown = st.segmented_control("Format", formats, default=formats[0], key=f"make_fmt_{frame.id}",
+                                 format_func=lambda f: _format_label(frame, f)) or formats[0]
+
+    def encoded(fmt: str) -> bytes:
+        return caching.image_bytes(frame.id, frame.version, frozen, crop_key, fmt, options, photo)
+
+    st.image(encoded(shown), alt=texts["alt"][shown], width="stretch")
+    st.caption("Alt text: " + plain(texts["alt"][shown]))
+    for col, fmt in zip(st.columns(len(formats)), formats):
+        col.download_button(
+            f"Download {fmt}", lambda f=fmt: encoded(f), file_name=f"{frame.id}-{fmt}.{extension(frame, fmt)}",
+            mime="image/png" if extension(frame, fmt) == "png" else "image/jpeg", key=f"make_dl_{fmt}",
+            on_click="ignore",
+        )
+    st.download_button("Download all images (zip)", lambda: _zip(frame, {f: encoded(f) for f in formats}, texts),
+                       file_name=f"{frame.id}.zip", mime="application/zip", key="make_dl_all", on_click="ignore")
 
 
 def _format_label(frame: Frame, fmt: str) -> str:

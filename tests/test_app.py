@@ -61,11 +61,15 @@ def test_landing_page_shows_a_card_per_frame() -> None:
     assert len(at.image) == 3
 
 
-def test_deep_link_opens_the_frame_with_a_preview_per_format() -> None:
+def test_deep_link_opens_the_frame_with_a_preview_of_each_format() -> None:
     at = ok(app(frame="ride-the-bus"))
-    assert [t.label for t in at.tabs] == ["square 1080×1080", "story 1080×1920", "card 1200×630"]
-    assert len(at.image) == 3
+    choose = at.segmented_control(key="make_fmt_ride-the-bus")
+    assert choose.options == ["square 1080×1080", "story 1080×1920", "card 1200×630"] and choose.value == "square"
+    assert len(at.image) == 1 and [b.label for b in at.download_button] == [
+        "Download square", "Download story", "Download card", "Download all images (zip)"]
     assert any("#RideTheBus" in c.value for c in at.code)
+    choose.set_value("story").run()
+    assert ok(at).caption[-1].value != "" and len(at.image) == 1
 
 
 def test_unknown_deep_link_warns_and_shows_the_cards() -> None:
@@ -82,7 +86,7 @@ def test_typing_updates_the_post_text() -> None:
 def test_empty_required_field_still_previews_with_the_example() -> None:
     at = ok(app(frame="ride-the-bus"))
     at.text_input(key=CITY).set_value("").run()
-    assert len(at.image) == 3 and any("Kraków" in c.value for c in at.code)
+    assert len(at.image) == 1 and any("Kraków" in c.value for c in at.code)
 
 
 def test_bad_photo_is_one_sentence() -> None:
@@ -91,7 +95,7 @@ def test_bad_photo_is_one_sentence() -> None:
     assert not at.exception
     assert len(at.error) == 1 and "\n" not in at.error[0].value
     assert "JPEG, PNG or WebP" in at.error[0].value
-    assert len(at.image) == 3  # the preview goes on without the photo
+    assert len(at.image) == 1  # the preview goes on without the photo
 
 
 def test_good_photo_is_accepted_with_focus_controls() -> None:
