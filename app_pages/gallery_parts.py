@@ -10,7 +10,7 @@ import hashlib
 import streamlit as st
 
 from app_pages import caching
-from app_pages.ui import plain, share_link
+from app_pages.ui import plain, share_link, show_error
 from frames import FrameRemixError
 from gallery import delete_remix, list_remixes, remix_lineage, report_remix, search
 from gallery.models import Page, RemixDetail, RemixRef, RemixSummary
@@ -29,7 +29,7 @@ def grid() -> None:
     try:
         page = _page(frame, place, lang, query, cursors[-1])
     except FrameRemixError as exc:
-        st.error(str(exc))
+        show_error(exc)
         return
     if not page.items:
         st.info("No remixes here yet. Be the first: open Make and publish yours.")
@@ -87,10 +87,10 @@ def remix_view(remix_id: str, delete_key: str | None) -> None:
         detail = caching.remix_detail(remix_id)
     except FrameRemixError as exc:
         st.title("Gallery")
-        st.warning(str(exc)[0].upper() + str(exc)[1:])
+        st.warning(plain(str(exc)[:1].upper() + str(exc)[1:]))
         return
     s = detail.summary
-    st.title(s.frame_title)
+    st.title(plain(s.frame_title))
     st.caption(plain(detail.credits.line))
     if delete_key:
         _delete_box(remix_id, delete_key)
@@ -161,7 +161,7 @@ def _delete_box(remix_id: str, key: str) -> None:
         try:
             delete_remix(caching.store(), remix_id, key)
         except FrameRemixError as exc:
-            st.error(str(exc))
+            show_error(exc)
             return
         st.cache_data.clear()
         st.success("Deleted. Nothing of it is shown any more.")
@@ -176,7 +176,7 @@ def _report(remix_id: str) -> None:
             try:
                 report_remix(caching.store(), remix_id, reporter, reason)
             except FrameRemixError as exc:
-                st.error(str(exc))
+                show_error(exc)
             else:
                 st.success("Thank you. The organizer will review it.")
 

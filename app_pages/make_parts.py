@@ -14,7 +14,7 @@ import zipfile
 import streamlit as st
 
 from app_pages import caching
-from app_pages.ui import app_link, plain, share_link
+from app_pages.ui import app_link, plain, share_link, show_error
 from frames import Frame, FrameRemixError
 from frames.localize import Words, language_name, languages, words
 from frames.model import PLATFORMS, FieldSpec
@@ -44,7 +44,7 @@ def chosen_frame() -> tuple[str, str | None] | None:
     if wanted in ids:
         return wanted, None
     if wanted:
-        st.warning(f"There is no frame '{wanted}' here; pick one below.")
+        st.warning(plain(f"There is no frame '{wanted}' here; pick one below."))
     return None
 
 
@@ -77,7 +77,7 @@ def editor(frame_id: str, remix_of: str | None) -> None:
     try:
         frame = caching.frame(frame_id)
     except FrameRemixError as exc:
-        st.error(str(exc))
+        show_error(exc)
         return
     if st.button("← All frames", key="make_back"):
         st.query_params.clear()
@@ -94,7 +94,7 @@ def editor(frame_id: str, remix_of: str | None) -> None:
             _post_texts(frame, preview, options)
         _publish(frame, raw, photo, options, remix_of, crop_key)
     except FrameRemixError as exc:
-        st.error(str(exc))
+        show_error(exc)
 
 
 def _header(frame: Frame, remix_of: str | None) -> Words:
@@ -103,7 +103,7 @@ def _header(frame: Frame, remix_of: str | None) -> Words:
     lang = (st.selectbox("Language", langs, key=f"make_lang_{frame.id}", format_func=language_name)
             if len(langs) > 1 else langs[0])
     w = words(m, lang)
-    st.subheader(w.title)
+    st.subheader(plain(w.title))
     st.caption(plain(f"A frame by {m.organizer.name} · {m.licence.replace('-', ' ')} · version {frame.version}"))
     if w.message:
         st.markdown(f"**{plain(w.message)}**")
@@ -156,7 +156,7 @@ def _photo(frame: Frame, w: Words, maker: str) -> tuple[Photo | None, str, Rende
     try:
         photo = caching.photo_for(data, frame)
     except FrameRemixError as exc:
-        st.error(str(exc))
+        show_error(exc)
         return None, "", base
     st.success(plain(f"Uploaded {upload.name}"))
     focal, zoom = _crop_controls()
@@ -260,7 +260,7 @@ def _do_publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options:
             public_url=options.public_url,
         )
     except FrameRemixError as exc:
-        st.error(str(exc))
+        show_error(exc)
         return None
     done = (result.id, result.status, result.delete_key)
     st.session_state["make_published"] = done

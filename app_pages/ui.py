@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+import streamlit as st
+
 from remix.qr import public_url
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$<&:])")
@@ -27,3 +29,13 @@ def app_link(page: str = "", **params: str) -> str:
 def share_link(remix_id: str) -> str:
     """The link to paste into social apps: a small page with the remix's preview image."""
     return f"{public_url()}/share/{remix_id}"
+
+
+def show_error(error: Exception | str) -> None:
+    """One sentence per problem in a red box, shown as typed (error sentences may quote input).
+
+    Participants see the sentences without their places (`story:`): the field is right there.
+    """
+    problems = getattr(error, "problems", None)
+    lines = [p.message for p in problems] if problems else [str(error)]
+    st.error(plain("\n".join(line[:1].upper() + line[1:] for line in lines)))
