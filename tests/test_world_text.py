@@ -442,3 +442,27 @@ def test_bold_families_embolden_the_regular_only_cjk_font() -> None:
         return 255 - ImageStat.Stat(img).mean[0]
 
     assert ink("sans-bold") > 1.2 * ink("sans")
+
+
+# --- packaging and the benchmark -------------------------------------------------------------
+
+
+def test_every_font_of_every_family_ships_with_the_package() -> None:
+    import tomllib
+
+    from frames.fontbook import FAMILIES, FONT_DIR
+
+    globs = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["frames"]
+    for name in {n for chain_ in FAMILIES.values() for n in chain_}:
+        assert (FONT_DIR / name).is_file(), name
+        assert any(Path("fonts", name).match(g) for g in globs), f"{name} is not in package-data"
+    assert "OFL" in (FONT_DIR / "OFL.txt").read_text()
+    total = sum(p.stat().st_size for p in FONT_DIR.iterdir() if p.suffix in (".ttf", ".otf"))
+    assert total < 25_000_000, f"fonts grew to {total / 1e6:.1f} MB"
+
+
+def test_text_benchmark_runs_and_fallback_stays_cheap() -> None:
+    from benchmarks.text import bench_text
+
+    latin_ms, mixed_ms = bench_text(repeat=9)
+    assert mixed_ms < 3 * latin_ms  # the benchmark's target is 2x; loose here for a busy CI machine
