@@ -3,7 +3,9 @@
 Why not `PIL.ImageText.Text.wrap`: it takes one font, and a participant's story may mix Latin,
 Arabic and Devanagari in one line; here each run is drawn with the bundled font that covers it.
 Words are measured once at a reference size and scaled (fast size search), then the chosen
-lines are measured for real, so the promise holds: text never leaves its box.
+lines are measured for real, ink overhang included, so the promise holds: text never leaves
+its box. Breaks fall between grapheme clusters only (UAX #14, simplified; Thai words from
+BudouX); emoji are pasted in colour, scaled from the emoji font's one bitmap size.
 """
 from __future__ import annotations
 
@@ -75,7 +77,7 @@ def _break_before(prev: str, cluster: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _thai_parser():
-    """BudouX's Thai model (pure Python, ~100 KB of weights shipped in the wheel), or None."""
+    """BudouX's Thai model (pure Python, a 33 KB weight file shipped in its wheel), or None."""
     try:
         import budoux
     except ImportError:  # pragma: no cover - budoux is a dependency; long runs still hard-split
