@@ -143,9 +143,9 @@ def _look(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> DeltaGe
     for i, layer in enumerate(layers):
         place = f"formats.{fmt}.layers[{i}]"
         if layer.get("kind") == "background":
-            _colour(data, edits, f"{place}.color", "Background colour")
+            _colour(data, edits, f"{place}.color", "Background colour", "#ffffff")
             if layer.get("gradient"):
-                _colour(data, edits, f"{place}.gradient.to", "Background gradient to")
+                _colour(data, edits, f"{place}.gradient.to", "Background gradient to", "#ffffff")
             _slot(slots, f"{place}.color")
         elif layer.get("kind") in ("text", "credit"):
             _text_look(data, edits, place, layer, i)
@@ -157,7 +157,7 @@ def _look(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> DeltaGe
 def _text_look(data: dict[str, Any], edits: Edits, place: str, layer: dict[str, Any], i: int) -> None:
     colour, font = st.columns(2)
     with colour:
-        _colour(data, edits, f"{place}.color", f"Colour of {_layer_name(layer, i)}")
+        _colour(data, edits, f"{place}.color", f"Colour of {_layer_name(layer, i)}", "#111111")
     with font:
         current = layer.get("font", "sans")
         chosen = st.selectbox(f"Font of {_layer_name(layer, i)}", FAMILY_NAMES, index=FAMILY_NAMES.index(current),
@@ -166,8 +166,9 @@ def _text_look(data: dict[str, Any], edits: Edits, place: str, layer: dict[str, 
             edits[f"{place}.font"] = chosen
 
 
-def _colour(data: dict[str, Any], edits: Edits, place: str, label: str) -> None:
-    current = str(get_path(data, place, "#ffffff"))
+def _colour(data: dict[str, Any], edits: Edits, place: str, label: str, default: str) -> None:
+    """A colour picker; `default` is the model's default for a colour the manifest leaves out."""
+    current = str(get_path(data, place, default))
     value = st.color_picker(label, value=current[:7], key=wkey(place))
     if value.lower() != current[:7].lower():
         edits[place] = value
@@ -182,13 +183,14 @@ def _layout(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> None:
     st.caption("Boxes are fractions of the canvas: x and y from the top-left corner, w and h as sizes.")
     i = st.selectbox("Layer", boxed, format_func=lambda j: _layer_name(layers[j], j), key=wkey(f"layout_{fmt}"))
     place = f"formats.{fmt}.layers[{i}].box"
-    box = layers[i].get("box") or {"x": 0.0, "y": 0.0, "w": 1.0, "h": 1.0}
+    box = {part: float(v) for part, v in (layers[i].get("box") or {"x": 0, "y": 0, "w": 1, "h": 1}).items()}
+    typed = {}
     for column, part in zip(st.columns(4), "xywh"):
         with column:
-            value = st.number_input(part, 0.0, 1.0, float(box.get(part, 0.0)), 0.01, format="%.3f",
-                                    key=wkey(f"{place}.{part}"))
-            if round(value, 4) != round(float(box.get(part, 0.0)), 4):
-                edits[f"{place}.{part}"] = round(value, 4)
+            value = st.number_input(part, 0.0, 1.0, box.get(part, 0.0), 0.01, format="%.3f", key=wkey(f"{place}.{part}"))
+            typed[part] = round(value, 4)
+    if typed != {part: round(box.get(part, 0.0), 4) for part in "xywh"}:
+        edits[place] = typed  # the whole box: an image layer may have had none (the full canvas)
     _slot(slots, f"formats.{fmt}.layers[{i}]")
 
 

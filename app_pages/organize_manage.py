@@ -4,15 +4,17 @@ Everything here reads or writes the gallery; the session only carries the key th
 """
 from __future__ import annotations
 
-import copy
-
 import pandas as pd
 import streamlit as st
 
 from app_pages import caching
 from app_pages.organize_state import KEY, NEW_KEY, Draft, bump, flash, owner_key, sentences, show_flash
 from frames import Frame
-from gallery import GalleryError, counts, frame_info, image, list_remixes, moderate, pack_frame, publish_frame
+from frames.bundled import bundled_ids
+from gallery import (
+    GalleryError, counts, frame_info, image, list_remixes, moderate, moderation_log, open_reports, pack_frame,
+    publish_frame,
+)
 from gallery.moderation import ACTIONS
 from remix.qr import frame_link, public_url
 
@@ -43,6 +45,9 @@ def publish_panel(draft: Draft, frame: Frame | None) -> None:
     if frame is None:
         st.caption("Fix the problems above to publish.")
         return
+    if frame.id in bundled_ids():
+        st.caption("This frame comes with frame-remix and cannot take new versions here; fork it to change it.")
+        return
     if not draft.changed:
         st.caption(f"Nothing has changed since version {frame.version - 1}; edit something to publish a new version.")
         return
@@ -61,7 +66,7 @@ def _publish(draft: Draft, frame: Frame) -> None:
         st.session_state[NEW_KEY] = (published.id, published.owner_key)
         st.session_state[KEY] = published.owner_key
     draft.in_gallery = True
-    draft.base = copy.deepcopy(draft.data)
+    draft.mark_published()
     draft.data["version"] = published.version + 1
     bump()
     flash(f"Published '{published.id}' version {published.version}.", "publish")
@@ -94,6 +99,12 @@ def _moderation(frame_id: str, mode: str) -> None:
     fmt = next(iter(caching.frame(frame_id).manifest.formats))
     for remix in page.items:
         _remix_card(remix, fmt, key)
+    if page.next_cursor is not None:
+        st.caption(f"Showing the newest {PAGE}; act on these to see more.")
+    with st.expander("Moderation log"):
+        entries = moderation_log(caching.store(), frame_id, key, limit=50)
+        st.dataframe(pd.DataFrame([(e.created[:16], e.action, e.reason, e.actor) for e in entries],
+                                  columns=["when", "action", "reason", "by"]), hide_index=True)
 
 
 def _remix_card(remix, fmt: str, key: str | None) -> None:
@@ -105,6 +116,9 @@ def _remix_card(remix, fmt: str, key: str | None) -> None:
         with words:
             st.text(remix.story or "(no text)")
             st.text(f"by {remix.credit_name} · {remix.place or 'no place'} · {remix.language} · {remix.created[:16]}")
+            if remix.status == "reported":
+                for reason in open_reports(caching.store(), remix.id, key):
+                    st.text(f"Reported: {reason}")
             reason = st.text_input("Reason (kept in the moderation log)", key=f"org_reason_{remix.id}")
             for action in ACTIONS:
                 if remix.status in ACTIONS[action][0]:

@@ -27,6 +27,7 @@ class Draft:
     assets: dict[str, bytes]
     in_gallery: bool
     base: dict[str, Any] = field(default_factory=dict)
+    base_assets: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def frame_id(self) -> str:
@@ -36,7 +37,11 @@ class Draft:
     def changed(self) -> bool:
         """True when there is something to publish (a draft not yet in the gallery always has)."""
         strip = lambda d: {k: v for k, v in d.items() if k != "version"}  # noqa: E731
-        return not self.in_gallery or strip(self.data) != strip(self.base)
+        return not self.in_gallery or strip(self.data) != strip(self.base) or self.assets != self.base_assets
+
+    def mark_published(self) -> None:
+        """What is in the draft now is what the gallery holds."""
+        self.base, self.base_assets = copy.deepcopy(self.data), dict(self.assets)
 
 
 def draft() -> Draft | None:
@@ -45,7 +50,7 @@ def draft() -> Draft | None:
 
 def set_draft(d: Draft, key: str | None = None) -> None:
     """Start editing `d` (forgetting the previous draft's widgets); `key` is what opens it in the gallery."""
-    d.base = copy.deepcopy(d.data)
+    d.mark_published()
     st.session_state[DRAFT] = d
     if key is not None:
         st.session_state[KEY] = key

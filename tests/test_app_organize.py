@@ -176,3 +176,44 @@ def test_moderation_approves_a_pending_remix_and_pack_downloads(app: AppTest) ->
     downloads = app.get("download_button")
     assert any("Download the frame pack" in d.proto.label for d in downloads)
     assert [m.value for m in app.metric][:1] == ["1"]
+
+
+def test_owner_key_opens_a_frame_for_its_next_version(app: AppTest) -> None:
+    from frames.editing import build_frame, starter_data
+    from gallery import publish_frame
+
+    source = bundled_frame("ride-the-bus")
+    frame = build_frame(starter_data(source, "bus-porto", "Porto riders"), source.assets)
+    key = publish_frame(open_store(), frame).owner_key
+    app.run()  # the frame list is read on every run
+    open_frame(app, "bus-porto", key)
+    assert not app.exception and not errors(app)
+    assert "Frame id: bus-porto · version 2" in [t.value for t in app.text]
+    assert not app.code  # an existing key is never shown back
+    app.text_input(key=wk(app, "call_to_action")).set_value("Ride with us.").run()
+    app.button(key="org_publish").click().run()
+    assert frame_info(open_store(), "bus-porto").latest_version == 2
+
+
+def test_bundled_frames_are_moderated_but_not_versioned_here(app: AppTest) -> None:
+    open_frame(app, "care-counts", ADMIN)
+    assert any("fork it to change it" in c.value for c in app.caption)
+    with pytest.raises(KeyError):
+        app.button(key="org_publish")
+
+
+def test_hiding_needs_a_reason_and_is_logged(app: AppTest) -> None:
+    frame = bundled_frame("care-counts")
+    remix = publish_remix(open_store(), frame, {"quote": "Every day.", "role": "parent"}, consent=True)
+    open_frame(app, "care-counts", ADMIN)
+    app.button(key=f"org_hide_{remix.id}").click().run()
+    assert errors(app) == ["give a reason to hide this remix; it is kept in the moderation log"]
+    app.text_input(key=f"org_reason_{remix.id}").set_value("not about care")
+    app.button(key=f"org_hide_{remix.id}").click().run()
+    assert get_remix(open_store(), remix.id, key=ADMIN).summary.status == "hidden"
+    app.selectbox(key="org_mod_status").set_value("hidden").run()
+    app.text_input(key=f"org_reason_{remix.id}").set_value("it is, after all")
+    app.button(key=f"org_restore_{remix.id}").click().run()
+    assert get_remix(open_store(), remix.id).summary.status == "published"
+    log = app.dataframe[0].value
+    assert list(log["action"]) == ["restore", "hide"] and list(log["reason"]) == ["it is, after all", "not about care"]
