@@ -34,21 +34,20 @@ def chain(family: str) -> tuple[Path, ...]:
 
 
 @lru_cache(maxsize=64)
-def _read(path: Path) -> tuple[frozenset[int], int | None]:
-    """The code points a font file has glyphs for, and its bitmap strike size if it has one."""
-    with TTFont(str(path), lazy=True) as tt:
-        strike = tt["CBLC"].strikes[0].bitmapSizeTable.ppemY if "CBLC" in tt else None
-        return frozenset(tt.getBestCmap() or {}), strike
-
-
 def coverage(path: Path) -> frozenset[int]:
-    """The code points a font file has glyphs for (read once per process)."""
-    return _read(path)[0]
+    """The code points a font file has glyphs for (read once per process, only when needed)."""
+    with TTFont(str(path), lazy=True) as tt:
+        return frozenset(tt.getBestCmap() or {})
 
 
+@lru_cache(maxsize=64)
 def strike(path: Path) -> int | None:
     """The only pixel size a colour bitmap font can be drawn at; None for outline fonts."""
-    return _read(path)[1]
+    with TTFont(str(path), lazy=True) as tt:
+        if "CBLC" not in tt:
+            return None
+        data = tt.getTableData("CBLC")  # raw: decompiling the table would walk every glyph
+    return data[8 + 45]  # first BitmapSize record (after an 8-byte header), its ppemY byte
 
 
 @lru_cache(maxsize=1024)
