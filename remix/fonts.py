@@ -104,9 +104,11 @@ def is_emoji(cluster: str) -> bool:
     """True for a cluster meant to be shown as a colour emoji (sequences included)."""
     if "\ufe0e" in cluster:  # text presentation explicitly asked for
         return False
-    if _EMOJI_PARTS.search(cluster) and not cluster[0].isascii() or "\u20e3" in cluster:
+    if "\u20e3" in cluster or (_EMOJI_PARTS.search(cluster) and not cluster[0].isascii()):
+        return True  # keycap, emoji-style selector, flag, skin tone or tag sequence
+    if _EMOJI_PRESENTATION.match(cluster):
         return True
-    return bool(_EMOJI_PRESENTATION.match(cluster)) or ("\u200d" in cluster and _EMOJI_PRESENTATION.search(cluster) is not None)
+    return "\u200d" in cluster and _EMOJI_PRESENTATION.search(cluster) is not None
 
 
 @lru_cache(maxsize=65536)
@@ -117,16 +119,19 @@ def font_index(family: str, cluster: str) -> int:
     every character of the cluster, or failing that its first character, or failing that to
     the colour font (in colour, rather than a box).
     """
-    paths = chain(family)
-    emoji = [i for i, path in enumerate(paths) if strike(path) and ord(cluster[0]) in coverage(path)]
-    if emoji and is_emoji(cluster):
-        return emoji[0]
+    if is_emoji(cluster) and (colour := _colour_font(family, ord(cluster[0]))) is not None:
+        return colour
     needed = [ord(c) for c in cluster if ord(c) not in _JOINERS] or [ord(cluster[0])]
     for wanted in (needed, needed[:1]):
-        for i, path in enumerate(paths):
+        for i, path in enumerate(chain(family)):
             if not strike(path) and all(c in coverage(path) for c in wanted):
                 return i
-    return emoji[0] if emoji else 0  # a text-style symbol (☺ ✈ ⚠) only the emoji font has
+    colour = _colour_font(family, ord(cluster[0]))  # a text-style symbol (☺ ✈ ⚠) only it has
+    return 0 if colour is None else colour
+
+
+def _colour_font(family: str, code: int) -> int | None:
+    return next((i for i, p in enumerate(chain(family)) if strike(p) and code in coverage(p)), None)
 
 
 def covers(family: str, char: str) -> bool:
