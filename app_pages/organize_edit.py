@@ -25,7 +25,8 @@ from frames.fontbook import FAMILY_NAMES
 from remix import RenderOptions, build_texts, clean_values
 
 Edits = dict[str, Any]
-Slots = list[tuple[str, DeltaGenerator]]
+Slots = list[tuple[str, DeltaGenerator, str]]  # (place, where its problems go, the tab it is in)
+TABS = ("Words", "Fields", "Look", "Layout", "Texts", "Images")
 BOXED = ("photo", "image", "text", "qr", "credit")
 
 
@@ -45,26 +46,27 @@ def editor(draft: Draft) -> Edited:
     left, right = st.columns([3, 2], gap="large")
     with left:
         fmt = st.selectbox("Format to edit", list(draft.data.get("formats") or {}), key="org_fmt")
-        tabs = st.tabs(["Words", "Fields", "Look", "Layout", "Texts", "Images"])
-        with tabs[0]:
-            _words(draft.data, edits, slots)
-        with tabs[1]:
-            _fields(draft.data, edits, slots, actions)
-        with tabs[2]:
-            advice = _look(draft.data, fmt, edits, slots)
-        with tabs[3]:
-            _layout(draft.data, fmt, edits, slots)
-        with tabs[4]:
-            _texts(draft.data, fmt, edits, slots)
-        with tabs[5]:
-            _images(draft, actions)
+        advice: list[DeltaGenerator] = []
+        drawers = {
+            "Words": lambda: _words(draft.data, edits, slots),
+            "Fields": lambda: _fields(draft.data, edits, slots, actions),
+            "Look": lambda: advice.append(_look(draft.data, fmt, edits, slots)),
+            "Layout": lambda: _layout(draft.data, fmt, edits, slots),
+            "Texts": lambda: _texts(draft.data, fmt, edits, slots),
+            "Images": lambda: _images(draft, actions),
+        }
+        for tab, name in zip(st.tabs(list(TABS)), TABS):
+            first = len(slots)
+            with tab:
+                drawers[name]()
+            slots[first:] = [(place, box, name) for place, box, _ in slots[first:]]
     draft.data = apply_edits(draft.data, edits)
     _run_actions(draft, actions)
     with right:
         general, side = st.container(), st.container()
         frame = _build(draft, slots, general)
         if frame is not None:
-            _advice(frame, advice)
+            _advice(frame, advice[0])
             _preview(frame)
     return Edited(frame, side)
 
@@ -72,7 +74,7 @@ def editor(draft: Draft) -> Edited:
 # ---- inputs ------------------------------------------------------------------------------------
 
 def _slot(slots: Slots, place: str) -> None:
-    slots.append((place, st.container()))
+    slots.append((place, st.container(), ""))
 
 
 def _text(data: dict[str, Any], edits: Edits, place: str, label: str, *, area: bool = False, **kw: Any) -> None:
@@ -253,11 +255,19 @@ def _build(draft: Draft, slots: Slots, general: DeltaGenerator) -> Frame | None:
 
 
 def _place_problems(problems: list[Problem], slots: Slots, general: DeltaGenerator) -> None:
-    general.error(f"This draft has {len(problems)} problem(s); each is shown next to what it concerns.")
+    """One summary saying where to look, then each problem under the input it names (or below the summary)."""
+    summary = general.empty()
+    tabs: set[str] = set()
     for problem in problems:
-        matches = [(len(p), box) for p, box in slots if problem.place == p or problem.place.startswith((p + ".", p + "["))]
-        target = max(matches, key=lambda m: m[0])[1] if matches else general
+        matches = [(len(p), box, tab) for p, box, tab in slots
+                   if problem.place == p or problem.place.startswith((p + ".", p + "["))]
+        _, target, tab = max(matches, key=lambda m: m[0]) if matches else (0, general, "below")
+        tabs.add(tab)
         target.error(plain(str(problem)))
+    where = [f"the {t} tab" for t in TABS if t in tabs] + (["below"] if "below" in tabs else [])
+    many = len(problems) > 1
+    summary.error(f"This draft has {len(problems)} problem{'s' if many else ''}: see {' and '.join(where)}. "
+                  f"Publishing waits until {'they are' if many else 'it is'} fixed.")
 
 
 def _advice(frame: Frame, box: DeltaGenerator) -> None:

@@ -101,6 +101,7 @@ def test_box_outside_the_canvas_is_shown_next_to_the_layout(app: AppTest) -> Non
     assert not app.exception
     problems = [e for e in errors(app) if e.startswith("formats.")]
     assert problems == ["formats.square.layers[2].box: right edge 1.32 is outside the canvas (0..1); make x + w at most 1"]
+    assert "This draft has 1 problem: see the Layout tab. Publishing waits until it is fixed." in errors(app)
     assert len(app.image) == 0 and "Fix the problems above to publish." in [c.value for c in app.caption]
 
 
