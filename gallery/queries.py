@@ -56,13 +56,21 @@ def search(store: Store, text: str, *, frame: str | None = None, cursor: int | N
 
 
 def _page(db: Database, sql: str, params: list[Any], order: str, cursor: int | None, limit: int) -> Page:
-    limit = max(1, min(int(limit), MAX_PAGE))
+    limit, cursor = _bounded(limit, cursor)
     if cursor is not None:
         sql += f" AND {order} < ?"
-        params = [*params, int(cursor)]
+        params = [*params, cursor]
     rows = db.execute(f"{sql} ORDER BY {order} DESC LIMIT ?", [*params, limit + 1]).fetchall()
     items = tuple(RemixSummary(*row) for row in rows[:limit])
     return Page(items, items[-1].seq if len(rows) > limit else None)
+
+
+def _bounded(limit: object, cursor: object) -> tuple[int, int | None]:
+    """Page size and cursor as integers (they may come from a URL)."""
+    try:
+        return max(1, min(int(limit), MAX_PAGE)), None if cursor in (None, "") else int(cursor)
+    except (TypeError, ValueError):
+        raise GalleryError("that page link is not valid; go back to the first page") from None
 
 
 def _check_status(db: Database, status: str, frame: str | None, key: str | None) -> None:

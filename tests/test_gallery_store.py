@@ -219,3 +219,17 @@ def test_a_write_inside_a_write_fails_fast_instead_of_deadlocking(store) -> None
                 pass
     publish(store)  # the store is still usable
     assert rows(store, "SELECT count(*) FROM remixes") == [(1,)]
+
+
+@pytest.mark.parametrize("cursor, limit", [("abc", 48), (None, "many"), ("1e9", 48)])
+def test_a_bad_page_link_is_one_sentence(store, cursor, limit) -> None:
+    with pytest.raises(GalleryError, match="that page link is not valid"):
+        list_remixes(store, cursor=cursor, limit=limit)
+    with pytest.raises(GalleryError, match="that page link is not valid"):
+        search(store, "bus", cursor=cursor, limit=limit)
+
+
+def test_cursor_as_text_from_a_url_works(store) -> None:
+    ids = [publish(store).id for _ in range(3)]
+    first = list_remixes(store, limit=2)
+    assert [r.id for r in list_remixes(store, cursor=str(first.next_cursor), limit=2).items] == [ids[0]]
