@@ -83,11 +83,11 @@ def _build(store: Store, root: Path, base: str, title: str) -> tuple[int, int, i
     pages = _write_index(root, env, common, store, cards)
     frames = list_frames(store)
     for info in frames:
-        _write_frame(root, env, common, store, info, [c for c in cards if c["frame_id"] == info.id])
+        pages += _write_frame(root, env, common, store, info, [c for c in cards if c["frame_id"] == info.id])
     for s in summaries:
         _write_remix(root, env, common, store, get_remix(store, s.id), images[s.id])
     _write_feeds(root, env, common, base, cards)
-    return len(summaries), len(frames), pages + len(frames) + len(summaries), sum(len(v) for v in images.values())
+    return len(summaries), len(frames), pages + len(summaries), sum(len(v) for v in images.values())
 
 
 def _all_published(store: Store, frame: str | None = None) -> Iterator[RemixSummary]:
@@ -121,20 +121,30 @@ def _card(s: RemixSummary, thumbs: dict[str, dict[str, str]]) -> dict[str, Any]:
             "frame_title": s.frame_title, "created": s.created, "thumb": thumbs.get(s.id)}
 
 
-def _page_name(n: int) -> str:
-    return "index.html" if n == 1 else f"page-{n}.html"
+def _page_name(n: int, stem: str = "index") -> str:
+    """index.html, page-2.html, ... (or ID.html, ID-page-2.html, ... for a frame)."""
+    if n == 1:
+        return f"{stem}.html"
+    return f"page-{n}.html" if stem == "index" else f"{stem}-page-{n}.html"
+
+
+def _chunks(cards: list[dict]) -> list[list[dict]]:
+    return [cards[i:i + PER_PAGE] for i in range(0, len(cards), PER_PAGE)] or [[]]
+
+
+def _pager(n: int, count: int, stem: str = "index") -> dict[str, Any]:
+    return {"page_number": n, "page_count": count, "prev_page": _page_name(n - 1, stem) if n > 1 else None,
+            "next_page": _page_name(n + 1, stem) if n < count else None}
 
 
 def _write_index(root: Path, env, common: dict, store: Store, cards: list[dict]) -> int:
     frames = [{"id": f.id, "title": f.title, "organizer": f.organizer, "source": f.derived_from,
                "count": sum(1 for c in cards if c["frame_id"] == f.id)} for f in list_frames(store)]
-    chunks = [cards[i:i + PER_PAGE] for i in range(0, len(cards), PER_PAGE)] or [[]]
+    chunks = _chunks(cards)
     template = env.get_template("index.html")
     for n, chunk in enumerate(chunks, 1):
         html = template.render(**common, root="", page_title="Gallery", items=chunk, frames=frames,
-                               total=len(cards), page_number=n, page_count=len(chunks),
-                               prev_page=_page_name(n - 1) if n > 1 else None,
-                               next_page=_page_name(n + 1) if n < len(chunks) else None)
+                               total=len(cards), **_pager(n, len(chunks)))
         (root / _page_name(n)).write_text(html, encoding="utf-8")
     return len(chunks)
 
@@ -149,16 +159,20 @@ def _source(store: Store, s: FrameSource) -> dict[str, Any]:
             "local": local}
 
 
-def _write_frame(root: Path, env, common: dict, store: Store, info: FrameInfo, cards: list[dict]) -> None:
+def _write_frame(root: Path, env, common: dict, store: Store, info: FrameInfo, cards: list[dict]) -> int:
     frame = get_frame(store, info.id)
     lineage = frame_lineage(store, info.id)
     data = {"title": frame.title, "message": frame.manifest.message, "organizer": frame.manifest.organizer.name,
             "licence": frame.manifest.licence, "version": frame.version}
-    html = env.get_template("frame.html").render(
-        **common, root="../", page_title=frame.title, lang=frame.manifest.language, frame=data, items=cards,
-        source=_source(store, lineage.ancestors[0]) if lineage.ancestors else None,
-        forks=[_source(store, f) for f in lineage.forks], counts=counts(store, info.id))
-    (root / "frames" / f"{info.id}.html").write_text(html, encoding="utf-8")
+    shared = {"source": _source(store, lineage.ancestors[0]) if lineage.ancestors else None,
+              "forks": [_source(store, f) for f in lineage.forks], "counts": counts(store, info.id)}
+    chunks = _chunks(cards)
+    for n, chunk in enumerate(chunks, 1):
+        html = env.get_template("frame.html").render(
+            **common, **shared, **_pager(n, len(chunks), info.id), root="../", page_title=frame.title,
+            lang=frame.manifest.language, frame=data, items=chunk)
+        (root / "frames" / _page_name(n, info.id)).write_text(html, encoding="utf-8")
+    return len(chunks)
 
 
 def _write_remix(root: Path, env, common: dict, store: Store, detail: RemixDetail, images: list[dict]) -> None:

@@ -143,3 +143,20 @@ def test_the_site_opened_from_disk_in_chromium(site, browser) -> None:
         assert dialogs == []
     finally:
         context.close()
+
+
+def test_long_galleries_are_paged_with_links_both_ways(store, tmp_path: Path, monkeypatch) -> None:
+    import gallery.export
+    from tests.test_gallery_support import publish
+
+    monkeypatch.setattr(gallery.export, "PER_PAGE", 2)
+    for i in range(5):
+        publish(store, city=f"Town {i}")
+    result = export_site(store, tmp_path / "s")
+    out = tmp_path / "s"
+    assert {p.name for p in out.glob("page-*.html")} == {"page-2.html", "page-3.html"}
+    assert {p.name for p in (out / "frames").glob("*.html")} == \
+        {"ride-the-bus.html", "ride-the-bus-page-2.html", "ride-the-bus-page-3.html"}
+    assert 'href="ride-the-bus-page-2.html"' in (out / "frames" / "ride-the-bus.html").read_text()
+    assert 'rel="prev" href="page-2.html"' in (out / "page-3.html").read_text()
+    assert result.pages == 3 + 3 + 5
