@@ -3,8 +3,8 @@
     .venv/bin/python -m benchmarks.text
 
 Both stories have the same number of characters and are fitted (wrap, shrink, balance) and
-drawn into the same 860 x 400 box; every run edits the text (rotates its words and adds a
-counter), as a participant typing does, so the caches see new lines each time.
+drawn into the same 860 x 400 box, timed alternately; every run edits the text (rotates its
+words and adds a counter), as a participant typing does, so the caches see new lines each time.
 """
 from __future__ import annotations
 
@@ -37,15 +37,18 @@ def same_length(text: str, length: int) -> str:
     return (text * (length // len(text) + 1))[:length].strip()
 
 
-def median_ms(fn: Callable[[int], object], repeat: int, warmup: int = 3) -> float:
+def paired_medians(a: Callable[[int], object], b: Callable[[int], object], repeat: int, warmup: int = 3) -> tuple[float, float]:
+    """Median ms of two jobs timed alternately, so a busy machine slows both alike."""
     for i in range(warmup):
-        fn(-i - 1)
-    times = []
+        a(-i - 1)
+        b(-i - 1)
+    times: tuple[list[float], list[float]] = ([], [])
     for i in range(repeat):
-        start = time.perf_counter()
-        fn(i)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        for job, out in zip((a, b), times):
+            start = time.perf_counter()
+            job(i)
+            out.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def fit_and_draw(story: str) -> Callable[[int], object]:
@@ -65,8 +68,7 @@ def fit_and_draw(story: str) -> Callable[[int], object]:
 def bench_text(repeat: int = 40) -> tuple[float, float]:
     length = max(len(LATIN), len(MIXED))
     latin, mixed = same_length(LATIN, length), same_length(MIXED, length)
-    latin_ms = median_ms(fit_and_draw(latin), repeat)
-    mixed_ms = median_ms(fit_and_draw(mixed), repeat)
+    latin_ms, mixed_ms = paired_medians(fit_and_draw(latin), fit_and_draw(mixed), repeat)
     print(f"text fit + draw into an 860x400 box, {length} characters, new text each run, median of {repeat}")
     print(f"  latin story        {latin_ms:8.2f} ms")
     print(f"  mixed-script story {mixed_ms:8.2f} ms   (Latin, Arabic, Hebrew, Devanagari, Bengali, Thai, CJK, emoji)")

@@ -66,6 +66,7 @@ def scale(path: Path, size: int) -> float:
     return EMOJI_SCALE * size / native if native else 1.0
 
 
+@lru_cache(maxsize=16384)
 def advance(path: Path, text: str, size: int) -> float:
     """Advance width of one run at `size` (emoji runs measured one sequence at a time)."""
     if strike(path):

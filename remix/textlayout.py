@@ -393,7 +393,9 @@ def draw_fit(
         language = cjk_language(text)
         for run, w in zip(runs, widths):
             path = paths[run.font_index]
-            if strike(path):
+            if run.text.isspace() and not stroke:
+                pass  # nothing to draw; one Pillow call per run is what mixed lines cost
+            elif strike(path):
                 _draw_emoji(draw, path, run, (x, baseline), fit.size)
             else:
                 bold = 0 if stroke else embolden(family, path, fit.size)
