@@ -6,6 +6,15 @@ from app_pages.organize_edit import editor
 from app_pages.organize_manage import key_banner, manage_panel, publish_panel
 from app_pages.organize_start import start_panel
 
+
+@st.fragment
+def edit(draft: state.Draft) -> None:
+    """Editor, preview and publish rerun alone while the organizer types; the gallery parts stay put."""
+    edited = editor(draft)
+    with edited.side:
+        publish_panel(draft, edited.frame)
+
+
 st.title("Organize")
 st.caption("Make a frame people can remix: start from an example or fork one, edit it, publish it.")
 state.show_flash()
@@ -18,9 +27,7 @@ else:
     with st.expander("Start another frame or open one you own"):
         start_panel()
     st.header(f"Editing '{draft.frame_id}'")
-    edited = editor(draft)
-    with edited.side:
-        publish_panel(draft, edited.frame)
+    edit(draft)
     if draft.in_gallery:
         with state.sentences():
             manage_panel(draft.frame_id)

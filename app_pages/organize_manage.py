@@ -146,5 +146,5 @@ def _reach(frame_id: str) -> None:
 
 def _pack(frame_id: str, version: int) -> None:
     st.caption("A frame pack (frame.toml and its images) moves this frame to another frame-remix instance.")
-    st.download_button(f"Download the frame pack (version {version})", pack_frame(caching.store(), frame_id),
+    st.download_button(f"Download the frame pack (version {version})", lambda: pack_frame(caching.store(), frame_id, version),
                        file_name=f"{frame_id}-v{version}.zip", mime="application/zip", key="org_pack")

@@ -1,6 +1,7 @@
 """An organizer's journey in a real browser: fork a frame, publish a version, approve a pending remix."""
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -69,4 +70,10 @@ def test_organizer_forks_publishes_and_approves(server: str, server_data: Path, 
 
     page.get_by_role("tab", name="Reach").click()
     page.get_by_text("remixes per day").first.wait_for()
+
+    page.get_by_role("tab", name="Frame pack").click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the frame pack (version 2)").click()
+    with zipfile.ZipFile(info.value.path()) as pack:
+        assert "Care counts in Leeds" in pack.read("frame.toml").decode()
     assert "Traceback" not in page.content()
