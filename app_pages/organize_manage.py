@@ -120,9 +120,12 @@ def _remix_card(remix, fmt: str, key: str | None) -> None:
                 for reason in open_reports(caching.store(), remix.id, key):
                     st.text(f"Reported: {reason}")
             reason = st.text_input("Reason (kept in the moderation log)", key=f"org_reason_{remix.id}")
-            for action in ACTIONS:
-                if remix.status in ACTIONS[action][0]:
-                    if st.button(action.capitalize(), key=f"org_{action}_{remix.id}"):
+            allowed = [action for action in ACTIONS if remix.status in ACTIONS[action][0]]
+            for column, action in zip(st.columns(len(allowed)), allowed):
+                kind = "primary" if action != "hide" else "secondary"
+                pressed = column.button(action.capitalize(), key=f"org_{action}_{remix.id}", type=kind, width="stretch")
+                if pressed:
+                    with sentences():  # the error stays in this card; the rest of the queue still shows
                         new = moderate(caching.store(), remix.id, action, key, reason)
                         flash(f"The remix by {remix.credit_name} is {new} now.", "moderation")
                         st.rerun()
