@@ -22,6 +22,7 @@ from frames.editing import (
     set_background_image, set_overlay, used_assets,
 )
 from frames.fontbook import FAMILY_NAMES
+from frames.localize import missing_strings
 from remix import RenderOptions, build_texts, clean_values
 
 Edits = dict[str, Any]
@@ -48,7 +49,7 @@ def editor(draft: Draft) -> Edited:
         fmt = st.selectbox("Format to edit", list(draft.data.get("formats") or {}), key="org_fmt")
         advice: list[DeltaGenerator] = []
         drawers = {
-            "Words": lambda: _words(draft.data, edits, slots),
+            "Words": lambda: advice.append(_words(draft.data, edits, slots)),
             "Fields": lambda: _fields(draft.data, edits, slots, actions),
             "Look": lambda: advice.append(_look(draft.data, fmt, edits, slots)),
             "Layout": lambda: _layout(draft.data, fmt, edits, slots),
@@ -66,7 +67,8 @@ def editor(draft: Draft) -> Edited:
         general, side = st.container(), st.container()
         frame = _build(draft, slots, general)
         if frame is not None:
-            _advice(frame, advice[0])
+            _translation_gaps(frame, advice[0])
+            _advice(frame, advice[1])
             _preview(frame)
     return Edited(frame, side)
 
@@ -85,7 +87,7 @@ def _text(data: dict[str, Any], edits: Edits, place: str, label: str, *, area: b
         edits[place] = value
 
 
-def _words(data: dict[str, Any], edits: Edits, slots: Slots) -> None:
+def _words(data: dict[str, Any], edits: Edits, slots: Slots) -> DeltaGenerator:
     _slot(slots, "id")
     st.text(f"Frame id: {data.get('id', '')} · version {data.get('version', 1)}")
     _text(data, edits, "title", "Title", max_chars=100)
@@ -108,6 +110,7 @@ def _words(data: dict[str, Any], edits: Edits, slots: Slots) -> None:
     if mode != current:
         edits["moderation"] = mode
     _slot(slots, "moderation")
+    return st.container()
 
 
 def _fields(data: dict[str, Any], edits: Edits, slots: Slots, actions: list) -> None:
@@ -268,6 +271,15 @@ def _place_problems(problems: list[Problem], slots: Slots, general: DeltaGenerat
     many = len(problems) > 1
     summary.error(f"This draft has {len(problems)} problem{'s' if many else ''}: see {' and '.join(where)}. "
                   f"Publishing waits until {'they are' if many else 'it is'} fixed.")
+
+
+def _translation_gaps(frame: Frame, box: DeltaGenerator) -> None:
+    """Edited words are not re-translated: say which translated strings still need a translator."""
+    m = frame.manifest
+    for lang in sorted(m.translations):
+        missing = missing_strings(m, lang)
+        if missing:
+            box.info(plain(f"Translation '{lang}' still misses {', '.join(missing)}; those parts show in '{m.language}'."))
 
 
 def _advice(frame: Frame, box: DeltaGenerator) -> None:

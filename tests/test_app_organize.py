@@ -218,3 +218,16 @@ def test_hiding_needs_a_reason_and_is_logged(app: AppTest) -> None:
     assert get_remix(open_store(), remix.id).summary.status == "published"
     log = app.dataframe[0].value
     assert list(log["action"]) == ["restore", "hide"] and list(log["reason"]) == ["it is, after all", "not about care"]
+
+
+def test_a_new_field_shows_the_translation_gaps(app: AppTest) -> None:
+    app.selectbox(key="org_fork_src").set_value("clean-air")
+    app.text_input(key="org_fork_id").set_value("air-porto")
+    app.button(key="org_fork").click().run()
+    assert not [i for i in app.info if "Translation" in i.value]
+    app.text_input(key=wk(app, "new_field_name")).set_value("street")
+    app.text_input(key=wk(app, "new_field_label")).set_value("Your street")
+    app.button(key=wk(app, "new_field_add")).click().run()
+    gaps = [shown(i.value) for i in app.info if "Translation" in i.value]
+    assert gaps and all("fields.street.label" in g for g in gaps)
+    assert gaps[0].startswith("Translation 'ar' still misses")
