@@ -134,4 +134,18 @@ def draft_image(digest: str, fmt: str, _frame: Frame) -> bytes:
     samples = {s.name: s.sample for s in _frame.manifest.fields if s.kind != "photo"}
     values = clean_values(_frame.manifest, samples)
     return encode(render(_frame, values, None, fmt, RenderOptions()), _frame, fmt)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=600)
+def small_jpeg(data: bytes, width: int = 360) -> bytes:
+    """A card-sized copy of a stored image, so a moderation queue on a phone stays light."""
+    import io
+
+    from PIL import Image
+
+    picture = Image.open(io.BytesIO(data))
+    picture.thumbnail((width, width * 2))
+    buf = io.BytesIO()
+    picture.convert("RGB").save(buf, "JPEG", quality=82)
+    return buf.getvalue()
 # ---- end Organize

@@ -112,7 +112,7 @@ def _remix_card(remix, fmt: str, key: str | None) -> None:
         thumb, words = st.columns([1, 2])
         with thumb, sentences():
             stored = image(caching.store(), remix.id, fmt, key)
-            st.image(stored.data, alt=stored.alt or "a remix", width=180)
+            st.image(caching.small_jpeg(stored.data), alt=stored.alt or "a remix", width=180)
         with words:
             st.text(remix.story or "(no text)")
             st.text(f"by {remix.credit_name} · {remix.place or 'no place'} · {remix.language} · {remix.created[:16]}")
