@@ -47,11 +47,11 @@ def editor(draft: Draft) -> Edited:
     left, right = st.columns([3, 2], gap="large")
     with left:
         fmt = st.selectbox("Format to edit", list(draft.data.get("formats") or {}), key="org_fmt")
-        advice: list[DeltaGenerator] = []
+        notes: dict[str, DeltaGenerator] = {}  # filled once the draft is built: translation gaps, contrast
         drawers = {
-            "Words": lambda: advice.append(_words(draft.data, edits, slots)),
+            "Words": lambda: notes.update(words=_words(draft.data, edits, slots)),
             "Fields": lambda: _fields(draft.data, edits, slots, actions),
-            "Look": lambda: advice.append(_look(draft.data, fmt, edits, slots)),
+            "Look": lambda: notes.update(look=_look(draft.data, fmt, edits, slots)),
             "Layout": lambda: _layout(draft.data, fmt, edits, slots),
             "Texts": lambda: _texts(draft.data, fmt, edits, slots),
             "Images": lambda: _images(draft, actions),
@@ -67,8 +67,8 @@ def editor(draft: Draft) -> Edited:
         general, side = st.container(), st.container()
         frame = _build(draft, slots, general)
         if frame is not None:
-            _translation_gaps(frame, advice[0])
-            _advice(frame, advice[1])
+            _translation_gaps(frame, notes["words"])
+            _advice(frame, notes["look"])
             _preview(frame)
     return Edited(frame, side)
 
