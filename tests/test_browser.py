@@ -69,7 +69,7 @@ def test_participant_makes_and_publishes_a_remix(server: str, page, tmp_path: Pa
 
     shoot(page, "make")
     remix_id = publish(page)
-    assert page.get_by_text("Keep this private link").is_visible()
+    page.get_by_text("Keep this private link").wait_for()
 
     page.goto(f"{server}/gallery")
     page.get_by_text("Valparaíso · Why I ride the bus").first.wait_for()
