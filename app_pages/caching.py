@@ -110,9 +110,10 @@ def remix_image(remix_id: str, fmt: str) -> bytes:
 
 
 def gallery_languages() -> list[str]:
-    """Languages that published remixes use (a fast indexed read)."""
-    rows = store().read().execute("SELECT DISTINCT language FROM remixes WHERE status = 'published' ORDER BY 1")
-    return [r[0] for r in rows]
+    """Languages that published remixes use (a fast read; not cached, so new ones show)."""
+    from gallery import languages
+
+    return languages(store())
 
 
 # ---- Organize: drafts being edited (not in the gallery yet), keyed by their content ----------------

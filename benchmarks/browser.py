@@ -86,7 +86,7 @@ def main() -> None:
                 browser.close()
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
-    print(f"browser (real server, headless Chromium), medians")
+    print("browser (real server, headless Chromium), medians")
     print(f"  first load of /?frame=ride-the-bus to first preview image: {statistics.median(loads):7.0f} ms (n={LOADS})")
     print(f"  story edit committed -> preview image updated:              {statistics.median(edits):7.0f} ms (n={EDITS}, "
           f"min {min(edits):.0f}, max {max(edits):.0f})")

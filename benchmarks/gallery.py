@@ -11,12 +11,10 @@ from __future__ import annotations
 import io
 import json
 import random
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
 
 from PIL import Image
 
@@ -24,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import gallery  # noqa: E402
+from benchmarks.timing import median_ms  # noqa: E402
 from frames import bundled_frame  # noqa: E402
 from gallery.keys import hash_key  # noqa: E402
 from remix.pipeline import Remix  # noqa: E402
@@ -37,17 +36,6 @@ LANGS = ["en"] * 6 + ["pt", "pl", "fr", "es"]
 WORDS = ("bus stop route driver morning night shift school market grandmother daughter hospital work rain "
          "ticket fare seat window city town home friends library river bridge late early every day week "
          "because without we my our the and to from with").split()
-
-
-def median_ms(fn: Callable[[], object], repeat: int = 200, warmup: int = 5) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def tiny_jpeg() -> bytes:

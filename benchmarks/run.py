@@ -9,7 +9,6 @@ Figures are medians of repeated runs on whatever else the machine is doing; comp
 from __future__ import annotations
 
 import io
-import statistics
 import sys
 import tempfile
 import time
@@ -21,6 +20,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.timing import median_ms  # noqa: E402
 from frames import bundled_frame  # noqa: E402
 from remix import RenderOptions, encode, load_photo, render  # noqa: E402
 from remix.photo import draft_request  # noqa: E402
@@ -30,17 +30,6 @@ from tests.samples import phone_jpeg  # noqa: E402
 
 FRAME_ID = "ride-the-bus"
 STORY = "Because the 7 gets my grandmother and me to the market every Saturday, and nobody in our family drives."
-
-
-def median_ms(fn: Callable[[], object], repeat: int, warmup: int = 2) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def floor_ms(data: bytes, box: tuple[int, int], frame, fmt: str, output: Image.Image, repeat: int) -> float:
@@ -114,7 +103,19 @@ def bench_bulk(rows: int = 24) -> None:
         print(f"  speed-up 2 vs 1: {results[2] / results[1]:.2f}x")
 
 
-GROUPS = {"render": bench_render, "preview": bench_preview, "bulk": bench_bulk, "text": lambda: __import__("benchmarks.text").text.bench_text(), "gallery": lambda: __import__("benchmarks.gallery").gallery.main()}
+def bench_text() -> None:
+    from benchmarks.text import bench_text as run
+
+    run()
+
+
+def bench_gallery() -> None:
+    from benchmarks.gallery import main as run
+
+    run()
+
+
+GROUPS = {"render": bench_render, "preview": bench_preview, "bulk": bench_bulk, "text": bench_text, "gallery": bench_gallery}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or GROUPS:

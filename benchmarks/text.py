@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -60,7 +60,7 @@ def fit_and_draw(story: str) -> Callable[[int], object]:
         text = " ".join(words[k:] + words[:k]) + f" {n}"
         width, height = BOX[2] - BOX[0], BOX[3] - BOX[1]
         fit = fit_text(text, "sans", width, height, min_size=18, max_size=72, max_lines=12)
-        return draw_fit(ImageDraw.Draw(canvas), fit, "sans", BOX)
+        return draw_fit(canvas, fit, "sans", BOX)
 
     return job
 

@@ -148,6 +148,13 @@ def _check_visible(db: Database, row: dict[str, Any], key: str | None) -> None:
         raise GalleryError(f"this remix {waiting}") from None
 
 
+def languages(store: Store) -> list[str]:
+    """The languages published remixes are in, for a language filter (from the per-frame tallies,
+    so it stays instant at any size). Read-only."""
+    rows = store.read().execute("SELECT DISTINCT language FROM stats_language WHERE n > 0 ORDER BY 1")
+    return [row[0] for row in rows]
+
+
 def counts(store: Store, frame_id: str, days: int = 60) -> FrameCounts:
     """Published remixes of a frame: how many, in how many places and languages, per day (recent first).
 

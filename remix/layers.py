@@ -148,7 +148,7 @@ def draw_text(canvas: Image.Image, layer: TextLayer, text: str) -> None:
     )
     outline = layer.outline
     draw_fit(
-        ImageDraw.Draw(canvas), fit, layer.font, inner, align=layer.align, valign=layer.valign,
+        canvas, fit, layer.font, inner, align=layer.align, valign=layer.valign,
         fill=rgba(layer.color)[:3], stroke=outline.width if outline else 0,
         stroke_fill=rgba(outline.color)[:3] if outline else None,
     )
@@ -180,5 +180,5 @@ def draw_qr(canvas: Image.Image, layer: QrLayer, url: str) -> None:
 def draw_credit(canvas: Image.Image, layer: CreditLayer, text: str) -> None:
     box = layer.box.pixels(*canvas.size)
     fit = fit_text(text, layer.font, box[2] - box[0], box[3] - box[1], min_size=8, max_size=layer.max_size, max_lines=3, line_height=1.15, balance=False)
-    draw_fit(ImageDraw.Draw(canvas), fit, layer.font, box, align=layer.align, valign="bottom", fill=rgba(layer.color)[:3])
+    draw_fit(canvas, fit, layer.font, box, align=layer.align, valign="bottom", fill=rgba(layer.color)[:3])
 

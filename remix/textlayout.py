@@ -370,14 +370,15 @@ def _start_x(align: str, rtl: bool, left: int, right: int, width: float) -> floa
 
 
 def draw_fit(
-    draw: ImageDraw.ImageDraw, fit: Fit, family: str, box: tuple[int, int, int, int], *,
+    canvas: Image.Image, fit: Fit, family: str, box: tuple[int, int, int, int], *,
     align: str = "start", valign: str = "top", fill: tuple[int, ...] = (0, 0, 0),
     stroke: int = 0, stroke_fill: tuple[int, ...] | None = None,
 ) -> list[tuple[float, float, float, float]]:
     """Draw the fitted lines inside box; returns each line's (left, top, right, bottom).
 
-    Emoji are pasted in colour onto the image `draw` draws on (JPEG and PNG outputs alike).
+    Emoji are pasted in colour onto the canvas (JPEG and PNG outputs alike).
     """
+    draw = ImageDraw.Draw(canvas)
     left, top, right, bottom = box
     offset = {"top": 0, "middle": (bottom - top - fit.height) / 2, "bottom": bottom - top - fit.height}[valign]
     paths = chain(family)
@@ -396,7 +397,7 @@ def draw_fit(
             if run.text.isspace() and not stroke:
                 pass  # nothing to draw; one Pillow call per run is what mixed lines cost
             elif strike(path):
-                _draw_emoji(draw, path, run, (x, baseline), fit.size)
+                _draw_emoji(canvas, path, run, (x, baseline), fit.size)
             else:
                 bold = 0 if stroke else embolden(family, path, fit.size)
                 draw.text(
@@ -408,9 +409,8 @@ def draw_fit(
     return placed
 
 
-def _draw_emoji(draw: ImageDraw.ImageDraw, path: Path, run: Run, origin: tuple[float, float], size: int) -> None:
+def _draw_emoji(canvas: Image.Image, path: Path, run: Run, origin: tuple[float, float], size: int) -> None:
     """Paste each emoji sequence of a run, left to right (reversed on a right-to-left level)."""
-    canvas: Image.Image = draw._image  # the image this ImageDraw draws on
     x, baseline = origin
     sequences = clusters(run.text)
     for cluster in reversed(sequences) if run.level % 2 else sequences:

@@ -233,3 +233,15 @@ def test_cursor_as_text_from_a_url_works(store) -> None:
     ids = [publish(store).id for _ in range(3)]
     first = list_remixes(store, limit=2)
     assert [r.id for r in list_remixes(store, cursor=str(first.next_cursor), limit=2).items] == [ids[0]]
+
+
+def test_languages_lists_the_languages_of_published_remixes(tmp_path) -> None:
+    from frames import bundled_frame
+    from gallery import languages, open_store, publish_remix
+
+    store = open_store(tmp_path / "gallery.db")
+    frame = bundled_frame("clean-air")
+    assert languages(store) == []
+    for lang, city in (("ar", "القاهرة"), ("hi", "दिल्ली"), ("ar", "عمّان")):
+        publish_remix(store, frame, {"city": city, "hope": "x"}, consent=True, lang=lang)
+    assert languages(store) == ["ar", "hi"]

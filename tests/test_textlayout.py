@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from remix import bidi
 from remix.fonts import covers, font_runs
@@ -28,7 +28,7 @@ TEXTS = {
 def draw(text: str, **kw) -> tuple[Image.Image, list[tuple[float, float, float, float]], object]:
     img = Image.new("RGB", (680, 420), "white")
     fit = fit_text(text, "sans", BOX[2] - BOX[0], BOX[3] - BOX[1], min_size=kw.pop("min_size", 14), max_size=kw.pop("max_size", 80), **kw)
-    placed = draw_fit(ImageDraw.Draw(img), fit, "sans", BOX, fill=(0, 0, 0))
+    placed = draw_fit(img, fit, "sans", BOX, fill=(0, 0, 0))
     return img, placed, fit
 
 

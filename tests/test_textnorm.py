@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from frames import bundled_frame
 from remix import RemixError, clean_values, render
@@ -69,7 +69,7 @@ def test_a_5000_character_word_stays_in_its_box() -> None:
     img = Image.new("RGB", (700, 400), "white")
     box = (50, 50, 650, 350)
     fit = fit_text("W" * 5000, "sans", 600, 300, min_size=14, max_size=60)
-    draw_fit(ImageDraw.Draw(img), fit, "sans", box)
+    draw_fit(img, fit, "sans", box)
     ink = Image.eval(img.convert("L"), lambda v: 255 - v).point(lambda v: 255 if v > 40 else 0).getbbox()
     assert fit.clipped and ink is not None
     assert ink[0] >= 48 and ink[1] >= 48 and ink[2] <= 652 and ink[3] <= 352

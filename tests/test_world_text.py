@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps, ImageStat, features
+from PIL import Image, ImageChops, ImageFont, ImageOps, ImageStat, features
 
 import remix.layers
 from frames import bundled_frames
@@ -104,7 +104,7 @@ def test_emoji_sequences_are_one_cluster_one_glyph_one_character(sequence: str) 
     assert strike(chain("sans")[idx]) == 109
     img = Image.new("RGB", (300, 200), "white")
     fit = fit_text(sequence, "sans", 280, 180, min_size=20, max_size=60)
-    draw_fit(ImageDraw.Draw(img), fit, "sans", (10, 10, 290, 190))
+    draw_fit(img, fit, "sans", (10, 10, 290, 190))
     left, top, right, bottom = ink_bbox(img)
     assert right - left <= 1.4 * fit.size, "a sequence rendered as several glyphs"
     assert bottom - top <= 1.4 * fit.size
@@ -119,7 +119,7 @@ def test_emoji_are_sized_with_the_text_and_in_colour() -> None:
     for size in (20, 40, 80):
         img = Image.new("RGB", (400, 200), "white")
         fit = fit_text("🚌", "sans", 380, 180, min_size=size, max_size=size)
-        draw_fit(ImageDraw.Draw(img), fit, "sans", (10, 10, 390, 190))
+        draw_fit(img, fit, "sans", (10, 10, 390, 190))
         left, _, right, _ = ink_bbox(img)
         sizes.append(right - left)
         r, g, b = ImageStat.Stat(img.crop(ink_bbox(img))).mean
@@ -182,7 +182,7 @@ def test_thai_break_offsets_are_cluster_boundaries() -> None:
 def test_long_words_break_instead_of_overflowing(name: str) -> None:
     img = Image.new("RGB", (400, 400), "white")
     fit = fit_text(CORPUS[name], "sans", 300, 300, min_size=24, max_size=48)
-    placed = draw_fit(ImageDraw.Draw(img), fit, "sans", (50, 50, 350, 350))
+    placed = draw_fit(img, fit, "sans", (50, 50, 350, 350))
     assert all(50 - 0.5 <= x0 and x1 <= 350 + 0.5 for x0, _, x1, _ in placed)
     left, _, right, _ = ink_bbox(img)
     assert left >= 48 and right <= 352
@@ -210,9 +210,9 @@ def test_numbers_inside_hebrew_read_left_to_right() -> None:
 def test_rtl_paragraphs_are_right_aligned_unless_the_layer_says_otherwise(name: str) -> None:
     fit = fit_text(CORPUS[name], "sans", 600, 200, min_size=14, max_size=40)
     img = Image.new("RGB", (640, 240), "white")
-    right = draw_fit(ImageDraw.Draw(img), fit, "sans", (20, 20, 620, 220))
+    right = draw_fit(img, fit, "sans", (20, 20, 620, 220))
     assert all(abs(x1 - 620) < 1 for _, _, x1, _ in right)
-    left = draw_fit(ImageDraw.Draw(img), fit, "sans", (20, 20, 620, 220), align="left")
+    left = draw_fit(img, fit, "sans", (20, 20, 620, 220), align="left")
     assert all(abs(x0 - 20) < 1 for x0, _, _, _ in left)
 
 
@@ -298,8 +298,8 @@ class Recorder:
         for line, rtl in fit.lines:
             if missing := uncovered(family, line, rtl):
                 self.problems.append(f"no glyph for {sorted(missing)}")
-        scratch = Image.new("RGB", draw._image.size, "white")
-        draw_fit(ImageDraw.Draw(scratch), fit, family, box, **{**kw, "fill": (0, 0, 0), "stroke": 0})
+        scratch = Image.new("RGB", draw.size, "white")
+        draw_fit(scratch, fit, family, box, **{**kw, "fill": (0, 0, 0), "stroke": 0})
         ink = ink_bbox(scratch)
         if ink and (ink[0] < left - 3 or ink[2] > right + 3 or ink[1] < top - 3 or ink[3] > bottom + 3):
             self.problems.append(f"ink {ink} outside box {box}")
@@ -347,7 +347,7 @@ GOLDEN_TEXTS = {
 def golden_render(text: str) -> Image.Image:
     img = Image.new("RGB", (600, 200), "white")
     fit = fit_text(text, "sans", 560, 160, min_size=14, max_size=44)
-    draw_fit(ImageDraw.Draw(img), fit, "sans", (20, 20, 580, 180), fill=(20, 20, 20))
+    draw_fit(img, fit, "sans", (20, 20, 580, 180), fill=(20, 20, 20))
     return img
 
 
@@ -426,7 +426,7 @@ def test_japanese_and_chinese_lines_draw_han_in_their_own_forms() -> None:
     def han(line: str) -> Image.Image:
         img = Image.new("L", (400, 120), 255)
         fit = fit_text(line, "sans", 380, 100, min_size=60, max_size=60)
-        draw_fit(ImageDraw.Draw(img), fit, "sans", (10, 10, 390, 110), fill=0)
+        draw_fit(img, fit, "sans", (10, 10, 390, 110), fill=0)
         return img.crop((10, 0, 75, 120))  # the first character only
 
     zh, ja = han("直接坐车"), han("直すバス")
@@ -437,7 +437,7 @@ def test_bold_families_embolden_the_regular_only_cjk_font() -> None:
     def ink(family: str) -> float:
         img = Image.new("L", (400, 120), 255)
         fit = fit_text("我们坐公交", family, 380, 100, min_size=48, max_size=48)
-        placed = draw_fit(ImageDraw.Draw(img), fit, family, (10, 10, 390, 110), fill=0)
+        placed = draw_fit(img, fit, family, (10, 10, 390, 110), fill=0)
         assert all(10 - 0.5 <= x0 and x1 <= 390.5 for x0, _, x1, _ in placed)
         return 255 - ImageStat.Stat(img).mean[0]
 
