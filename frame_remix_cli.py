@@ -92,6 +92,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise CliError(f"no file or folder at '{args.path}'")
     frame = load_frame(path)
     print(f"ok: {frame.id} v{frame.version}")
+    from frames.contrast import contrast_problems
+
+    for problem in contrast_problems(frame.manifest):  # advice: the frame is valid all the same
+        print(f"warning: {problem}", file=sys.stderr)
     return 0
 
 

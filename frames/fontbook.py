@@ -3,7 +3,7 @@
 Organizers never upload fonts (font files are an attack surface); a family here is an ordered
 list of bundled files, and text is drawn with the first file in the chain that covers each
 character (emoji sequences go to the colour emoji font). Never opens the files itself: loading
-and caching belong to the renderer. `frames/fonts/build.py` says how the files were made.
+and caching belong to the renderer. `scripts/build_fonts.py` says how the files were made.
 """
 from __future__ import annotations
 

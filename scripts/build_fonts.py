@@ -1,7 +1,7 @@
-"""How the non-Latin fonts in this folder were made (run by hand, never at run time).
+"""How the non-Latin fonts in frames/fonts/ were made (run by hand, never at run time).
 
     apt-get install fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
-    .venv/bin/python frames/fonts/build.py
+    .venv/bin/python scripts/build_fonts.py
 
 Bengali, Tamil and Thai are copied as Debian ships them (small already). Noto Sans CJK is cut
 down from ~19 MB to the characters people commonly type: GB 2312 (simplified Chinese), the
@@ -20,7 +20,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTCollection
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parent.parent / "frames" / "fonts"
 NOTO = Path("/usr/share/fonts/truetype/noto")
 CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 CJK_FACE = "Noto Sans CJK SC"
