@@ -161,7 +161,7 @@ def _photo(frame: Frame, w: Words, maker: str) -> tuple[Photo | None, str, Rende
     st.success(plain(f"Uploaded {upload.name}"))
     focal, zoom = _crop_controls()
     options = RenderOptions(lang=w.lang, public_url=public_url(), maker=maker, focal=focal, zoom=zoom)
-    return photo, f"{photo.digest}:{focal}:{zoom}", options
+    return photo, f"{upload.file_id}:{focal}:{zoom}", options
 
 
 def _crop_controls() -> tuple[tuple[float, float], float]:

@@ -17,6 +17,14 @@ from remix.photo import Photo
 from remix.textlayout import draw_fit, fit_text
 
 
+# Participant photos are resized once per box with bilinear: Pillow's bilinear is antialiased
+# when shrinking, and draft decoding (remix.photo) leaves a photo within about 2x of its box,
+# where it looks like bicubic or Lanczos at half their cost or less (7 ms against 15-20 ms for
+# a 1080 px box here); resizing is the largest cost of a render after decoding. Organizer art
+# keeps Lanczos: it is fitted once per size and cached.
+PHOTO_RESAMPLE = Image.Resampling.BILINEAR
+
+
 def rgba(color: str) -> tuple[int, int, int, int]:
     """'#rrggbb' or '#rrggbbaa' to an RGBA tuple."""
     value = color.lstrip("#")
@@ -104,20 +112,8 @@ def draw_photo(canvas: Image.Image, layer: PhotoLayer, photo: Photo | None, *,
 
 @lru_cache(maxsize=16)
 def _fitted_photo(photo: Photo, size: tuple[int, int], fit: str, focal: tuple[float, float], zoom: float = 1.0) -> Image.Image:
-    image = fit_image(photo.image, size, fit, focal, _photo_filter(photo.size, size), zoom=zoom)
+    image = fit_image(photo.image, size, fit, focal, PHOTO_RESAMPLE, zoom=zoom)
     return image if fit == "contain" or image.mode == "RGB" else image.convert("RGB")
-
-
-def _photo_filter(source: tuple[int, int], box: tuple[int, int]) -> Image.Resampling:
-    """Resampling for a participant photo, which is resized once per box.
-
-    When enlarging (draft decoding may leave a photo up to 10% short, see remix.photo) bicubic
-    looks like Lanczos at three quarters of the cost; when shrinking, Pillow's antialiased
-    bilinear looks the same again at half the cost of bicubic, and resizing is the largest
-    cost of a render after decoding. Organizer art keeps Lanczos (it is fitted once, cached).
-    """
-    shrink = min(source[0] / box[0], source[1] / box[1])
-    return Image.Resampling.BILINEAR if shrink > 1.0 else Image.Resampling.BICUBIC
 
 
 @lru_cache(maxsize=32)

@@ -7,7 +7,6 @@ EXIF (GPS!), XMP, comment or ICC profile can survive into anything rendered, sto
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import math
 from dataclasses import dataclass
@@ -30,10 +29,10 @@ _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 @dataclass(frozen=True, eq=False)
 class Photo:
-    """Clean pixels (RGB, or RGBA when the upload had transparency) and a digest of the upload."""
+    """Clean pixels: RGB, or RGBA when the upload had transparency. Compared by identity, so
+    caches keyed on a Photo hold one entry per decoded upload."""
 
     image: Image.Image
-    digest: str
 
     @property
     def size(self) -> tuple[int, int]:
@@ -60,7 +59,7 @@ def load_photo(data: bytes, fit_within: tuple[int, int] | None = None) -> Photo:
         clean.info = {}  # a new plain Image with empty info: no EXIF, XMP, comment or ICC travels
     except (OSError, ValueError, SyntaxError, MemoryError):
         raise PhotoError(f"{WHAT} could not be read; save it again as JPEG or PNG and retry") from None
-    return Photo(clean, hashlib.sha256(data).hexdigest())
+    return Photo(clean)
 
 
 def draft_request(stored: tuple[int, int], fit_within: tuple[int, int], orientation: int) -> tuple[int, int]:
