@@ -18,7 +18,7 @@ from pathlib import Path
 import regex
 from PIL import Image, ImageDraw
 
-from remix import bidi
+from remix import bidi, glyphs
 from remix.fonts import (
     advance, attaches, chain, cjk_language, clusters, embolden, font, font_runs, is_emoji, metrics, scale, strike,
 )
@@ -398,6 +398,8 @@ def draw_fit(
                 pass  # nothing to draw; one Pillow call per run is what mixed lines cost
             elif strike(path):
                 _draw_emoji(canvas, path, run, (x, baseline), fit.size)
+            elif not stroke and not run.level % 2 and glyphs.cacheable(run.text) and not embolden(family, path, fit.size):
+                glyphs.draw_run(canvas, path, fit.size, run.text, (x, baseline), fill, language)
             else:
                 bold = 0 if stroke else embolden(family, path, fit.size)
                 draw.text(

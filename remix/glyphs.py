@@ -1,0 +1,88 @@
+"""A glyph cache for simple runs: FreeType draws each glyph once per font and size, not per render.
+
+Pillow rasterizes every glyph of every string it draws (about 60 µs a glyph on this machine),
+so most of a render's text time went into redrawing the same letters. Text in scripts that
+HarfBuzz maps one character to one glyph (Latin, Greek, Cyrillic, Chinese, Japanese kana,
+Korean syllables and their punctuation, precomposed), drawn left to right without an outline,
+is spaced by the font's advances and pair kerning; such a run is pasted here from cached glyph
+masks (at eighth-pixel phases, keyed by the language whose CJK glyph forms it takes) at the
+same positions. Everything else (scripts that shape, marks, right-to-left, outlines, synthetic
+bold, emoji) goes through Pillow's full RAQM path in `remix.textlayout`.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from remix.fonts import font
+
+_SIMPLE = (  # code point ranges shaped one character to one glyph, with no marks or joining
+    (0x0020, 0x007E), (0x00A0, 0x024F), (0x0370, 0x03FF), (0x0400, 0x04FF), (0x2010, 0x2027),
+    (0x2030, 0x205E), (0x20A0, 0x20BF), (0x3000, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7A3), (0xFF01, 0xFF60),
+)
+
+
+@lru_cache(maxsize=4096)
+def _simple(char: str) -> bool:
+    code = ord(char)
+    return any(lo <= code <= hi for lo, hi in _SIMPLE)
+
+
+def cacheable(text: str) -> bool:
+    """True for runs this module draws like Pillow: characters that each are one glyph."""
+    return ENABLED and bool(text) and (text.isascii() and text.isprintable() or all(_simple(c) for c in text))
+
+
+ENABLED = True  # benchmarks turn it off to time Pillow's full path for the same text
+PHASES = 8  # subpixel positions per pixel: glyph edges anti-alias as where Pillow would put them
+
+
+@lru_cache(maxsize=16384)
+def glyph(path: Path, size: int, char: str, phase: int = 0, language: str | None = None) -> tuple[Image.Image, int, int] | None:
+    """(mask, dx, dy) of one character drawn `phase / PHASES` px right of a pixel's edge,
+    relative to its baseline origin; None when it has no ink."""
+    f = font(path, size)
+    x0, y0, x1, y1 = f.getbbox(char, anchor="ls", language=language)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    mask = Image.new("L", (x1 - x0 + 1, y1 - y0), 0)
+    ImageDraw.Draw(mask).text((-x0 + phase / PHASES, -y0), char, font=f, anchor="ls", fill=255, language=language)
+    return mask, x0, y0
+
+
+@lru_cache(maxsize=8192)
+def _advance(path: Path, size: int, char: str) -> float:
+    return font(path, size).getlength(char)
+
+
+@lru_cache(maxsize=65536)
+def _kerning(path: Path, size: int, pair: str) -> float:
+    """How much HarfBuzz moves the second character of a pair (negative: closer)."""
+    f = font(path, size)
+    return f.getlength(pair) - _advance(path, size, pair[0]) - _advance(path, size, pair[1])
+
+
+def positions(path: Path, size: int, text: str) -> list[float]:
+    """Each character's pen position from the run's start, as the shaper places it."""
+    out, x = [], 0.0
+    for i, char in enumerate(text):
+        if i:
+            x += _advance(path, size, text[i - 1]) + _kerning(path, size, text[i - 1:i + 1])
+        out.append(x)
+    return out
+
+
+def draw_run(canvas: Image.Image, path: Path, size: int, text: str, origin: tuple[float, float],
+             fill: tuple[int, ...], language: str | None = None) -> None:
+    """Paste a cacheable run's glyphs in `fill` with its baseline starting at `origin`."""
+    x0, baseline = origin
+    top = int(baseline)
+    for char, x in zip(text, positions(path, size, text)):
+        whole, phase = divmod(round((x0 + x) * PHASES), PHASES)
+        found = glyph(path, size, char, phase, language)
+        if found is not None:
+            mask, dx, dy = found
+            canvas.paste(fill, (whole + dx, top + dy), mask)
