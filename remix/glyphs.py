@@ -31,16 +31,18 @@ def _simple(char: str) -> bool:
     return any(lo <= code <= hi for lo, hi in _SIMPLE)
 
 
-def cacheable(text: str) -> bool:
-    """True for runs this module draws like Pillow: characters that each are one glyph."""
-    return ENABLED and bool(text) and (text.isascii() and text.isprintable() or all(_simple(c) for c in text))
+def cacheable(text: str, size: int = 0) -> bool:
+    """True for runs this module draws like Pillow: characters that each are one glyph, at a
+    size whose masks stay small (a few big headline glyphs are cheap to draw anyway)."""
+    return ENABLED and size <= MAX_SIZE and bool(text) and (text.isascii() and text.isprintable() or all(_simple(c) for c in text))
 
 
 ENABLED = True  # benchmarks turn it off to time Pillow's full path for the same text
+MAX_SIZE = 128  # px; with at most 8,192 cached masks the cache stays under ~100 MB
 PHASES = 8  # subpixel positions per pixel: glyph edges anti-alias as where Pillow would put them
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=8192)
 def glyph(path: Path, size: int, char: str, phase: int = 0, language: str | None = None) -> tuple[Image.Image, int, int] | None:
     """(mask, dx, dy) of one character drawn `phase / PHASES` px right of a pixel's edge,
     relative to its baseline origin; None when it has no ink."""

@@ -398,7 +398,7 @@ def draw_fit(
                 pass  # nothing to draw; one Pillow call per run is what mixed lines cost
             elif strike(path):
                 _draw_emoji(canvas, path, run, (x, baseline), fit.size)
-            elif not stroke and not run.level % 2 and glyphs.cacheable(run.text) and not embolden(family, path, fit.size):
+            elif not stroke and not run.level % 2 and glyphs.cacheable(run.text, fit.size) and not embolden(family, path, fit.size):
                 glyphs.draw_run(canvas, path, fit.size, run.text, (x, baseline), fill, language)
             else:
                 bold = 0 if stroke else embolden(family, path, fit.size)
