@@ -9,6 +9,7 @@ Figures are medians of repeated runs on whatever else the machine is doing; comp
 from __future__ import annotations
 
 import io
+import statistics
 import sys
 import tempfile
 import time
@@ -32,7 +33,7 @@ FRAME_ID = "ride-the-bus"
 STORY = "Because the 7 gets my grandmother and me to the market every Saturday, and nobody in our family drives."
 
 
-def floor_ms(data: bytes, box: tuple[int, int], frame, fmt: str, output: Image.Image, repeat: int) -> float:
+def floor_job(data: bytes, box: tuple[int, int], frame, fmt: str, output: Image.Image) -> Callable[[], object]:
     """The floor: decode the photo at the scale the render decodes it (same draft request)
     and encode the rendered output with the format's own encoder settings."""
 
@@ -42,25 +43,49 @@ def floor_ms(data: bytes, box: tuple[int, int], frame, fmt: str, output: Image.I
         im.load()
         encode(output, frame, fmt)
 
-    return median_ms(job, repeat)
+    return job
 
 
-def bench_render(repeat: int = 15) -> None:
+def render_job(frame, data: bytes, box: tuple[int, int] | None, fmt: str) -> Callable[[], object]:
+    """Decode the photo, render with a story that changes every time (so word measurements are
+    not all cached), encode."""
+    words = STORY.split()
+    counter = iter(range(10**6))
+
+    def job() -> bytes:
+        n = next(counter)
+        story = " ".join(words[n % len(words):] + words[:n % len(words)]) + f" {n}"
+        values = clean_values(frame.manifest, {"city": "Kraków", "story": story})
+        photo = load_photo(data, fit_within=box)
+        return encode(render(frame, values, photo, fmt, RenderOptions()), frame, fmt)
+
+    return job
+
+
+def paired_ms(a: Callable[[], object], b: Callable[[], object], repeat: int, warmup: int = 3) -> tuple[float, float]:
+    """Medians of two jobs timed alternately, so the machine's other load hits both alike."""
+    for _ in range(warmup):
+        a(), b()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, out in zip((a, b), times):
+            start = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
+def bench_render(repeat: int = 21) -> None:
     frame = bundled_frame(FRAME_ID)
     values = clean_values(frame.manifest, {"city": "Kraków", "story": STORY})
     data = phone_jpeg(grain=True)
-    print(f"full render, 12 MP JPEG ({len(data) // 1024} KiB) -> JPEG, median of {repeat}")
+    print(f"full render, 12 MP JPEG ({len(data) // 1024} KiB) -> JPEG, render and floor timed alternately, median of {repeat}")
     print(f"  {'format':<8} {'render ms':>10} {'floor ms':>10} {'ratio':>7}")
     for fmt, spec in frame.manifest.formats.items():
         box = photo_box(frame, [fmt])
-
-        def job() -> bytes:
-            photo = load_photo(data, fit_within=box)
-            return encode(render(frame, values, photo, fmt, RenderOptions()), frame, fmt)
-
-        full = median_ms(job, repeat)
         output = render(frame, values, load_photo(data, fit_within=box), fmt, RenderOptions())
-        base = floor_ms(data, box or (spec.width, spec.height), frame, fmt, output, repeat)
+        floor = floor_job(data, box or (spec.width, spec.height), frame, fmt, output)
+        full, base = paired_ms(render_job(frame, data, box, fmt), floor, repeat)
         print(f"  {fmt:<8} {full:>10.1f} {base:>10.1f} {full / base:>7.2f}")
 
 
