@@ -122,8 +122,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     frame = load_frame(args.frame)
     values = _parse_sets(args.values)
     if args.sample:
-        w = words(frame.manifest, args.lang)
-        values = {f.name: w.sample(f) for f in frame.manifest.fields if f.kind != "photo"} | values
+        values = words(frame.manifest, args.lang).samples() | values
     photo = _read_file(args.photo, "photo") if args.photo else None
     options = RenderOptions(lang=args.lang, maker=args.maker)
     _check_lang(frame, args.lang)
@@ -326,8 +325,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     _check_lang(frame, args.lang)
     values = _parse_sets(args.values)
     if args.sample:
-        w = words(frame.manifest, args.lang)
-        values = {f.name: w.sample(f) for f in frame.manifest.fields if f.kind != "photo"} | values
+        values = words(frame.manifest, args.lang).samples() | values
     photo = _read_file(args.photo, "photo") if args.photo else None
     result = publish_remix(store, frame, values, consent=args.consent, photo=photo, maker=args.maker,
                            place=args.place, lang=args.lang, remix_of=args.remix_of,

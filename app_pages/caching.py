@@ -5,12 +5,18 @@ the process's store handle, decoded photos, encoded previews and texts.
 """
 from __future__ import annotations
 
+import io
+
 import streamlit as st
+from PIL import Image
 
 from frames import Frame, bundled_frames
-from gallery import Store, get_frame, install_bundled, list_frames, open_store
-from gallery.models import FrameInfo
-from remix import Photo, RenderOptions, build_texts, encode, load_photo, render
+from frames.localize import words
+from frames.manifest import MANIFEST_NAME
+from frames.pack import frame_from_files
+from gallery import Store, get_frame, get_remix, image, install_bundled, languages, list_frames, open_store
+from gallery.models import FrameInfo, RemixDetail
+from remix import Photo, RenderOptions, build_texts, clean_values, encode, load_photo, render
 from remix.pipeline import photo_box
 
 
@@ -59,61 +65,47 @@ def texts(frame_id: str, version: int, values: tuple[tuple[str, str], ...], opti
 @st.cache_data(show_spinner=False, max_entries=64)
 def frame_thumbnail(frame_id: str, version: int, width: int = 480) -> bytes:
     """A frame's first format rendered with its example words, small, for the frame cards."""
-    import io
-
-    from frames.localize import words
-    from remix.values import clean_values
-
     f = frame(frame_id, version)
-    w = words(f.manifest)
-    values = clean_values(f.manifest, {s.name: w.sample(s) for s in f.manifest.fields if s.kind != "photo"})
-    fmt = next(iter(f.manifest.formats))
-    image = render(f, values, None, fmt, RenderOptions())
-    image.thumbnail((width, width * 2))
-    buf = io.BytesIO()
-    image.save(buf, "JPEG", quality=85)
-    return buf.getvalue()
+    values = clean_values(f.manifest, words(f.manifest).samples())
+    return _small(render(f, values, None, next(iter(f.manifest.formats)), RenderOptions()), width, quality=85)
 
 
-def remix_detail(remix_id: str):
+def remix_detail(remix_id: str) -> RemixDetail:
     """A published remix (raises a FrameRemixError with a sentence when it is not visible)."""
-    from gallery import get_remix
-
     return get_remix(store(), remix_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=600)
 def remix_thumbnail(remix_id: str, width: int = 360) -> tuple[bytes, str] | None:
     """A card-sized JPEG of a published remix's first image, with its alt text."""
-    import io
-
-    from PIL import Image
-
-    from gallery import get_remix, image
-
     detail = get_remix(store(), remix_id)
     if not detail.images:
         return None
     first = detail.images[0]
-    picture = Image.open(io.BytesIO(image(store(), remix_id, first.format).data))
-    picture.thumbnail((width, width * 2))
-    buf = io.BytesIO()
-    picture.convert("RGB").save(buf, "JPEG", quality=82)
-    return buf.getvalue(), first.alt
+    return small_jpeg(image(store(), remix_id, first.format).data, width), first.alt
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=600)
 def remix_image(remix_id: str, fmt: str) -> bytes:
-    from gallery import image
-
     return image(store(), remix_id, fmt).data
 
 
 def gallery_languages() -> list[str]:
     """Languages that published remixes use (a fast read; not cached, so new ones show)."""
-    from gallery import languages
-
     return languages(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=600)
+def small_jpeg(data: bytes, width: int = 360) -> bytes:
+    """A card-sized copy of a stored image, so a grid or a moderation queue on a phone stays light."""
+    return _small(Image.open(io.BytesIO(data)), width)
+
+
+def _small(picture: Image.Image, width: int, quality: int = 82) -> bytes:
+    picture.thumbnail((width, width * 2))
+    buf = io.BytesIO()
+    picture.convert("RGB").save(buf, "JPEG", quality=quality)
+    return buf.getvalue()
 
 
 # ---- Organize: drafts being edited (not in the gallery yet), keyed by their content ----------------
@@ -121,32 +113,11 @@ def gallery_languages() -> list[str]:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def draft_frame(manifest: bytes, assets: tuple[tuple[str, bytes], ...]) -> Frame:
     """A draft validated once per content; a FrameError (with every problem) is raised, never cached."""
-    from frames.manifest import MANIFEST_NAME
-    from frames.pack import frame_from_files
-
     return frame_from_files({MANIFEST_NAME: manifest, **dict(assets)}, "draft")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def draft_image(digest: str, fmt: str, _frame: Frame) -> bytes:
     """One format of a draft rendered with its fields' sample values; `digest` stands for the frame."""
-    from remix.values import clean_values
-
-    samples = {s.name: s.sample for s in _frame.manifest.fields if s.kind != "photo"}
-    values = clean_values(_frame.manifest, samples)
+    values = clean_values(_frame.manifest, words(_frame.manifest).samples())
     return encode(render(_frame, values, None, fmt, RenderOptions()), _frame, fmt)
-
-
-@st.cache_data(show_spinner=False, max_entries=256, ttl=600)
-def small_jpeg(data: bytes, width: int = 360) -> bytes:
-    """A card-sized copy of a stored image, so a moderation queue on a phone stays light."""
-    import io
-
-    from PIL import Image
-
-    picture = Image.open(io.BytesIO(data))
-    picture.thumbnail((width, width * 2))
-    buf = io.BytesIO()
-    picture.convert("RGB").save(buf, "JPEG", quality=82)
-    return buf.getvalue()
-# ---- end Organize

@@ -174,7 +174,7 @@ def _crop_controls() -> tuple[tuple[float, float], float]:
 
 def _with_samples(frame: Frame, w: Words, raw: dict[str, str]) -> dict[str, str]:
     """Empty fields show the frame's example words in the preview (never in what is published)."""
-    return {spec.name: raw.get(spec.name) or w.sample(spec) for spec in frame.manifest.fields if spec.kind != "photo"}
+    return {name: raw.get(name) or sample for name, sample in w.samples().items()}
 
 
 def _frozen(values: dict[str, str]) -> tuple[tuple[str, str], ...]:

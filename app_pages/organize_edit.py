@@ -22,7 +22,7 @@ from frames.editing import (
     set_background_image, set_overlay, used_assets,
 )
 from frames.fontbook import FAMILY_NAMES
-from frames.localize import missing_strings
+from frames.localize import missing_strings, words
 from remix import RenderOptions, build_texts, clean_values
 
 Edits = dict[str, Any]
@@ -290,7 +290,7 @@ def _advice(frame: Frame, box: DeltaGenerator) -> None:
 def _preview(frame: Frame) -> None:
     st.subheader("Preview with the sample values")
     try:
-        values = clean_values(frame.manifest, {s.name: s.sample for s in frame.manifest.fields if s.kind != "photo"})
+        values = clean_values(frame.manifest, words(frame.manifest).samples())
         texts = build_texts(frame, values, RenderOptions())
         for tab, fmt in zip(st.tabs(list(frame.manifest.formats)), frame.manifest.formats):
             spec = frame.manifest.formats[fmt]

@@ -71,6 +71,10 @@ class Words:
         ftr = self.tr.fields.get(spec.name)
         return (ftr.sample if ftr and ftr.sample else None) or spec.sample
 
+    def samples(self) -> dict[str, str]:
+        """Every text and choice field's example value: what previews and `--sample` fill in."""
+        return {spec.name: self.sample(spec) for spec in self.manifest.fields if spec.kind != "photo"}
+
     def option_label(self, spec: FieldSpec, value: str) -> str:
         ftr = self.tr.fields.get(spec.name)
         if ftr and value in ftr.options:

@@ -37,7 +37,7 @@ def difference(a: Image.Image, b: Image.Image) -> tuple[float, float]:
 def rendered(frame_id: str, fmt: str, lang: str | None, **overrides: str) -> Image.Image:
     frame = bundled_frame(frame_id)
     w = words(frame.manifest, lang)
-    raw = {f.name: w.sample(f) for f in frame.manifest.fields if f.kind != "photo"}
+    raw = w.samples()
     values = clean_values(frame.manifest, {**raw, **overrides})
     photo = load_photo(jpeg_bytes(photo_image(1200, 900)))
     options = RenderOptions(lang=lang, public_url="https://frames.example", maker="Ana")
