@@ -109,6 +109,19 @@ def test_orientation_6_is_turned_upright() -> None:
     assert right[2] > 200  # the blue sky
 
 
+@pytest.mark.parametrize(
+    "orientation, size, ground",
+    [(1, (1600, 1200), "bottom"), (3, (1600, 1200), "top"), (8, (1200, 1600), "right"), (6, (1200, 1600), "left")],
+)
+def test_every_orientation_puts_the_ground_where_the_camera_saw_it(orientation: int, size, ground: str) -> None:
+    photo = load_photo(phone_jpeg(1600, 1200, orientation=orientation), fit_within=(600, 600))
+    w, h = photo.size
+    assert (w > h) == (size[0] > size[1])
+    strips = {"bottom": (0, h - 20, w, h), "top": (0, 0, w, 20), "left": (0, 0, 20, h), "right": (w - 20, 0, w, h)}
+    r, g, b = photo.image.crop(strips[ground]).resize((1, 1)).getpixel((0, 0))
+    assert b < 120 and g > b  # ground (green-brown), not sky (blue)
+
+
 def test_cmyk_jpeg_becomes_rgb_with_the_right_colour() -> None:
     cmyk = Image.new("CMYK", (300, 200), (0, 255, 255, 0))  # pure red in CMYK
     photo = load_photo(jpeg_bytes(cmyk))
