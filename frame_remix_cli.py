@@ -407,7 +407,10 @@ def cmd_glist(args: argparse.Namespace) -> int:
 
     store = _store(args)
     if args.search:
-        page = search(store, args.search, frame=args.frame, cursor=args.cursor, limit=args.limit)
+        if args.status != "published":
+            raise CliError("--search looks only at published remixes; leave out --status to search")
+        page = search(store, args.search, frame=args.frame, place=args.place, lang=args.lang, cursor=args.cursor,
+                      limit=args.limit)
     else:
         page = list_remixes(store, frame=args.frame, place=args.place, lang=args.lang, status=args.status,
                             cursor=args.cursor, limit=args.limit, key=_key(args))

@@ -55,7 +55,7 @@ def _filters() -> tuple[str | None, str, str | None, str]:
 def _page(frame: str | None, place: str, lang: str | None, query: str, cursor: int | None) -> Page:
     store = caching.store()
     if query:
-        return search(store, query, frame=frame, cursor=cursor, limit=PAGE)
+        return search(store, query, frame=frame, place=place or None, lang=lang, cursor=cursor, limit=PAGE)
     return list_remixes(store, frame=frame, place=place or None, lang=lang, cursor=cursor, limit=PAGE)
 
 

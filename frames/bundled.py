@@ -10,8 +10,10 @@ from frames.pack import Frame, load_pack
 BUNDLED_DIR = Path(__file__).parent / "bundled"
 
 
-def bundled_ids() -> list[str]:
-    return sorted(p.name for p in BUNDLED_DIR.iterdir() if (p / "frame.toml").is_file())
+@lru_cache(maxsize=1)
+def bundled_ids() -> tuple[str, ...]:
+    """The ids of the frames shipped in the package (read from disk once per process)."""
+    return tuple(sorted(p.name for p in BUNDLED_DIR.iterdir() if (p / "frame.toml").is_file()))
 
 
 @lru_cache(maxsize=None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections import OrderedDict
 from typing import Any
 
 from sqlite_utils import Database
@@ -25,7 +26,8 @@ from gallery.keys import hash_key, is_admin, key_matches, new_key
 from gallery.models import FrameInfo, FrameSource, PublishedFrame
 from remix.qr import public_url
 
-_cache: dict[str, Frame] = {}
+CACHED_FRAMES = 32  # parsed frame versions kept per process (assets included), least recently used out
+_cache: OrderedDict[str, Frame] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -137,12 +139,18 @@ def get_frame(store: Store, frame_id: str, version: int | None = None) -> Frame:
                        [frame_id, version]).fetchone()
     if found is None:
         raise GalleryError(f"the frame '{frame_id}' has no version {version} here")
+    digest = found[1]
+    if frame_id in bundled_ids() and bundled_frame(frame_id).digest == digest:
+        return bundled_frame(frame_id)  # the package's own copy: one parse, one set of render caches
     with _cache_lock:
-        if found[1] in _cache:
-            return _cache[found[1]]
+        if digest in _cache:
+            _cache.move_to_end(digest)
+            return _cache[digest]
     frame = _load(db, frame_id, version, found[0])
     with _cache_lock:
-        _cache[found[1]] = frame
+        _cache[digest] = frame
+        while len(_cache) > CACHED_FRAMES:
+            _cache.popitem(last=False)
     return frame
 
 
@@ -157,8 +165,11 @@ def _load(db: Database, frame_id: str, version: int, manifest: bytes) -> Frame:
 def list_frames(store: Store) -> list[FrameInfo]:
     """Every frame in the gallery, newest first. This is a read-only operation."""
     db = store.read()
+    versions: dict[str, list[int]] = {}
+    for frame_id, version in db.execute("SELECT frame_id, version FROM frame_versions ORDER BY frame_id, version"):
+        versions.setdefault(frame_id, []).append(version)
     rows = db.query("SELECT * FROM frames ORDER BY created DESC, id")
-    return [_info(db, row) for row in rows]
+    return [_info(db, row, versions.get(row["id"], [])) for row in rows]
 
 
 def frame_info(store: Store, frame_id: str) -> FrameInfo:
@@ -169,10 +180,11 @@ def frame_info(store: Store, frame_id: str) -> FrameInfo:
     return _info(db, row)
 
 
-def _info(db: Database, row: dict[str, Any]) -> FrameInfo:
-    versions = tuple(v for (v,) in db.execute(
-        "SELECT version FROM frame_versions WHERE frame_id = ? ORDER BY version", [row["id"]]))
-    return FrameInfo(row["id"], row["latest_version"], versions, row["title"], row["organizer"],
+def _info(db: Database, row: dict[str, Any], versions: list[int] | None = None) -> FrameInfo:
+    if versions is None:
+        versions = [v for (v,) in db.execute(
+            "SELECT version FROM frame_versions WHERE frame_id = ? ORDER BY version", [row["id"]])]
+    return FrameInfo(row["id"], row["latest_version"], tuple(versions), row["title"], row["organizer"],
                      row["moderation"], row["origin"], row["created"], frame_source(row))
 
 

@@ -31,28 +31,32 @@ def list_remixes(store: Store, *, frame: str | None = None, place: str | None = 
     """One page, newest first. Statuses other than 'published' need the frame's owner key or the admin key."""
     db = store.read()
     _check_status(db, status, frame, key)
-    where, params = ["status = ?"], [status]
-    for column, value in (("frame_id", frame), ("place_key", place_key(place) if place else None), ("language", lang)):
-        if value:
-            where.append(f"{column} = ?")
-            params.append(value)
-    return _page(db, f"SELECT {COLUMNS} FROM remixes WHERE {' AND '.join(where)}", params, "seq", cursor, limit)
+    where, params = _filters("", status, frame, place, lang)
+    return _page(db, f"SELECT {COLUMNS} FROM remixes WHERE {where}", params, "seq", cursor, limit)
 
 
-def search(store: Store, text: str, *, frame: str | None = None, cursor: int | None = None,
-           limit: int = PAGE_SIZE) -> Page:
-    """Published remixes whose story, frame title or place match every word of `text`, newest first."""
+def search(store: Store, text: str, *, frame: str | None = None, place: str | None = None,
+           lang: str | None = None, cursor: int | None = None, limit: int = PAGE_SIZE) -> Page:
+    """Published remixes whose story, frame title or place match every word of `text`, newest
+    first, narrowed by the same filters as `list_remixes`."""
     db = store.read()
     words = " ".join(text.split())[:200]
     if not words:
-        return list_remixes(store, frame=frame, cursor=cursor, limit=limit)
+        return list_remixes(store, frame=frame, place=place, lang=lang, cursor=cursor, limit=limit)
+    where, params = _filters("r.", "published", frame, place, lang)
     sql = (f"SELECT {_R_COLUMNS} FROM remixes_fts f JOIN remixes r ON r.seq = f.rowid "
-           "WHERE remixes_fts MATCH ? AND r.status = 'published'")
-    params: list[Any] = [db.quote_fts(words)]
-    if frame:
-        sql += " AND r.frame_id = ?"
-        params.append(frame)
-    return _page(db, sql, params, "f.rowid", cursor, limit)
+           f"WHERE remixes_fts MATCH ? AND {where}")
+    return _page(db, sql, [db.quote_fts(words), *params], "f.rowid", cursor, limit)
+
+
+def _filters(prefix: str, status: str, frame: str | None, place: str | None, lang: str | None) -> tuple[str, list[Any]]:
+    """The WHERE conditions (joined with AND) and their parameters shared by listing and search."""
+    where, params = [f"{prefix}status = ?"], [status]
+    for column, value in (("frame_id", frame), ("place_key", place_key(place) if place else None), ("language", lang)):
+        if value:
+            where.append(f"{prefix}{column} = ?")
+            params.append(value)
+    return " AND ".join(where), params
 
 
 def _page(db: Database, sql: str, params: list[Any], order: str, cursor: int | None, limit: int) -> Page:

@@ -245,3 +245,17 @@ def test_languages_lists_the_languages_of_published_remixes(tmp_path) -> None:
     for lang, city in (("ar", "القاهرة"), ("hi", "दिल्ली"), ("ar", "عمّان")):
         publish_remix(store, frame, {"city": city, "hope": "x"}, consent=True, lang=lang)
     assert languages(store) == ["ar", "hi"]
+
+
+def test_search_keeps_the_place_and_language_filters(tmp_path) -> None:
+    from frames import bundled_frame
+    from gallery import open_store, publish_remix, search
+
+    store = open_store(tmp_path / "gallery.db")
+    frame = bundled_frame("clean-air")
+    publish_remix(store, frame, {"city": "Lagos", "hope": "bus lanes"}, consent=True, lang="en")
+    publish_remix(store, frame, {"city": "Accra", "hope": "bus lanes"}, consent=True, lang="es")
+    assert [r.place for r in search(store, "bus").items] == ["Accra", "Lagos"]
+    assert [r.place for r in search(store, "bus", place="lagos").items] == ["Lagos"]
+    assert [r.place for r in search(store, "bus", lang="es").items] == ["Accra"]
+    assert search(store, "bus", place="Nowhere").items == ()
