@@ -102,30 +102,41 @@ def cmd_validate(args: argparse.Namespace) -> int:
 # --- render ---------------------------------------------------------------------------------
 
 
-def _setup_render(p: argparse.ArgumentParser) -> None:
+def _add_remix_inputs(p: argparse.ArgumentParser) -> None:
+    """What `render` and `publish` both take: the frame, the values, the photo, language and maker."""
     p.add_argument("frame", metavar="PATH_OR_ID", help="a frame folder, .zip, or a bundled frame id")
     p.add_argument("--set", dest="values", action="append", default=[], metavar="FIELD=VALUE", help="a field value (repeatable)")
     p.add_argument("--sample", action="store_true", help="fill fields you did not --set with the frame's sample values")
     p.add_argument("--photo", type=Path, help="a JPEG, PNG or WebP photo")
-    p.add_argument("--format", default="all", metavar="NAME", help="a format name, or 'all' (default)")
     p.add_argument("--lang", help="a language code the frame is translated into")
     p.add_argument("--maker", default="", help="display name for the credit line")
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
+
+
+def _remix_inputs(args: argparse.Namespace, frame) -> tuple[dict[str, str], bytes | None]:
+    """The --set values (over the samples with --sample) and the photo's bytes; checks --lang."""
+    from frames.localize import words
+
+    _check_lang(frame, args.lang)
+    values = _parse_sets(args.values)
+    if args.sample:
+        values = words(frame.manifest, args.lang).samples() | values
+    return values, _read_file(args.photo, "photo") if args.photo else None
+
+
+def _setup_render(p: argparse.ArgumentParser) -> None:
+    _add_remix_inputs(p)
+    p.add_argument("--format", default="all", metavar="NAME", help="a format name, or 'all' (default)")
     p.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
-    p.add_argument("--json", action="store_true", help="print a JSON summary of what was written")
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from frames.localize import words
     from remix.pipeline import make_remix, write_remix
     from remix.render import RenderOptions
 
     frame = load_frame(args.frame)
-    values = _parse_sets(args.values)
-    if args.sample:
-        values = words(frame.manifest, args.lang).samples() | values
-    photo = _read_file(args.photo, "photo") if args.photo else None
+    values, photo = _remix_inputs(args, frame)
     options = RenderOptions(lang=args.lang, maker=args.maker)
-    _check_lang(frame, args.lang)
     start = time.perf_counter()
     result = make_remix(frame, values, photo, args.format, options, strict=True)
     written = write_remix(result, args.out)
@@ -268,10 +279,12 @@ def _setup_pack(p: argparse.ArgumentParser) -> None:
 
 def cmd_pack(args: argparse.Namespace) -> int:
     from gallery.packs import pack_frame
-    from remix.pipeline import _atomic_write
+    from remix.pipeline import atomic_write
 
+    if not args.out.parent.is_dir():
+        raise CliError(f"no folder '{args.out.parent}' to write the pack into; create it first")
     data = pack_frame(_store(args), args.frame_id, args.version)
-    _atomic_write(args.out, data)
+    atomic_write(args.out, data)
     print(f"wrote {args.out} ({len(data) // 1024} KiB)")
     return 0
 
@@ -308,7 +321,7 @@ def _report_frame(result, verb: str) -> None:
 
 
 def _setup_publish(p: argparse.ArgumentParser) -> None:
-    _setup_render(p)
+    _add_remix_inputs(p)
     p.add_argument("--place", default="", help="the maker's town or city (default: the frame's city field)")
     p.add_argument("--remix-of", help="the id of the remix this one is based on")
     p.add_argument("--consent", action="store_true", help="the maker agrees that the gallery shows this remix")
@@ -317,19 +330,14 @@ def _setup_publish(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from frames.localize import words
     from gallery.remixes import publish_remix
 
     store = _store(args)
     frame = _gallery_or_pack(store, args.frame)
-    _check_lang(frame, args.lang)
-    values = _parse_sets(args.values)
-    if args.sample:
-        values = words(frame.manifest, args.lang).samples() | values
-    photo = _read_file(args.photo, "photo") if args.photo else None
+    values, photo = _remix_inputs(args, frame)
     result = publish_remix(store, frame, values, consent=args.consent, photo=photo, maker=args.maker,
                            place=args.place, lang=args.lang, remix_of=args.remix_of,
-                           idempotency_key=args.idempotency_key)
+                           idempotency_key=args.idempotency_key, strict=True)
     if args.json:
         _print_json(result)
     else:
@@ -379,15 +387,11 @@ def cmd_export_site(args: argparse.Namespace) -> int:
 
 def _setup_gallery(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="gallery_command", required=True, metavar="ACTION")
-    for name, helptext, setup, _ in GALLERY_COMMANDS:
+    for name, helptext, setup, handler in GALLERY_COMMANDS:
         cmd = sub.add_parser(name, help=helptext, description=helptext)
         setup(cmd)
         _add_data(cmd)
-
-
-def cmd_gallery(args: argparse.Namespace) -> int:
-    handler = {name: handler for name, _, _, handler in GALLERY_COMMANDS}[args.gallery_command]
-    return handler(args)
+        cmd.set_defaults(handler=handler)  # overrides the `gallery` command's own default
 
 
 def _setup_glist(p: argparse.ArgumentParser) -> None:
@@ -424,9 +428,13 @@ def cmd_glist(args: argparse.Namespace) -> int:
     return 0
 
 
-def _setup_gshow(p: argparse.ArgumentParser) -> None:
+def _add_remix_id(p: argparse.ArgumentParser, key_help: str) -> None:
     p.add_argument("remix_id", metavar="ID", help="a remix id")
-    p.add_argument("--key", help="a delete, owner or admin key, for an unpublished remix")
+    p.add_argument("--key", help=key_help)
+
+
+def _setup_gshow(p: argparse.ArgumentParser) -> None:
+    _add_remix_id(p, "a delete, owner or admin key, for an unpublished remix")
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -476,10 +484,9 @@ def cmd_gframes(args: argparse.Namespace) -> int:
 
 
 def _setup_gmoderate(p: argparse.ArgumentParser) -> None:
-    p.add_argument("remix_id", metavar="ID", help="a remix id")
+    _add_remix_id(p, "the frame's owner key (default: the admin key)")
     p.add_argument("action", choices=["approve", "hide", "restore"], help="what to do")
     p.add_argument("--reason", default="", help="why (required to hide or restore; kept in the log)")
-    p.add_argument("--key", help="the frame's owner key (default: the admin key)")
 
 
 def cmd_gmoderate(args: argparse.Namespace) -> int:
@@ -491,8 +498,7 @@ def cmd_gmoderate(args: argparse.Namespace) -> int:
 
 
 def _setup_gdelete(p: argparse.ArgumentParser) -> None:
-    p.add_argument("remix_id", metavar="ID", help="a remix id")
-    p.add_argument("--key", help="the remix's delete key (default: the admin key)")
+    _add_remix_id(p, "the remix's delete key (default: the admin key)")
 
 
 def cmd_gdelete(args: argparse.Namespace) -> int:
@@ -552,7 +558,7 @@ COMMANDS = [
     ("import", "import a frame pack .zip into the gallery (atomic)", _setup_import, cmd_import),
     ("export-site", "export the published gallery as a static site with feeds", _setup_export, cmd_export_site),
     ("gallery", "operate the gallery: list, show, frames, moderate, delete, publish-frame, backup", _setup_gallery,
-     cmd_gallery),
+     None),
 ]
 
 

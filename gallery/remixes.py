@@ -49,16 +49,17 @@ class Draft:
 def publish_remix(
     store: Store, frame: Frame, values: Mapping[str, str], *, consent: bool, photo: bytes | Photo | None = None,
     rendered: Remix | None = None, maker: str = "", place: str = "", lang: str | None = None,
-    remix_of: str | None = None, idempotency_key: str | None = None, public_url: str = "",
+    remix_of: str | None = None, idempotency_key: str | None = None, public_url: str = "", strict: bool = False,
 ) -> PublishedRemix:
     """Render (unless `rendered` is given) and store a remix with its images; returns its delete key once.
 
     Status is 'published', or 'pending' when the frame asks its organizer to approve first.
+    `strict` refuses values for fields the frame does not have (a typo on the command line).
     """
     if not consent:
         raise GalleryError("publishing needs your consent: tick the box that lets the gallery show this remix")
     draft = make_draft(frame, values, maker=maker, place=place, lang=lang, remix_of=remix_of,
-                       rendered=rendered, photo=photo, public_url=public_url)
+                       rendered=rendered, photo=photo, public_url=public_url, strict=strict)
     secret = store.instance_secret()
     key = derived_key(secret, "delete", idempotency_key) if idempotency_key else new_key()
     idem = hash_key("idempotency:" + idempotency_key) if idempotency_key else None
@@ -75,9 +76,9 @@ def publish_remix(
 
 def make_draft(frame: Frame, values: Mapping[str, str], *, maker: str, place: str, lang: str | None,
                remix_of: str | None, rendered: Remix | None, photo: bytes | Photo | None,
-               public_url: str = "") -> Draft:
+               public_url: str = "", strict: bool = False) -> Draft:
     """Clean every input and render (outside any transaction)."""
-    clean = clean_values(frame.manifest, values, require=True)
+    clean = clean_values(frame.manifest, values, strict=strict, require=True)
     language = lang or frame.manifest.language
     if language not in languages(frame.manifest):
         raise GalleryError(f"this frame is not translated into '{language}'; use one of: {', '.join(languages(frame.manifest))}")

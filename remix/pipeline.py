@@ -68,13 +68,14 @@ def make_remix(
 def write_remix(result: Remix, out_dir: Path) -> list[Path]:
     """Write images and texts.json into out_dir atomically (file by file); returns the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = [_atomic_write(out_dir / result.names[n], data) for n, data in result.images.items()]
+    written = [atomic_write(out_dir / result.names[n], data) for n, data in result.images.items()]
     texts = json.dumps(result.texts.as_json(), ensure_ascii=False, indent=2).encode()
-    written.append(_atomic_write(out_dir / "texts.json", texts))
+    written.append(atomic_write(out_dir / "texts.json", texts))
     return written
 
 
-def _atomic_write(path: Path, data: bytes) -> Path:
+def atomic_write(path: Path, data: bytes) -> Path:
+    """Write through a temporary file in the same folder and rename: readers see all or nothing."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -163,3 +163,28 @@ def test_publish_to_a_frame_that_only_lives_in_the_gallery(data, capsys) -> None
     assert code == 0 and out.startswith("published: "), err
     code, _, err = run(capsys, "publish", "no-such-frame", "--sample", "--consent")
     assert code == 2 and "not a frame pack on disk, a bundled frame or a frame in the gallery" in err
+
+
+def test_publish_refuses_an_unknown_field_and_render_only_options(tmp_path) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    base = [sys.executable, str(root / "frame_remix_cli.py"), "publish", "ride-the-bus", "--sample", "--consent",
+            "--data", str(tmp_path)]
+    typo = subprocess.run([*base, "--set", "stroy=typo"], capture_output=True, text=True, timeout=120)
+    assert typo.returncode == 2 and "this frame has no field 'stroy'; did you mean 'story'?" in typo.stderr
+    extra = subprocess.run([*base, "--format", "square"], capture_output=True, text=True, timeout=120)
+    assert extra.returncode == 2 and "unrecognized arguments: --format square" in extra.stderr
+
+
+def test_pack_into_a_missing_folder_is_one_sentence(tmp_path) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run([sys.executable, str(root / "frame_remix_cli.py"), "pack", "ride-the-bus", "-o",
+                          str(tmp_path / "nope" / "x.zip"), "--data", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and f"no folder '{tmp_path / 'nope'}'" in run.stderr and "Traceback" not in run.stderr
