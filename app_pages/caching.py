@@ -45,20 +45,23 @@ def photo(data: bytes, box: tuple[int, int] | None) -> Photo:
     return load_photo(data, fit_within=box)
 
 
-def photo_for(data: bytes, f: Frame) -> Photo:
-    return photo(data, photo_box(f, list(f.manifest.formats)))
+def photo_for(data: bytes, f: Frame, zoom: float = 1.0) -> Photo:
+    """The upload decoded just large enough to fill the frame's largest photo box at this zoom."""
+    w, h = photo_box(f, list(f.manifest.formats)) or (1, 1)
+    return photo(data, (min(4096, round(w * zoom)), min(4096, round(h * zoom))))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def image_bytes(frame_id: str, version: int, values: tuple[tuple[str, str], ...], photo_key: str, fmt: str,
                 options: RenderOptions, _photo: Photo | None) -> bytes:
-    """One encoded format; `photo_key` (the upload's digest and focal/zoom) stands for the photo."""
+    """One encoded format; `photo_key` (the upload's id) stands for the photo, `options` holds focus and zoom."""
     f = frame(frame_id, version)
     return encode(render(f, dict(values), _photo, fmt, options), f, fmt)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def texts(frame_id: str, version: int, values: tuple[tuple[str, str], ...], options: RenderOptions) -> dict[str, dict[str, str]]:
+    """Post and alt texts; pass options without focus and zoom (texts do not depend on them)."""
     return build_texts(frame(frame_id, version), dict(values), options).as_json()
 
 
@@ -76,18 +79,25 @@ def remix_detail(remix_id: str) -> RemixDetail:
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=600)
-def remix_thumbnail(remix_id: str, width: int = 360) -> tuple[bytes, str] | None:
-    """A card-sized JPEG of a published remix's first image, with its alt text."""
-    detail = get_remix(store(), remix_id)
+def remix_thumbnail(remix_id: str, width: int = 360, key: str | None = None) -> tuple[bytes, str] | None:
+    """A card-sized JPEG of a remix's first image, with its alt text (`key` opens unpublished ones)."""
+    detail = get_remix(store(), remix_id, key)
     if not detail.images:
         return None
     first = detail.images[0]
-    return small_jpeg(image(store(), remix_id, first.format).data, width), first.alt
+    return small_jpeg(image(store(), remix_id, first.format, key).data, width), first.alt
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=600)
 def remix_image(remix_id: str, fmt: str) -> bytes:
     return image(store(), remix_id, fmt).data
+
+
+def forget_remix(remix_id: str, formats: list[str]) -> None:
+    """Drop a deleted remix's cached thumbnail and images."""
+    remix_thumbnail.clear(remix_id)
+    for fmt in formats:
+        remix_image.clear(remix_id, fmt)
 
 
 def gallery_languages() -> list[str]:

@@ -93,7 +93,7 @@ def remix_view(remix_id: str, delete_key: str | None) -> None:
     st.title(plain(s.frame_title))
     st.caption(plain(detail.credits.line))
     if delete_key:
-        _delete_box(remix_id, delete_key)
+        _delete_box(remix_id, delete_key, [i.format for i in detail.images])
     left, right = st.columns([3, 2], gap="large")
     with left:
         _images(detail)
@@ -152,10 +152,10 @@ def _ref_line(prefix: str, ref: RemixRef) -> None:
     if ref.removed:
         st.caption(f"{prefix}: a removed remix")
     else:
-        st.page_link("app_pages/gallery.py", label=f"{prefix}: {ref.label}", query_params={"remix": ref.id})
+        st.page_link("app_pages/gallery.py", label=plain(f"{prefix}: {ref.label}"), query_params={"remix": ref.id})
 
 
-def _delete_box(remix_id: str, key: str) -> None:
+def _delete_box(remix_id: str, key: str, formats: list[str]) -> None:
     st.warning("This is your private delete link. Deleting removes the images, words, name and place for good.")
     if st.button("Delete my remix", key="gal_delete"):
         try:
@@ -163,7 +163,7 @@ def _delete_box(remix_id: str, key: str) -> None:
         except FrameRemixError as exc:
             show_error(exc)
             return
-        st.cache_data.clear()
+        caching.forget_remix(remix_id, formats)  # its bytes leave this process's caches too
         st.success("Deleted. Nothing of it is shown any more.")
         st.stop()
 

@@ -10,6 +10,7 @@ import io
 import json
 import secrets
 import zipfile
+from dataclasses import replace
 
 import streamlit as st
 
@@ -19,6 +20,7 @@ from frames import Frame, FrameRemixError
 from frames.localize import Words, language_name, languages, words
 from frames.model import PLATFORMS, FieldSpec
 from gallery import publish_remix
+from gallery.remixes import place_from
 from remix import Photo, RenderOptions, clean_values
 from remix.pipeline import make_remix
 from remix.posttext import platform_length
@@ -38,8 +40,10 @@ def chosen_frame() -> tuple[str, str | None] | None:
         except FrameRemixError:
             st.warning("That remix is not in this gallery (any more); start from a frame below.")
         else:
-            _remember_prefill(remix_id, detail.values)
+            _prefill_once(remix_id, detail.summary.frame_id, detail.values)
             return detail.summary.frame_id, remix_id
+    st.session_state.pop("make_prefill", None)  # not on a remix (any more): nothing to pre-fill
+    st.session_state.pop("make_prefilled", None)
     wanted = st.query_params.get("frame")
     if wanted in ids:
         return wanted, None
@@ -48,11 +52,21 @@ def chosen_frame() -> tuple[str, str | None] | None:
     return None
 
 
-def _remember_prefill(remix_id: str, values: dict[str, str]) -> None:
-    """Pre-fill the fields once from the remix being remixed; the participant's edits win after."""
+def _prefill_once(remix_id: str, frame_id: str, values: dict[str, str]) -> None:
+    """Put the remix's words into its frame's fields once; the participant's edits win after,
+    and no other frame's fields are touched."""
     if st.session_state.get("make_prefilled") != remix_id:
         st.session_state["make_prefilled"] = remix_id
-        st.session_state["make_prefill"] = dict(values)
+        st.session_state["make_prefill"] = (frame_id, dict(values))  # applied by the editor, once
+
+
+def _apply_prefill(frame_id: str) -> None:
+    """Give the remix's words to its frame's fields that have no value yet (the participant's
+    edits win); the words stay pending only while the page is on that remix."""
+    pending = st.session_state.get("make_prefill")
+    if pending and pending[0] == frame_id:
+        for name, value in pending[1].items():
+            st.session_state.setdefault(f"make_{frame_id}_{name}", value)
 
 
 def frame_cards() -> None:
@@ -82,17 +96,18 @@ def editor(frame_id: str, remix_of: str | None) -> None:
     if st.button("← All frames", key="make_back"):
         st.query_params.clear()
         st.rerun(scope="app")
+    _apply_prefill(frame.id)
     w = _header(frame, remix_of)
     inputs, outputs = st.columns([2, 3], gap="large")  # side by side on a desktop, stacked on a phone
     with inputs:
         raw, maker = _fields(frame, w)
-        photo, crop_key, options = _photo(frame, w, maker)
+        photo, photo_key, options = _photo(frame, w, maker)
     try:
         preview = clean_values(frame.manifest, _with_samples(frame, w, raw))
         with outputs:
-            _preview(frame, preview, crop_key, options, photo)
+            _preview(frame, preview, photo_key, options, photo)
             _post_texts(frame, preview, options)
-        _publish(frame, raw, photo, options, remix_of, crop_key)
+        _publish(frame, raw, photo, options, remix_of, photo_key)
     except FrameRemixError as exc:
         show_error(exc)
 
@@ -114,11 +129,7 @@ def _header(frame: Frame, remix_of: str | None) -> Words:
 
 def _fields(frame: Frame, w: Words) -> tuple[dict[str, str], str]:
     """The participant's raw values by field name, and their display name."""
-    prefill = st.session_state.get("make_prefill", {}) if st.session_state.get("make_prefilled") else {}
-    raw: dict[str, str] = {}
-    for spec in frame.manifest.fields:
-        if spec.kind != "photo":
-            raw[spec.name] = _field(frame, w, spec, prefill.get(spec.name, ""))
+    raw = {spec.name: _field(frame, w, spec) for spec in frame.manifest.fields if spec.kind != "photo"}
     maker = st.text_input(
         "Your name for the credit line (optional)", max_chars=60, key="make_maker",
         help="Shown on the image and in the gallery. Leave it empty to stay anonymous.",
@@ -126,12 +137,10 @@ def _fields(frame: Frame, w: Words) -> tuple[dict[str, str], str]:
     return raw, maker
 
 
-def _field(frame: Frame, w: Words, spec: FieldSpec, prefill: str) -> str:
+def _field(frame: Frame, w: Words, spec: FieldSpec) -> str:
     key = f"make_{frame.id}_{spec.name}"
-    if key not in st.session_state and prefill:
-        st.session_state[key] = prefill
-    label = w.label(spec) + (" *" if spec.required else "")
-    helptext = w.help(spec) or None
+    label = plain(w.label(spec)) + (" \\*" if spec.required else "")  # organizer words: shown as typed
+    helptext = plain(w.help(spec)) or None
     if spec.kind == "text":
         return st.text_input(label, max_chars=spec.limit, help=helptext, key=key, placeholder=w.sample(spec))
     if spec.kind == "long_text":
@@ -148,7 +157,7 @@ def _photo(frame: Frame, w: Words, maker: str) -> tuple[Photo | None, str, Rende
     base = RenderOptions(lang=w.lang, public_url=public_url(), maker=maker)
     if spec is None:
         return None, "", base
-    upload = st.file_uploader(w.label(spec), type=["jpg", "jpeg", "png", "webp"], help=w.help(spec) or None,
+    upload = st.file_uploader(plain(w.label(spec)), type=["jpg", "jpeg", "png", "webp"], help=plain(w.help(spec)) or None,
                               key=f"make_{frame.id}_{spec.name}")
     if upload is None:
         return None, "", base
@@ -160,8 +169,10 @@ def _photo(frame: Frame, w: Words, maker: str) -> tuple[Photo | None, str, Rende
         return None, "", base
     st.success(plain(f"Uploaded {upload.name}"))
     focal, zoom = _crop_controls()
+    if zoom > 1:  # zooming in needs the pixels a photo decoded for zoom 1 left out
+        photo = caching.photo_for(data, frame, zoom)
     options = RenderOptions(lang=w.lang, public_url=public_url(), maker=maker, focal=focal, zoom=zoom)
-    return photo, f"{upload.file_id}:{focal}:{zoom}", options
+    return photo, upload.file_id, options
 
 
 def _crop_controls() -> tuple[tuple[float, float], float]:
@@ -177,23 +188,28 @@ def _with_samples(frame: Frame, w: Words, raw: dict[str, str]) -> dict[str, str]
     return {name: raw.get(name) or sample for name, sample in w.samples().items()}
 
 
+def _for_texts(options: RenderOptions) -> RenderOptions:
+    """Texts do not depend on the photo's focus and zoom: leave them out of the cache key."""
+    return replace(options, focal=None, zoom=1.0)
+
+
 def _frozen(values: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(values.items()))
 
 
-def _preview(frame: Frame, values: dict[str, str], crop_key: str, options: RenderOptions, photo: Photo | None) -> None:
+def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None) -> None:
     """One format at a time (a text edit then re-renders one image, not every format); every
     format downloads, rendered on demand when its button is pressed."""
     st.subheader("Preview")
     st.caption("Empty fields show the frame's example words until you type your own.")
     frozen = _frozen(values)
-    texts = caching.texts(frame.id, frame.version, frozen, options)
+    texts = caching.texts(frame.id, frame.version, frozen, _for_texts(options))
     formats = list(frame.manifest.formats)
     shown = st.segmented_control("Format", formats, default=formats[0], key=f"make_fmt_{frame.id}",
                                  format_func=lambda f: _format_label(frame, f)) or formats[0]
 
     def encoded(fmt: str) -> bytes:
-        return caching.image_bytes(frame.id, frame.version, frozen, crop_key, fmt, options, photo)
+        return caching.image_bytes(frame.id, frame.version, frozen, photo_key, fmt, options, photo)
 
     st.image(encoded(shown), alt=texts["alt"][shown], width="stretch")
     st.caption("Alt text: " + plain(texts["alt"][shown]))
@@ -224,17 +240,17 @@ def _zip(frame: Frame, images: dict[str, bytes], texts: dict) -> bytes:
 def _post_texts(frame: Frame, values: dict[str, str], options: RenderOptions) -> None:
     st.subheader("Post text")
     st.caption("Use the copy button at the top right of each text.")
-    texts = caching.texts(frame.id, frame.version, _frozen(values), options)
+    texts = caching.texts(frame.id, frame.version, _frozen(values), _for_texts(options))
     for platform, text in texts["post"].items():
         st.caption(f"{PLATFORM_NAMES[platform]} · {platform_length(text, platform)}/{PLATFORMS[platform]} characters")
         st.code(text, language=None, wrap_lines=True)
 
 
 def _publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options: RenderOptions,
-             remix_of: str | None, crop_key: str) -> None:
+             remix_of: str | None, photo_key: str) -> None:
     st.subheader("Publish to the gallery")
-    done = st.session_state.get("make_published")
-    place_default = next((raw[f] for f in ("city", "place", "town") if raw.get(f)), "")
+    done = st.session_state.get(f"make_published_{frame.id}")  # this frame's last publish, nobody else's
+    place_default = place_from(raw)
     place = st.text_input("Place shown in the gallery", value=place_default, max_chars=80, key=f"make_place_{frame.id}")
     consent = st.checkbox(
         "Show my remix publicly in the gallery, with my name (or 'anonymous'), my place and my words.",
@@ -244,33 +260,34 @@ def _publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options: Re
         if not consent:
             st.error("Tick the box above first: nothing is published without your consent.")
         else:
-            done = _do_publish(frame, raw, photo, options, remix_of, place, crop_key)
+            done = _do_publish(frame, raw, photo, options, remix_of, place, photo_key)
     if done:
         _published_links(*done)
 
 
 def _do_publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options: RenderOptions,
-                remix_of: str | None, place: str, crop_key: str) -> tuple[str, str, str] | None:
+                remix_of: str | None, place: str, photo_key: str) -> tuple[str, str, str] | None:
     """Render for real (no example words), store, and remember the links for this session."""
     try:
         rendered = make_remix(frame, raw, photo, None, options)
         result = publish_remix(
             caching.store(), frame, raw, consent=True, rendered=rendered, maker=options.maker, place=place,
-            lang=options.lang, remix_of=remix_of, idempotency_key=_idempotency_key(frame, raw, options, place, crop_key),
+            lang=options.lang, remix_of=remix_of, idempotency_key=_idempotency_key(frame, raw, options, place, photo_key),
             public_url=options.public_url,
         )
     except FrameRemixError as exc:
         show_error(exc)
         return None
     done = (result.id, result.status, result.delete_key)
-    st.session_state["make_published"] = done
+    st.session_state[f"make_published_{frame.id}"] = done
     return done
 
 
-def _idempotency_key(frame: Frame, raw: dict[str, str], options: RenderOptions, place: str, crop_key: str) -> str:
+def _idempotency_key(frame: Frame, raw: dict[str, str], options: RenderOptions, place: str, photo_key: str) -> str:
     """The same remix published twice (a double click) maps to one key; a changed one to another."""
     token = st.session_state.setdefault("make_session_token", secrets.token_urlsafe(16))
-    content = json.dumps([frame.id, frame.version, raw, options.maker, options.lang, place, crop_key], sort_keys=True)
+    content = json.dumps([frame.id, frame.version, raw, options.maker, options.lang, place, photo_key,
+                          options.focal, options.zoom], sort_keys=True)
     return hashlib.sha256(f"{token}:{content}".encode()).hexdigest()
 
 

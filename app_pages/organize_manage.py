@@ -12,7 +12,7 @@ from app_pages.organize_state import KEY, NEW_KEY, Draft, bump, flash, owner_key
 from frames import Frame
 from frames.bundled import bundled_ids
 from gallery import (
-    GalleryError, counts, frame_info, image, list_remixes, moderate, moderation_log, open_reports, pack_frame,
+    GalleryError, counts, frame_info, list_remixes, moderate, moderation_log, open_reports, pack_frame,
     publish_frame,
 )
 from gallery.moderation import ACTIONS
@@ -96,9 +96,8 @@ def _moderation(frame_id: str, mode: str) -> None:
     page = list_remixes(caching.store(), frame=frame_id, status=status, key=key, limit=PAGE)
     if not page.items:
         st.caption(f"No {status} remixes.")
-    fmt = next(iter(caching.frame(frame_id).manifest.formats))
     for remix in page.items:
-        _remix_card(remix, fmt, key)
+        _remix_card(remix, key)
     if page.next_cursor is not None:
         st.caption(f"Showing the newest {PAGE}; act on these to see more.")
     with st.expander("Moderation log"):
@@ -107,12 +106,13 @@ def _moderation(frame_id: str, mode: str) -> None:
                                   columns=["when", "action", "reason", "by"]), hide_index=True)
 
 
-def _remix_card(remix, fmt: str, key: str | None) -> None:
+def _remix_card(remix, key: str | None) -> None:
     with st.container(border=True):
         thumb, words = st.columns([1, 2])
         with thumb, sentences():
-            stored = image(caching.store(), remix.id, fmt, key)
-            st.image(caching.small_jpeg(stored.data), alt=stored.alt or "a remix", width=180)
+            thumb = caching.remix_thumbnail(remix.id, key=key)
+            if thumb:
+                st.image(thumb[0], alt=thumb[1] or "a remix", width=180)
         with words:
             st.text(remix.story or "(no text)")
             st.text(f"by {remix.credit_name} · {remix.place or 'no place'} · {remix.language} · {remix.created[:16]}")

@@ -83,7 +83,7 @@ def make_draft(frame: Frame, values: Mapping[str, str], *, maker: str, place: st
     if language not in languages(frame.manifest):
         raise GalleryError(f"this frame is not translated into '{language}'; use one of: {', '.join(languages(frame.manifest))}")
     maker = normalize_name(maker)
-    place = normalize_text(place, multiline=False, max_chars=MAX_PLACE) or _place_from(clean)
+    place = normalize_text(place, multiline=False, max_chars=MAX_PLACE) or place_from(clean)
     if rendered is None:
         rendered = make_remix(frame, clean, photo, options=RenderOptions(lang=language, public_url=public_url, maker=maker))
     _check_rendered(frame, rendered)
@@ -92,7 +92,8 @@ def make_draft(frame: Frame, values: Mapping[str, str], *, maker: str, place: st
                  hashlib.sha256(request.encode()).hexdigest())
 
 
-def _place_from(values: Mapping[str, str]) -> str:
+def place_from(values: Mapping[str, str]) -> str:
+    """The place a remix names in its own fields (place, city or town), when none is given."""
     return next((values[f][:MAX_PLACE] for f in PLACE_FIELDS if values.get(f)), "")
 
 

@@ -200,3 +200,41 @@ def test_plain_shows_markdown_and_html_as_typed(text: str) -> None:
     escaped = plain(text)
     assert not re.search(r"(?<!\\)[*_<>\[\]$#]", escaped), escaped  # every special character escaped
     assert escaped.replace("\\", "") == text
+
+
+def test_leaving_a_remix_does_not_carry_its_words_or_links_to_another_frame(data_dir: Path) -> None:
+    publish(fill(app(frame="ride-the-bus"), city="Lisbon", story="Trams and buses by the river."))
+    [parent] = published_ids(data_dir)
+    at = app(remix=parent)
+    assert at.text_input(key=CITY).value == "Lisbon"
+    ok(publish(at.text_area(key=STORY).set_value("My own river words.").run()))
+    at.button(key="make_back").click().run()
+    at.button(key="make_pick_clean-air").click().run()
+    ok(at)
+    assert at.text_input(key="make_clean-air_city").value == ""
+    assert not at.success and not any("&delete=" in c.value for c in at.code)
+
+
+def test_a_makers_name_in_lineage_links_is_shown_as_typed(data_dir: Path) -> None:
+    at = fill(app(frame="ride-the-bus"))
+    at.text_input(key="make_maker").set_value("**Bold** [x](http://evil.example)").run()
+    publish(at)
+    [parent] = published_ids(data_dir)
+    child = app(remix=parent)
+    publish(child.text_area(key=STORY).set_value("Mine.").run())
+    [kid] = [i for i in published_ids(data_dir) if i != parent]
+    view = ok(app(remix=kid).switch_page("app_pages/gallery.py").run())
+    labels = [p.label for p in view.get("page_link")]
+    based = next(label for label in labels if label.startswith("Based on"))
+    assert "\\*\\*Bold\\*\\*" in based and "\\[x\\]" in based
+
+
+def test_gallery_search_keeps_the_place_filter(data_dir: Path) -> None:
+    publish(fill(app(frame="ride-the-bus"), city="Lisbon", story="Buses by the river."))
+    publish(fill(app(frame="ride-the-bus"), city="Accra", story="Buses every morning."))
+    at = app().switch_page("app_pages/gallery.py").run()
+    at.text_input(key="gal_query").set_value("buses").run()
+    at.text_input(key="gal_place").set_value("Accra").run()
+    captions = [c.value for c in ok(at).caption]
+    assert plain("anonymous · Accra · Why I ride the bus") in captions
+    assert plain("anonymous · Lisbon · Why I ride the bus") not in captions
