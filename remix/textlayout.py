@@ -306,26 +306,36 @@ def _fits_for_real(fit: Fit, family: str, width: int, height: int) -> bool:
 
 
 def _clipped_fit(p: Paragraphs, family: str, text: str, width: int, height: int, min_size: int, max_lines: int, lh: float) -> Fit:
-    """Last resort: the smallest size, as many lines as fit, the last one ending in an ellipsis."""
+    """Last resort: the smallest size, as many lines as fit, cut with an ellipsis.
+
+    Lines and height are checked as drawn (ink overhang, rounded metrics), not as estimated,
+    so the promise holds here too: nothing leaves the box.
+    """
     size = min_size
-    while size > 6 and _block_height(p, 1, size, lh) > height:
-        size -= 1
+    while size > 6 and _make_fit(p, size, [([], False)], lh, clipped=True).height > height:
+        size -= 1  # even one line is too tall: go below min_size rather than out of the box
     lines = _lines_at(p, width * REF / size)
-    room = 1 + max(0, int((height - (p.ascent + p.descent) * size / REF) // max(1, round(size * lh))))
-    keep = max(1, min(max_lines, room))
-    fit = _make_fit(p, size, lines[:keep], lh, clipped=len(lines) > keep)
-    if not fit.clipped and _fits_for_real(fit, family, width, height):
-        return fit
-    last, rtl = fit.lines[-1]
-    trimmed = _with_ellipsis(family, last, size, width)
-    return Fit(size, fit.lines[:-1] + ((trimmed, rtl),), fit.pitch, fit.ascent, fit.descent, True)
+    fit = _make_fit(p, size, lines[:max(1, max_lines)], lh, clipped=len(lines) > max_lines)
+    kept = list(fit.lines)
+    while len(kept) > 1 and Fit(size, tuple(kept), fit.pitch, fit.ascent, fit.descent, True).height > height:
+        kept.pop()
+    clipped = fit.clipped or len(kept) < len(fit.lines)
+    kept = [(_within(family, t, size, width, rtl, ellipsis=False), rtl) for t, rtl in kept]
+    if clipped:
+        last, rtl = kept[-1]
+        kept[-1] = (_within(family, last, size, width, rtl, ellipsis=True), rtl)
+    return Fit(size, tuple(kept), fit.pitch, fit.ascent, fit.descent, clipped or kept != list(fit.lines))
 
 
-def _with_ellipsis(family: str, line: str, size: int, width: int) -> str:
+def _within(family: str, line: str, size: int, width: int, rtl: bool, *, ellipsis: bool) -> str:
+    """The line cut (between clusters) until its ink fits `width`, ending in an ellipsis if asked."""
+    tail = ELLIPSIS if ellipsis else ""
+    if not ellipsis and line_width(family, line, size, rtl) <= width:
+        return line
     parts = clusters(line)
-    while parts and line_width(family, "".join(parts).rstrip() + ELLIPSIS, size) > width:
+    while parts and line_width(family, "".join(parts).rstrip() + tail, size, rtl) > width:
         parts.pop()
-    return "".join(parts).rstrip() + ELLIPSIS if parts else ""
+    return "".join(parts).rstrip() + tail if parts else ""
 
 
 # --- drawing -------------------------------------------------------------------------------

@@ -121,3 +121,22 @@ def test_layout_is_deterministic() -> None:
     a = draw(TEXTS["mixed"])[0].tobytes()
     b = draw(TEXTS["mixed"])[0].tobytes()
     assert a == b
+
+
+def test_random_texts_never_leave_their_box_even_when_clipped() -> None:
+    """Fits of random mixed text into random small boxes: every line's ink and the block fit."""
+    import random
+
+    from remix.textlayout import line_width
+
+    rng = random.Random(7)
+    alphabet = list("abcdefghij WXYZ-/.,") + list("जीकीमस्ते") + list("مرحبا") + list("我们一起") + ["👍🏽", "🇵🇱"]
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 120)))
+        width, height = rng.randint(40, 400), rng.randint(20, 200)
+        lo = rng.randint(8, 30)
+        fit = fit_text(text, "sans", width, height, min_size=lo, max_size=lo + rng.randint(0, 40),
+                       max_lines=rng.randint(1, 8))
+        assert fit.height <= height, (text, width, height, fit)
+        for line, rtl in fit.lines:
+            assert line_width("sans", line, fit.size, rtl) <= width + 0.01, (text, width, line)
