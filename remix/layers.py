@@ -175,6 +175,6 @@ def draw_qr(canvas: Image.Image, layer: QrLayer, url: str) -> None:
 
 def draw_credit(canvas: Image.Image, layer: CreditLayer, text: str) -> None:
     box = layer.box.pixels(*canvas.size)
-    fit = fit_text(text, layer.font, box[2] - box[0], box[3] - box[1], min_size=8, max_size=layer.max_size, max_lines=3, line_height=1.15, balance=False)
+    fit = fit_text(text, layer.font, box[2] - box[0], box[3] - box[1], min_size=8, max_size=layer.max_size, max_lines=3, line_height=1.15, balance=False, rtl=False)
     draw_fit(canvas, fit, layer.font, box, align=layer.align, valign="bottom", fill=rgba(layer.color)[:3])
 

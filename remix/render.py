@@ -121,9 +121,7 @@ def credit_line(frame: Frame, w: Words, maker: str) -> str:
         parts.append(f"adapted from “{source}”{by}")
     if maker:
         parts.append(f"remix by {maker}")
-    # The wording is English, so the line is left-to-right whatever the title's script:
-    # a leading LRM fixes the paragraph direction without drawing anything.
-    return "\u200e" + " · ".join(parts)
+    return " · ".join(parts)  # drawn left to right (the wording is English): see layers.draw_credit
 
 
 def encode(image: Image.Image, frame: Frame, fmt: str) -> bytes:

@@ -188,13 +188,16 @@ class Paragraphs:
     descent: float
 
 
-def prepare(family: str, text: str) -> Paragraphs:
-    """Tokenize and measure once; every size tried afterwards only scales these numbers."""
+def prepare(family: str, text: str, rtl: bool | None = None) -> Paragraphs:
+    """Tokenize and measure once; every size tried afterwards only scales these numbers.
+
+    `rtl` fixes every paragraph's direction (None: from its first strong character, UAX #9).
+    """
     default_rtl = bidi.base_is_rtl(text)
     items = []
     for para in text.split("\n"):
         tokens = tuple(token(family, t) for t in split_tokens(para))
-        items.append((tokens, bidi.base_is_rtl(para, default_rtl)))
+        items.append((tokens, bidi.base_is_rtl(para, default_rtl) if rtl is None else rtl))
     asc, desc = _metrics(family, text)
     return Paragraphs(family, tuple(items), asc, desc)
 
@@ -249,10 +252,14 @@ def _balanced_limit(p: Paragraphs, size: int, w: int) -> float:
 
 def fit_text(
     text: str, family: str, width: int, height: int, *, min_size: int, max_size: int,
-    max_lines: int = 12, line_height: float = 1.2, balance: bool = True,
+    max_lines: int = 12, line_height: float = 1.2, balance: bool = True, rtl: bool | None = None,
 ) -> Fit:
-    """Largest size in [min_size, max_size] at which the text fits; else min_size, clipped."""
-    p = prepare(family, text)
+    """Largest size in [min_size, max_size] at which the text fits; else min_size, clipped.
+
+    `rtl` fixes the paragraphs' direction (the credit line's wording is left-to-right whatever
+    script a title quoted in it uses); None takes it from the text.
+    """
+    p = prepare(family, text, rtl)
     size = _largest_size(p, width, height, min_size, max_size, max_lines, line_height)
     while size is not None:
         limit = _balanced_limit(p, size, width) if balance else width * REF / size

@@ -83,7 +83,7 @@ def test_qr_code_points_to_this_instance(photo) -> None:
 def test_credit_line_names_frame_organizer_licence_and_maker() -> None:
     frame = bundled_frame("ride-the-bus")
     line = credit_line(frame, words(frame.manifest), "Ana")
-    assert line == "\u200e“Why I ride the bus” by Transit Riders Union · CC BY 4.0 · remix by Ana"
+    assert line == "“Why I ride the bus” by Transit Riders Union · CC BY 4.0 · remix by Ana"
 
 
 def test_make_remix_from_raw_phone_jpeg_strips_gps() -> None:
