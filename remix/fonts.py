@@ -16,11 +16,11 @@ from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
 from frames.fontbook import font_paths, synthetic_bold
+from remix.textnorm import graphemes
 
 EMOJI_SCALE = 0.9
 _ATTACHING = {"Mn", "Mc", "Me"}
 _JOINERS = {0x200C, 0x200D, 0xFE0E, 0xFE0F}
-_CLUSTER = regex.compile(r"\X")
 _EMOJI_PRESENTATION = regex.compile(r"\p{Emoji_Presentation}")
 _EMOJI_PARTS = regex.compile(r"[\uFE0F\u20E3\U0001F1E6-\U0001F1FF\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F]")
 _KANA = regex.compile(r"[\u3040-\u30FF\u31F0-\u31FF\uFF66-\uFF9F]")
@@ -93,11 +93,7 @@ def attaches(char: str) -> bool:
     return ord(char) in _JOINERS or unicodedata.category(char) in _ATTACHING
 
 
-def clusters(text: str) -> list[str]:
-    """Extended grapheme clusters (UAX #29): what a reader counts as one character."""
-    if text.isascii():  # no ASCII pair forms a cluster once "\r\n" is gone (remix.textnorm)
-        return list(text) if "\r" not in text else _CLUSTER.findall(text)
-    return _CLUSTER.findall(text)
+clusters = graphemes  # the one grapheme splitter lives in remix.textnorm; layout code calls it `clusters`
 
 
 @lru_cache(maxsize=8192)

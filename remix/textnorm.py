@@ -24,13 +24,32 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
 
 
-def grapheme_count(text: str) -> int:
-    """User-perceived characters (extended grapheme clusters, UAX #29)."""
-    return len(regex.findall(r"\X", text))
+_CLUSTER = regex.compile(r"\X")
 
 
 def graphemes(text: str) -> list[str]:
-    return regex.findall(r"\X", text)
+    """Extended grapheme clusters (UAX #29): what a reader counts as one character."""
+    if text.isascii() and "\r" not in text:  # no other ASCII pair forms a cluster
+        return list(text)
+    return _CLUSTER.findall(text)
+
+
+def grapheme_count(text: str) -> int:
+    """User-perceived characters: a family emoji, a flag or a conjunct's cluster counts once."""
+    return len(graphemes(text))
+
+
+def _cut(text: str, max_chars: int) -> str:
+    """At most `max_chars` code points, never ending inside a cluster (no dangling joiner)."""
+    if len(text) <= max_chars:
+        return text
+    out, used = [], 0
+    for cluster in graphemes(text[: max_chars + 64]):
+        if used + len(cluster) > max_chars:
+            break
+        out.append(cluster)
+        used += len(cluster)
+    return "".join(out)
 
 
 def normalize_text(text: str, *, multiline: bool = True, max_chars: int = 5000) -> str:
@@ -39,13 +58,13 @@ def normalize_text(text: str, *, multiline: bool = True, max_chars: int = 5000) 
     text = _DROP.sub("", text.replace("\t", " "))
     text = _MARK_RUN.sub(r"\1", text)
     if not multiline:
-        return _SPACES.sub(" ", text.replace("\n", " ")).strip()[:max_chars]
+        return _cut(_SPACES.sub(" ", text.replace("\n", " ")).strip(), max_chars)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
     lines = text.split("\n")
     if len(lines) > MAX_LINES:
         text = "\n".join(lines[: MAX_LINES - 1] + [" ".join(lines[MAX_LINES - 1:])])
-    return text[:max_chars]
+    return _cut(text, max_chars)
 
 
 def normalize_name(name: str) -> str:

@@ -82,3 +82,8 @@ def test_a_280_character_word_renders_inside_the_story_box() -> None:
     # Nothing is drawn right of the story box except the QR code's own column.
     strip = image.crop((int(0.72 * 1080) + 2, int(0.76 * 1080), int(0.79 * 1080) - 2, int(0.93 * 1080)))
     assert strip.getcolors() == [(strip.width * strip.height, (11, 61, 46))]
+
+
+def test_cutting_to_a_length_never_splits_a_cluster() -> None:
+    assert normalize_text("aaaa👨‍👩‍👧‍👦 and more", max_chars=6) == "aaaa"
+    assert normalize_text("Kraków", multiline=False, max_chars=3) == "Kra"
