@@ -50,10 +50,14 @@ def strike(path: Path) -> int | None:
     return data[8 + 45]  # first BitmapSize record (after an 8-byte header), its ppemY byte
 
 
-@lru_cache(maxsize=1024)
 def font(path: Path, size: int) -> ImageFont.FreeTypeFont:
-    """The cached font at `size`; a bitmap font is always loaded at its strike size."""
-    return ImageFont.truetype(str(path), strike(path) or size, layout_engine=ImageFont.Layout.RAQM)
+    """The cached font at `size`; a bitmap font is always loaded at its strike size (once)."""
+    return _loaded(path, strike(path) or size)
+
+
+@lru_cache(maxsize=1024)
+def _loaded(path: Path, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.RAQM)
 
 
 def scale(path: Path, size: int) -> float:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from remix.fonts import font
+from remix.fonts import advance, font
 
 _SIMPLE = (  # code point ranges shaped one character to one glyph, with no marks or joining
     (0x0020, 0x007E), (0x00A0, 0x024F), (0x0370, 0x03FF), (0x0400, 0x04FF), (0x2010, 0x2027),
@@ -55,16 +55,11 @@ def glyph(path: Path, size: int, char: str, phase: int = 0, language: str | None
     return mask, x0, y0
 
 
-@lru_cache(maxsize=8192)
-def _advance(path: Path, size: int, char: str) -> float:
-    return font(path, size).getlength(char)
-
-
 @lru_cache(maxsize=65536)
 def _kerning(path: Path, size: int, pair: str) -> float:
     """How much HarfBuzz moves the second character of a pair (negative: closer)."""
     f = font(path, size)
-    return f.getlength(pair) - _advance(path, size, pair[0]) - _advance(path, size, pair[1])
+    return f.getlength(pair) - advance(path, pair[0], size) - advance(path, pair[1], size)
 
 
 def positions(path: Path, size: int, text: str) -> list[float]:
@@ -72,7 +67,7 @@ def positions(path: Path, size: int, text: str) -> list[float]:
     out, x = [], 0.0
     for i, char in enumerate(text):
         if i:
-            x += _advance(path, size, text[i - 1]) + _kerning(path, size, text[i - 1:i + 1])
+            x += advance(path, text[i - 1], size) + _kerning(path, size, text[i - 1:i + 1])
         out.append(x)
     return out
 

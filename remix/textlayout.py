@@ -10,7 +10,6 @@ BudouX); emoji are pasted in colour, scaled from the emoji font's one bitmap siz
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import regex
 from PIL import Image, ImageDraw
 
+from frames.fontbook import CJK
 from remix import bidi, glyphs
 from remix.fonts import (
     advance, attaches, chain, cjk_language, clusters, embolden, font, font_runs, is_emoji, metrics, scale, strike,
@@ -77,11 +77,10 @@ def _break_before(prev: str, cluster: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _thai_parser():
-    """BudouX's Thai model (pure Python, a 33 KB weight file shipped in its wheel), or None."""
-    try:
-        import budoux
-    except ImportError:  # pragma: no cover - budoux is a dependency; long runs still hard-split
-        return None
+    """BudouX's Thai model (pure Python, a 33 KB weight file shipped in its wheel), loaded on
+    first use so processes that never see Thai do not pay for it."""
+    import budoux
+
     return budoux.load_default_thai_parser()
 
 
@@ -89,8 +88,6 @@ def _thai_parser():
 def thai_breaks(paragraph: str) -> frozenset[int]:
     """Offsets inside runs of Thai letters where a word ends, so a line may break there."""
     parser = _thai_parser()
-    if parser is None:
-        return frozenset()
     out: set[int] = set()
     for match in _THAI.finditer(paragraph):
         pos = match.start()
@@ -416,7 +413,8 @@ def draw_fit(
             elif strike(path):
                 _draw_emoji(canvas, path, run, (x, baseline), fit.size)
             elif not stroke and not run.level % 2 and glyphs.cacheable(run.text, fit.size) and not embolden(family, path, fit.size):
-                glyphs.draw_run(canvas, path, fit.size, run.text, (x, baseline), fill, language)
+                forms = language if path.name == CJK else None  # only the CJK font has per-language glyphs
+                glyphs.draw_run(canvas, path, fit.size, run.text, (x, baseline), fill, forms)
             else:
                 bold = 0 if stroke else embolden(family, path, fit.size)
                 draw.text(
@@ -438,18 +436,31 @@ def _draw_emoji(canvas: Image.Image, path: Path, run: Run, origin: tuple[float, 
         x += advance(path, cluster, size)
 
 
-@lru_cache(maxsize=512)
 def emoji_image(path: Path, cluster: str, size: int) -> tuple[Image.Image, int]:
-    """One emoji sequence drawn in colour at the font's strike size, scaled to `size` (RGBA),
-    with its ascent in pixels at `size`."""
-    face = font(path, size)
+    """One emoji sequence in colour scaled to `size` (RGBA), with its ascent in pixels at `size`.
+
+    The strike-size bitmap is drawn once per sequence; scaled copies are cached only up to the
+    glyph cache's size limit, so big emoji cannot fill memory.
+    """
+    return _scaled_emoji(path, cluster, size) if size <= glyphs.MAX_SIZE else _scale_emoji(path, cluster, size)
+
+
+@lru_cache(maxsize=512)
+def _emoji_strike(path: Path, cluster: str) -> tuple[Image.Image, int]:
+    face = font(path, strike(path) or 0)
     ascent, descent = face.getmetrics()
     layer = Image.new("RGBA", (max(1, math.ceil(face.getlength(cluster))), ascent + descent), (0, 0, 0, 0))
     ImageDraw.Draw(layer).text((0, ascent), cluster, font=face, anchor="ls", embedded_color=True)
+    return layer, ascent
+
+
+@lru_cache(maxsize=512)
+def _scaled_emoji(path: Path, cluster: str, size: int) -> tuple[Image.Image, int]:
+    return _scale_emoji(path, cluster, size)
+
+
+def _scale_emoji(path: Path, cluster: str, size: int) -> tuple[Image.Image, int]:
+    layer, ascent = _emoji_strike(path, cluster)
     k = scale(path, size)
     scaled = layer.resize((max(1, round(layer.width * k)), max(1, round(layer.height * k))), Image.Resampling.LANCZOS)
     return scaled, round(ascent * k)
-
-
-def is_rtl_char(char: str) -> bool:
-    return unicodedata.bidirectional(char) in ("R", "AL")
