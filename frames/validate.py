@@ -10,7 +10,7 @@ from typing import Iterator, Mapping
 
 from frames.errors import FrameError, Problem
 from frames.images import load_pixels, open_untrusted
-from frames.model import RESERVED_NAMES, Manifest, TextLayer
+from frames.model import RESERVED_NAMES, Manifest
 from frames.templating import check_template
 
 
@@ -53,24 +53,7 @@ def _template_problems(m: Manifest) -> Iterator[Problem]:
 
 
 def _templates(m: Manifest) -> Iterator[tuple[str, str]]:
-    yield "texts.post", m.texts.post
-    yield "texts.alt", m.texts.alt
-    for platform, source in m.texts.platforms.items():
-        yield f"texts.platforms.{platform}", source
-    for name, fmt in m.formats.items():
-        if fmt.alt is not None:
-            yield f"formats.{name}.alt", fmt.alt
-    for place, layer in _layers(m):
-        if isinstance(layer, TextLayer):
-            yield f"{place}.template", layer.template
-    for lang, tr in m.translations.items():
-        base = f"translations.{lang}"
-        for key in ("post", "alt"):
-            if getattr(tr, key) is not None:
-                yield f"{base}.{key}", getattr(tr, key)
-        for group in ("platforms", "layers", "format_alt"):
-            for key, source in getattr(tr, group).items():
-                yield f"{base}.{group}.{key}", source
+    return _template_places(m.model_dump(by_alias=True, exclude_none=True))
 
 
 def _layers(m: Manifest) -> Iterator[tuple[str, object]]:
@@ -153,19 +136,42 @@ def raw_template_problems(raw: Mapping[str, object]) -> list[Problem]:
     names = {f.get("name") for f in fields if isinstance(f, dict) and f.get("kind") != "photo"}
     names = {n for n in names if isinstance(n, str)} | RESERVED_NAMES
     problems = []
-    for place, source in _raw_templates(raw):
+    for place, source in _template_places(raw):
         problems += [Problem(place, message) for message in check_template(source, names)]
     return problems
 
 
-def _raw_templates(raw: Mapping[str, object]) -> Iterator[tuple[str, str]]:
-    texts = raw.get("texts") if isinstance(raw.get("texts"), dict) else {}
+def _table(parent: object, key: str) -> dict:
+    value = parent.get(key) if isinstance(parent, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _template_places(raw: Mapping[str, object]) -> Iterator[tuple[str, str]]:
+    """Every (place, template) of a manifest's plain tables; the one list of where templates live.
+
+    Used on a parsed manifest and on one that failed its schema (anything not shaped as
+    expected is skipped there: the schema errors already say what is wrong with it).
+    """
+    texts = _table(raw, "texts")
     for key in ("post", "alt"):
         if isinstance(texts.get(key), str):
             yield f"texts.{key}", texts[key]
-    formats = raw.get("formats") if isinstance(raw.get("formats"), dict) else {}
-    for name, fmt in formats.items():
+    for platform, source in _table(texts, "platforms").items():
+        if isinstance(source, str):
+            yield f"texts.platforms.{platform}", source
+    for name, fmt in _table(raw, "formats").items():
+        if isinstance(fmt, dict) and isinstance(fmt.get("alt"), str):
+            yield f"formats.{name}.alt", fmt["alt"]
         layers = fmt.get("layers") if isinstance(fmt, dict) else None
         for i, layer in enumerate(layers if isinstance(layers, list) else []):
             if isinstance(layer, dict) and isinstance(layer.get("template"), str):
                 yield f"formats.{name}.layers[{i}].template", layer["template"]
+    for lang, tr in _table(raw, "translations").items():
+        base = f"translations.{lang}"
+        for key in ("post", "alt"):
+            if isinstance(tr, dict) and isinstance(tr.get(key), str):
+                yield f"{base}.{key}", tr[key]
+        for group in ("platforms", "layers", "format_alt"):
+            for key, source in _table(tr, group).items():
+                if isinstance(source, str):
+                    yield f"{base}.{group}.{key}", source

@@ -107,3 +107,17 @@ def test_every_problem_is_reported_at_once() -> None:
     text = BASE.replace("width = 1080", "width = 20000").replace("w = 0.8", "w = 1.5")
     found = problems(text)
     assert len(found) == 2
+
+
+def test_template_problems_everywhere_are_reported_with_schema_problems() -> None:
+    from frames.pack import frame_from_files
+
+    text = BASE.replace("width = 1080", "width = 20000").replace(
+        'alt = "alt"', 'alt = "alt"\n[texts.platforms]\nx = "{{ cty }}"', 1
+    ) + '\n[translations.es]\npost = "{% for x in city %}{% endfor %}"\n'
+    with pytest.raises(FrameError) as info:
+        frame_from_files({"frame.toml": text.encode()}, "test")
+    found = [str(p) for p in info.value.problems]
+    assert "formats.square.width: 20000 is too large; the most allowed is 4096" in found
+    assert any(p.startswith("texts.platforms.x: unknown field 'cty'") for p in found)
+    assert any(p.startswith("translations.es.post: loops") for p in found)
