@@ -53,7 +53,7 @@ def seed(store: gallery.Store, n: int) -> float:
     image = tiny_jpeg()
     start = time.perf_counter()
     with store.write() as db:
-        rows = (_row(i, rng) for i in range(n))
+        rows = (_row(i, rng, n) for i in range(n))
         db.conn.executemany(
             """INSERT INTO remixes (seq, id, frame_id, frame_version, frame_title, values_json, texts_json, maker,
                place, place_key, language, story, created, status, remix_of, consent, delete_key_hash,
@@ -67,10 +67,10 @@ def seed(store: gallery.Store, n: int) -> float:
     return time.perf_counter() - start
 
 
-def _row(i: int, rng: random.Random) -> tuple:
+def _row(i: int, rng: random.Random, n: int) -> tuple:
     place = rng.choice(PLACES)
     story = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 30)))
-    day = 1 + i * 60 // max(1, 100_000)
+    day = 1 + i * 60 // max(1, n)  # spread over 60 days whatever the count
     status = "published" if rng.random() > 0.03 else rng.choice(["pending", "hidden", "deleted"])
     return (i + 1, f"r{i:07d}", rng.choice((FRAME_ID, *FORKS)), json.dumps({"city": place, "story": story}),
             rng.choice(["", "Ana", "Ola", "Kwame", "Mei", "Sam"]), place, place.casefold(), rng.choice(LANGS),

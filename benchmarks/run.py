@@ -9,7 +9,6 @@ Figures are medians of repeated runs on whatever else the machine is doing; comp
 from __future__ import annotations
 
 import io
-import statistics
 import sys
 import tempfile
 import time
@@ -21,7 +20,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.timing import median_ms  # noqa: E402
+from benchmarks.timing import median_ms, paired_ms  # noqa: E402
 from frames import bundled_frame  # noqa: E402
 from remix import RenderOptions, encode, load_photo, render  # noqa: E402
 from remix.photo import draft_request  # noqa: E402
@@ -62,19 +61,6 @@ def render_job(frame, data: bytes, box: tuple[int, int] | None, fmt: str) -> Cal
         return encode(render(frame, values, photo, fmt, RenderOptions()), frame, fmt)
 
     return job
-
-
-def paired_ms(a: Callable[[], object], b: Callable[[], object], repeat: int, warmup: int = 3) -> tuple[float, float]:
-    """Medians of two jobs timed alternately, so the machine's other load hits both alike."""
-    for _ in range(warmup):
-        a(), b()
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeat):
-        for fn, out in zip((a, b), times):
-            start = time.perf_counter()
-            fn()
-            out.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def bench_render(repeat: int = 21) -> None:

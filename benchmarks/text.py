@@ -8,9 +8,8 @@ words and adds a counter), as a participant typing does, so the caches see new l
 """
 from __future__ import annotations
 
-import statistics
+import itertools
 import sys
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -19,6 +18,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.timing import paired_ms  # noqa: E402
 from remix.textlayout import draw_fit, fit_text  # noqa: E402
 
 BOX = (40, 40, 900, 440)
@@ -37,25 +37,14 @@ def same_length(text: str, length: int) -> str:
     return (text * (length // len(text) + 1))[:length].strip()
 
 
-def paired_medians(a: Callable[[int], object], b: Callable[[int], object], repeat: int, warmup: int = 3) -> tuple[float, float]:
-    """Median ms of two jobs timed alternately, so a busy machine slows both alike."""
-    for i in range(warmup):
-        a(-i - 1)
-        b(-i - 1)
-    times: tuple[list[float], list[float]] = ([], [])
-    for i in range(repeat):
-        for job, out in zip((a, b), times):
-            start = time.perf_counter()
-            job(i)
-            out.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times[0]), statistics.median(times[1])
-
-
-def fit_and_draw(story: str) -> Callable[[int], object]:
+def fit_and_draw(story: str) -> Callable[[], object]:
+    """A job that fits and draws the story, its words rotated and numbered anew each run."""
     words = story.split(" ")
     canvas = Image.new("RGB", (940, 480), "white")
+    counter = itertools.count()
 
-    def job(n: int) -> object:
+    def job() -> object:
+        n = next(counter)
         k = n % len(words)
         text = " ".join(words[k:] + words[:k]) + f" {n}"
         width, height = BOX[2] - BOX[0], BOX[3] - BOX[1]
@@ -76,10 +65,10 @@ def bench_text(repeat: int = 40) -> tuple[float, float]:
 
     length = max(len(LATIN), len(MIXED))
     latin, mixed = same_length(LATIN, length), same_length(MIXED, length)
-    latin_ms, mixed_ms = paired_medians(fit_and_draw(latin), fit_and_draw(mixed), repeat)
+    latin_ms, mixed_ms = paired_ms(fit_and_draw(latin), fit_and_draw(mixed), repeat)
     glyphs.ENABLED = False
     try:
-        full_ms, mixed_full_ms = paired_medians(fit_and_draw(latin), fit_and_draw(mixed), repeat)
+        full_ms, mixed_full_ms = paired_ms(fit_and_draw(latin), fit_and_draw(mixed), repeat)
     finally:
         glyphs.ENABLED = True
     print(f"text fit + draw into an 860x400 box, {length} characters, new text each run, median of {repeat}")
