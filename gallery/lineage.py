@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from gallery.db import Store
 from gallery.errors import GalleryError
-from gallery.framestore import frame_source
+from gallery.framestore import frame_row, frame_source
 from gallery.models import FrameLineage, FrameSource, Lineage, RemixRef
 
 MAX_DEPTH = 10
@@ -26,11 +26,7 @@ def remix_lineage(store: Store, remix_id: str, depth: int = MAX_DEPTH, max_nodes
     ancestors = _ancestors(db, remix_id, depth)
     descendants, truncated = _descendants(db, remix_id, depth, max_nodes)
     frame_ancestors = frame_lineage(store, row[3], depth).ancestors
-    return Lineage(_ref(row[:3]), ancestors, row[3], row[4], frame_ancestors, descendants, truncated)
-
-
-def _ref(row, depth: int = 0) -> RemixRef:
-    return RemixRef(row[0], row[1], row[2] if row[1] == "published" else "", depth)
+    return Lineage(RemixRef.from_row(row[:3]), ancestors, row[3], row[4], frame_ancestors, descendants, truncated)
 
 
 def _ancestors(db: Database, remix_id: str, depth: int) -> tuple[RemixRef, ...]:
@@ -41,7 +37,7 @@ def _ancestors(db: Database, remix_id: str, depth: int) -> tuple[RemixRef, ...]:
         row = db.execute("SELECT id, status, maker, remix_of FROM remixes WHERE id = ?", [parent]).fetchone()
         if row is None:
             break
-        out.append(_ref(row[:3], len(out) + 1))
+        out.append(RemixRef.from_row(row[:3], len(out) + 1))
         parent = row[3]
     return tuple(out)
 
@@ -59,7 +55,7 @@ def _descendants(db: Database, remix_id: str, depth: int, max_nodes: int) -> tup
             if len(out) >= max_nodes:
                 return tuple(out), True
             seen.add(row[0])
-            out.append(_ref(row, d))
+            out.append(RemixRef.from_row(row, d))
             level.append(row[0])
         if not level:
             return tuple(out), False
@@ -82,7 +78,7 @@ def frame_lineage(store: Store, frame_id: str, depth: int = MAX_DEPTH) -> FrameL
 def _frame_ancestors(db: Database, frame_id: str, depth: int) -> tuple[FrameSource, ...]:
     seen, out, current = {frame_id}, [], frame_id
     while len(out) < depth:
-        row = next(db.query("SELECT * FROM frames WHERE id = ?", [current]), None)
+        row = frame_row(db, current)
         source = frame_source(row) if row else None
         if source is None or source.id in seen:
             break

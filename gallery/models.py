@@ -82,6 +82,11 @@ class RemixRef:
     maker: str = ""
     depth: int = 0
 
+    @classmethod
+    def from_row(cls, row, depth: int = 0) -> "RemixRef":
+        """From (id, status, maker): the maker is only ever told while the remix is published."""
+        return cls(row[0], row[1], row[2] if row[1] == "published" else "", depth)
+
     @property
     def removed(self) -> bool:
         return self.status != "published"

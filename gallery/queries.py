@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from gallery.db import Store
 from gallery.errors import GalleryError
-from gallery.framestore import authorize_frame, frame_source, get_frame
+from gallery.framestore import authorize_frame, frame_row, frame_source, get_frame
 from gallery.keys import is_admin, key_matches
 from gallery.models import Credits, FrameCounts, ImageInfo, Page, RemixDetail, RemixRef, RemixSummary, StoredImage
 from gallery.remixes import place_key
@@ -103,20 +103,16 @@ def get_remix(store: Store, remix_id: str, key: str | None = None) -> RemixDetai
 def remix_ref(store: Store, remix_id: str) -> RemixRef | None:
     """What anyone may know of a remix: its status, and its maker only while it is published."""
     row = store.read().execute("SELECT id, status, maker FROM remixes WHERE id = ?", [remix_id]).fetchone()
-    return _ref(row) if row else None
-
-
-def _ref(row: tuple[str, str, str], depth: int = 0) -> RemixRef:
-    return RemixRef(row[0], row[1], row[2] if row[1] == "published" else "", depth)
+    return RemixRef.from_row(row) if row else None
 
 
 def credits(store: Store, db: Database, row: dict[str, Any]) -> Credits:
+    stored = frame_row(db, row["frame_id"])
     frame = get_frame(store, row["frame_id"], row["frame_version"])
-    frame_row = next(db.query("SELECT * FROM frames WHERE id = ?", [row["frame_id"]]))
     parent = db.execute("SELECT id, status, maker FROM remixes WHERE id = ?", [row["remix_of"]]).fetchone() \
         if row["remix_of"] else None
     return Credits(row["maker"] or "anonymous", frame.id, frame.version, frame.title, frame.manifest.organizer.name,
-                   frame.manifest.licence, frame_source(frame_row), _ref(parent) if parent else None)
+                   frame.manifest.licence, frame_source(stored), RemixRef.from_row(parent) if parent else None)
 
 
 def image(store: Store, remix_id: str, fmt: str, key: str | None = None) -> StoredImage:
