@@ -18,7 +18,7 @@ from typing import Any, Iterator
 from gallery.clock import now_iso
 from gallery.db import Store
 from gallery.errors import GalleryError
-from gallery.framestore import frame_info, get_frame, list_frames
+from gallery.framestore import get_frame, list_frames
 from gallery.lineage import frame_lineage, remix_lineage
 from gallery.models import FrameInfo, FrameSource, RemixDetail, RemixSummary
 from gallery.queries import counts, get_remix, image, list_remixes
@@ -78,14 +78,19 @@ def _build(store: Store, root: Path, base: str, title: str) -> tuple[int, int, i
     (root / MARKER).write_text("made by frame-remix export-site\n")
     (root / "style.css").write_text(env.loader.get_source(env, "style.css")[0])
     summaries = list(_all_published(store))
-    thumbs, images = _write_media(store, root, summaries)
+    details = {s.id: get_remix(store, s.id) for s in summaries}  # read once, used by media and pages
+    thumbs, images = _write_media(store, root, details)
     cards = [_card(s, thumbs) for s in summaries]
-    pages = _write_index(root, env, common, store, cards)
+    by_frame: dict[str, list[dict]] = {}
+    for card in cards:
+        by_frame.setdefault(card["frame_id"], []).append(card)
     frames = list_frames(store)
+    local = {f.id for f in frames}
+    pages = _write_index(root, env, common, frames, cards, by_frame)
     for info in frames:
-        pages += _write_frame(root, env, common, store, info, [c for c in cards if c["frame_id"] == info.id])
+        pages += _write_frame(root, env, common, store, info, by_frame.get(info.id, []), local)
     for s in summaries:
-        _write_remix(root, env, common, store, get_remix(store, s.id), images[s.id])
+        _write_remix(root, env, common, store, details[s.id], images[s.id], local)
     _write_feeds(root, env, common, base, cards)
     return len(summaries), len(frames), pages + len(summaries), sum(len(v) for v in images.values())
 
@@ -100,12 +105,13 @@ def _all_published(store: Store, frame: str | None = None) -> Iterator[RemixSumm
         cursor = page.next_cursor
 
 
-def _write_media(store: Store, root: Path, summaries: list[RemixSummary]) -> tuple[dict, dict]:
+def _write_media(store: Store, root: Path, details: dict[str, RemixDetail]) -> tuple[dict, dict]:
     thumbs: dict[str, dict[str, str]] = {}
     images: dict[str, list[dict[str, str]]] = {}
-    for s in summaries:
+    for detail in details.values():
+        s = detail.summary
         images[s.id] = []
-        for info in get_remix(store, s.id).images:
+        for info in detail.images:
             stored = image(store, s.id, info.format)
             src = f"media/{s.id}-{info.format}.{_EXT.get(stored.media_type, 'bin')}"
             (root / src).write_bytes(stored.data)
@@ -137,9 +143,10 @@ def _pager(n: int, count: int, stem: str = "index") -> dict[str, Any]:
             "next_page": _page_name(n + 1, stem) if n < count else None}
 
 
-def _write_index(root: Path, env, common: dict, store: Store, cards: list[dict]) -> int:
+def _write_index(root: Path, env, common: dict, infos: list[FrameInfo], cards: list[dict],
+                 by_frame: dict[str, list[dict]]) -> int:
     frames = [{"id": f.id, "title": f.title, "organizer": f.organizer, "source": f.derived_from,
-               "count": sum(1 for c in cards if c["frame_id"] == f.id)} for f in list_frames(store)]
+               "count": len(by_frame.get(f.id, []))} for f in infos]
     chunks = _chunks(cards)
     template = env.get_template("index.html")
     for n, chunk in enumerate(chunks, 1):
@@ -149,23 +156,20 @@ def _write_index(root: Path, env, common: dict, store: Store, cards: list[dict])
     return len(chunks)
 
 
-def _source(store: Store, s: FrameSource) -> dict[str, Any]:
-    local = True
-    try:
-        frame_info(store, s.id)
-    except GalleryError:
-        local = False
+def _source(s: FrameSource, local: set[str]) -> dict[str, Any]:
+    """A frame source for a page; `local` (ids of this gallery's frames) says whether to link it."""
     return {"id": s.id, "version": s.version, "title": s.title, "instance": s.instance, "claimed": s.claimed,
-            "local": local}
+            "local": s.id in local}
 
 
-def _write_frame(root: Path, env, common: dict, store: Store, info: FrameInfo, cards: list[dict]) -> int:
+def _write_frame(root: Path, env, common: dict, store: Store, info: FrameInfo, cards: list[dict],
+                 local: set[str]) -> int:
     frame = get_frame(store, info.id)
     lineage = frame_lineage(store, info.id)
     data = {"title": frame.title, "message": frame.manifest.message, "organizer": frame.manifest.organizer.name,
             "licence": frame.manifest.licence, "version": frame.version}
-    shared = {"source": _source(store, lineage.ancestors[0]) if lineage.ancestors else None,
-              "forks": [_source(store, f) for f in lineage.forks], "counts": counts(store, info.id)}
+    shared = {"source": _source(lineage.ancestors[0], local) if lineage.ancestors else None,
+              "forks": [_source(f, local) for f in lineage.forks], "counts": counts(store, info.id)}
     chunks = _chunks(cards)
     for n, chunk in enumerate(chunks, 1):
         html = env.get_template("frame.html").render(
@@ -175,14 +179,15 @@ def _write_frame(root: Path, env, common: dict, store: Store, info: FrameInfo, c
     return len(chunks)
 
 
-def _write_remix(root: Path, env, common: dict, store: Store, detail: RemixDetail, images: list[dict]) -> None:
+def _write_remix(root: Path, env, common: dict, store: Store, detail: RemixDetail, images: list[dict],
+                 local: set[str]) -> None:
     s = detail.summary
     lineage = remix_lineage(store, s.id)
     html = env.get_template("remix.html").render(
         **common, root="../", page_title=f"{s.credit_name} · {s.frame_title}", lang=s.language, r=s,
         images=images, credits=detail.credits, post=detail.post, ancestors=lineage.ancestors,
         children=[c for c in lineage.descendants if c.depth == 1],
-        frame_sources=[_source(store, f) for f in lineage.frame_ancestors])
+        frame_sources=[_source(f, local) for f in lineage.frame_ancestors])
     (root / "remixes" / f"{s.id}.html").write_text(html, encoding="utf-8")
 
 
