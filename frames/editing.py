@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from PIL import Image, ImageOps
 
 from frames.errors import FrameError, Problem
-from frames.images import load_pixels, open_untrusted
+from frames.images import load_pixels, open_untrusted, to_srgb
 from frames.manifest import MANIFEST_NAME, load_toml
 from frames.pack import MAX_ENTRY_BYTES, Frame, frame_from_files
 
@@ -190,10 +190,9 @@ def asset_png(data: bytes, what: str = "the image") -> bytes:
         image = ImageOps.exif_transpose(image)
     except (OSError, ValueError, SyntaxError):
         pass  # a broken orientation tag: keep the pixels as stored
-    mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info else "RGB"
-    image = image.convert(mode)
+    image = to_srgb(image)  # the photo intake's colour path: ICC, CMYK, 16-bit, palettes
     image.thumbnail((MAX_ASSET_SIDE, MAX_ASSET_SIDE), Image.Resampling.LANCZOS)
-    clean = Image.new(mode, image.size)
+    clean = Image.new(image.mode, image.size)
     clean.paste(image)
     out = io.BytesIO()
     clean.save(out, "PNG", optimize=False)

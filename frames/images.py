@@ -2,7 +2,8 @@
 
 Only JPEG, PNG and WebP decoders are ever tried; the byte cap and the pixel cap are checked
 from the header, before any pixel is decoded, so no file can make Pillow allocate gigabytes.
-Knows nothing about orientation or metadata: that is `remix.photo`.
+`to_srgb` is the one colour conversion for photos and organizer art alike. Orientation,
+sizing and metadata belong to `remix.photo` (photos) and `frames.editing` (assets).
 """
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ import io
 import struct
 import warnings
 
-from PIL import Image
+from PIL import Image, ImageCms
 
 from frames.errors import FrameError, FrameRemixError
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 50_000_000
 ACCEPTED = ("JPEG", "PNG", "WEBP")
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 _KIND = "a JPEG, PNG or WebP image"
 
 
@@ -66,3 +68,27 @@ def load_pixels(image: Image.Image, *, what: str = "the image", error: type[Fram
     except (OSError, SyntaxError, ValueError, EOFError, MemoryError, struct.error):
         raise error(f"{what} is damaged or cut short; save it again or choose another image") from None
     return image
+
+
+def to_srgb(image: Image.Image) -> Image.Image:
+    """sRGB pixels (RGB, or RGBA when any pixel is see-through): ICC profiles applied, CMYK
+    converted, 16-bit scaled, palettes expanded. The one colour path for photos and organizer art."""
+    icc = image.info.get("icc_profile")
+    if icc and image.mode in ("RGB", "CMYK"):
+        converted = _apply_icc(image, icc)
+        if converted is not None:
+            return converted
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        image = image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        return rgba if rgba.getchannel("A").getextrema()[0] < 255 else rgba.convert("RGB")
+    return image.convert("RGB") if image.mode != "RGB" else image
+
+
+def _apply_icc(image: Image.Image, icc: bytes) -> Image.Image | None:
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return None  # a broken profile: fall back to a plain conversion

@@ -7,13 +7,12 @@ EXIF (GPS!), XMP, comment or ICC profile can survive into anything rendered, sto
 """
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
 
-from PIL import Image, ImageCms
+from PIL import Image
 
-from frames.images import load_pixels, open_untrusted
+from frames.images import load_pixels, open_untrusted, to_srgb
 from remix.errors import PhotoError
 
 MAX_SIDE = 2048
@@ -24,7 +23,6 @@ _TRANSPOSE = {
     5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
-_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,7 +49,7 @@ def load_photo(data: bytes, fit_within: tuple[int, int] | None = None) -> Photo:
         image.draft(None, draft_request(image.size, fit_within, orientation))
     load_pixels(image, what=WHAT, error=PhotoError)
     try:
-        clean = _shrink(_to_rgb(image), fit_within, orientation)
+        clean = _shrink(to_srgb(image), fit_within, orientation)
         if orientation in _TRANSPOSE:
             clean = clean.transpose(_TRANSPOSE[orientation])
         if clean is image:
@@ -90,29 +88,6 @@ def _needed(stored: tuple[int, int], fit_within: tuple[int, int], orientation: i
     w, h = _stored_box(stored, orientation)
     scale = min(1.0, max(fit_within[0] / w, fit_within[1] / h))
     return max(1, math.ceil(w * scale)), max(1, math.ceil(h * scale))
-
-
-def _to_rgb(image: Image.Image) -> Image.Image:
-    """sRGB pixels: ICC profiles applied, CMYK converted, 16-bit scaled, palettes expanded."""
-    icc = image.info.get("icc_profile")
-    if icc and image.mode in ("RGB", "CMYK"):
-        converted = _apply_icc(image, icc)
-        if converted is not None:
-            return converted
-    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        image = image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        return rgba if rgba.getchannel("A").getextrema()[0] < 255 else rgba.convert("RGB")
-    return image.convert("RGB") if image.mode != "RGB" else image
-
-
-def _apply_icc(image: Image.Image, icc: bytes) -> Image.Image | None:
-    try:
-        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
-    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
-        return None  # a broken profile: fall back to a plain conversion
 
 
 def _shrink(image: Image.Image, fit_within: tuple[int, int] | None, orientation: int) -> Image.Image:

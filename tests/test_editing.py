@@ -112,3 +112,19 @@ def test_problems_at_matches_whole_steps() -> None:
 def test_every_bundled_frame_builds_from_its_tables() -> None:
     for frame in bundled_frames():
         assert build_frame(manifest_data(frame), frame.assets).digest
+
+
+def test_uploaded_art_goes_through_the_photo_colour_path() -> None:
+    import io
+
+    from PIL import Image
+
+    from frames.editing import asset_png
+
+    cmyk = Image.new("CMYK", (64, 64), (0, 255, 255, 0))  # red
+    buf = io.BytesIO()
+    cmyk.save(buf, "JPEG")
+    out = Image.open(io.BytesIO(asset_png(buf.getvalue())))
+    assert out.mode == "RGB" and out.info.get("icc_profile") is None
+    r, g, b = out.getpixel((32, 32))
+    assert r > 200 and g < 60 and b < 60
