@@ -8,40 +8,15 @@ value in the page is participant text.
 """
 from __future__ import annotations
 
-from jinja2 import Environment
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from frames import FrameRemixError
 from gallery import get_remix, image, open_store
+from gallery.site import environment
 from remix.qr import public_url
 
-_ENV = Environment(autoescape=True)
-_PAGE = _ENV.from_string("""<!doctype html>
-<html lang="{{ lang }}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }}</title>
-<meta property="og:type" content="article">
-<meta property="og:title" content="{{ title }}">
-<meta property="og:description" content="{{ description }}">
-<meta property="og:image" content="{{ image_url }}">
-<meta property="og:image:alt" content="{{ description }}">
-<meta property="og:url" content="{{ page_url }}">
-<meta name="twitter:card" content="summary_large_image">
-<meta http-equiv="refresh" content="0; url={{ gallery_url }}">
-<link rel="canonical" href="{{ gallery_url }}">
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}img{max-width:100%}</style>
-</head>
-<body>
-<h1>{{ title }}</h1>
-<p><a href="{{ gallery_url }}">Open this remix in the gallery</a></p>
-<img src="{{ image_url }}" alt="{{ description }}">
-</body>
-</html>
-""")
 _MISSING = "<!doctype html><title>Not found</title><p>This remix is not in the gallery (any more).</p>"
 PREFERRED = ("card", "square")
 
@@ -63,7 +38,7 @@ def share_page(request: Request) -> Response:
     fmt = _best_format([i.format for i in detail.images])
     base = public_url()
     s = detail.summary
-    html = _PAGE.render(
+    html = environment().get_template("share.html").render(
         lang=s.language, title=f"{s.frame_title} · remix by {s.credit_name}",
         description=detail.alt.get(fmt, ""), image_url=f"{base}/share/{remix_id}/image",
         page_url=f"{base}/share/{remix_id}", gallery_url=f"{base}/gallery?remix={remix_id}",

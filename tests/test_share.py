@@ -1,0 +1,42 @@
+"""The share pages (Open Graph tags for pasted links) through Starlette's test client."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from app_pages.share import share_routes
+from frames import bundled_frame
+from gallery import open_store, publish_remix
+
+
+@pytest.fixture
+def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    monkeypatch.setenv("FRAME_REMIX_DATA", str(tmp_path))
+    monkeypatch.setenv("FRAME_REMIX_PUBLIC_URL", "https://remix.example")
+    return TestClient(Starlette(routes=share_routes()))
+
+
+def test_a_published_remix_has_open_graph_tags_with_participant_text_escaped(client, tmp_path: Path) -> None:
+    store = open_store(tmp_path / "gallery.db")
+    result = publish_remix(store, bundled_frame("ride-the-bus"), {"city": "<script>x</script>", "story": "Q&A \"now\""},
+                           consent=True, maker="Ana")
+    page = client.get(f"/share/{result.id}")
+    assert page.status_code == 200
+    html = page.text
+    assert f'<meta property="og:image" content="https://remix.example/share/{result.id}/image">' in html
+    assert f'url=https://remix.example/gallery?remix={result.id}' in html
+    assert "<script>x" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+    picture = client.get(f"/share/{result.id}/image")
+    assert picture.headers["content-type"] == "image/jpeg" and picture.content[:3] == b"\xff\xd8\xff"
+
+
+def test_pending_unknown_and_deleted_remixes_are_404(client, tmp_path: Path) -> None:
+    store = open_store(tmp_path / "gallery.db")
+    pending = publish_remix(store, bundled_frame("care-counts"), {"quote": "Nights.", "role": "nurse"}, consent=True)
+    assert pending.status == "pending"
+    for path in (f"/share/{pending.id}", f"/share/{pending.id}/image", "/share/nope", "/share/nope/image"):
+        response = client.get(path)
+        assert response.status_code == 404 and "not in the gallery" in response.text
