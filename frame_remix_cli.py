@@ -166,8 +166,10 @@ def _parse_sets(items: list[str]) -> dict[str, str]:
 def _read_file(path: Path, what: str) -> bytes:
     if not path.is_file():
         raise CliError(f"no {what} file at '{path}'")
-    if path.stat().st_size > 15 * 1024 * 1024:
-        raise CliError(f"the {what} '{path.name}' is larger than 15 MB; use a smaller file")
+    from frames.images import MAX_BYTES
+
+    if path.stat().st_size > MAX_BYTES:
+        raise CliError(f"the {what} '{path.name}' is larger than {MAX_BYTES // 2**20} MB; use a smaller file")
     return path.read_bytes()
 
 

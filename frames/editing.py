@@ -197,7 +197,7 @@ def asset_png(data: bytes, what: str = "the image") -> bytes:
     out = io.BytesIO()
     clean.save(out, "PNG", optimize=False)
     if out.tell() > MAX_ENTRY_BYTES:
-        raise FrameError(f"{what} is still larger than 15 MB as a PNG; use a simpler or smaller image")
+        raise FrameError(f"{what} is still larger than {MAX_ENTRY_BYTES // 2**20} MB as a PNG; use a simpler or smaller image")
     return out.getvalue()
 
 

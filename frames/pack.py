@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Mapping
 
 from frames.errors import FrameError
+from frames.images import MAX_BYTES
 from frames.manifest import MANIFEST_NAME, load_toml, parse_manifest
 from frames.model import Manifest
 
 MAX_ENTRIES = 200
-MAX_ENTRY_BYTES = 15 * 1024 * 1024
+MAX_ENTRY_BYTES = MAX_BYTES  # an asset is an image: the same cap as any upload
 MAX_TOTAL_BYTES = 60 * 1024 * 1024
 MAX_RATIO = 100
 _ASSET_NAME = re.compile(r"^assets/[A-Za-z0-9_][A-Za-z0-9_.-]{0,80}\.(?:png|jpg|jpeg|webp)$")
@@ -110,7 +111,7 @@ def read_folder(folder: Path) -> dict[str, bytes]:
         if check_member_name(rel) is None:
             continue
         if path.stat().st_size > MAX_ENTRY_BYTES:
-            raise FrameError(f"'{rel}' is larger than 15 MB; make it smaller")
+            raise FrameError(f"'{rel}' is larger than {MAX_ENTRY_BYTES // 2**20} MB; make it smaller")
         files[rel] = path.read_bytes()
     return files
 
@@ -159,7 +160,7 @@ def _check_entry(info: zipfile.ZipInfo) -> None:
     if stat.S_ISLNK(info.external_attr >> 16):
         raise FrameError(f"the entry '{name}' is a symbolic link; frame packs may not contain links")
     if info.file_size > MAX_ENTRY_BYTES:
-        raise FrameError(f"the entry '{name}' is larger than 15 MB; make it smaller")
+        raise FrameError(f"the entry '{name}' is larger than {MAX_ENTRY_BYTES // 2**20} MB; make it smaller")
     if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
         raise FrameError(f"the entry '{name}' is compressed suspiciously well (a zip bomb?); the pack was refused")
 

@@ -9,14 +9,13 @@ and an import never replaces a version this instance already holds.
 """
 from __future__ import annotations
 
-from frames.pack import frame_from_files, read_zip, write_zip
+from frames.pack import MAX_TOTAL_BYTES, frame_from_files, read_zip, write_zip
 from gallery.db import Store
 from gallery.errors import GalleryError, WrongKeyError
 from gallery.framestore import frame_row, insert_frame, refuse_bundled_id, add_version, authorize_frame, get_frame, is_bundled
 from gallery.keys import new_key
 from gallery.models import PublishedFrame
 
-MAX_PACK_BYTES = 60 * 1024 * 1024
 
 
 def pack_frame(store: Store, frame_id: str, version: int | None = None) -> bytes:
@@ -31,8 +30,8 @@ def import_pack(store: Store, data: bytes, *, key: str | None = None, source: st
     content is a no-op; a newer version needs the owner or admin key; other content under a
     version this gallery already holds is refused.
     """
-    if len(data) > MAX_PACK_BYTES:
-        raise GalleryError(f"the pack is larger than {MAX_PACK_BYTES // 2**20} MB; it was not imported")
+    if len(data) > MAX_TOTAL_BYTES:
+        raise GalleryError(f"the pack is larger than {MAX_TOTAL_BYTES // 2**20} MB; it was not imported")
     frame = frame_from_files(read_zip(data), source)
     refuse_bundled_id(frame)
     with store.write() as db:

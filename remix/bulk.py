@@ -14,6 +14,7 @@ from typing import Callable
 
 from frames.bundled import load_frame
 from frames.errors import FrameRemixError
+from frames.images import MAX_BYTES
 from frames.pack import Frame
 from remix.pipeline import make_remix, write_remix
 from remix.render import RenderOptions
@@ -97,8 +98,8 @@ def _read_photo(base: Path, name: str) -> bytes:
     path = (base / name).resolve()
     if not path.is_file():
         raise FrameRemixError(f"photo '{name}' was not found next to the CSV")
-    if path.stat().st_size > 15 * 1024 * 1024:
-        raise FrameRemixError(f"photo '{name}' is larger than 15 MB; use a smaller photo")
+    if path.stat().st_size > MAX_BYTES:
+        raise FrameRemixError(f"photo '{name}' is larger than {MAX_BYTES // 2**20} MB; use a smaller photo")
     return path.read_bytes()
 
 
