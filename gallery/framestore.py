@@ -43,6 +43,9 @@ def publish_frame(store: Store, frame: Frame, key: str | None = None) -> Publish
             owner_key = new_key()
             insert_frame(db, frame, origin="local", owner_key=owner_key)
             return PublishedFrame(frame.id, frame.version, owner_key)
+        if not key:
+            raise GalleryError(f"a frame with the id '{frame.id}' already exists here; choose another id, "
+                               "or give its owner key to publish a new version")
         authorize_frame(db, frame.id, key)
         return add_version(db, frame, row)
 

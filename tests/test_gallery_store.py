@@ -156,7 +156,7 @@ def test_publishing_frames_needs_the_owner_key_for_new_versions(store, admin) ->
     assert rows(store, "SELECT owner_key_hash != ? FROM frames WHERE id = 'my-bus'", [first.owner_key]) == [(1,)]
     with pytest.raises(WrongKeyError, match="does not open the frame 'my-bus'"):
         gallery.publish_frame(store, variant("my-bus", version=2), key="wrong")
-    with pytest.raises(WrongKeyError):
+    with pytest.raises(GalleryError, match="a frame with the id 'my-bus' already exists here"):
         gallery.publish_frame(store, variant("my-bus", version=2))
     assert gallery.publish_frame(store, variant("my-bus", version=2), key=first.owner_key).version == 2
     assert gallery.publish_frame(store, variant("my-bus", version=3, title="Version three"), key=admin).version == 3
@@ -259,3 +259,19 @@ def test_search_keeps_the_place_and_language_filters(tmp_path) -> None:
     assert [r.place for r in search(store, "bus", place="lagos").items] == ["Lagos"]
     assert [r.place for r in search(store, "bus", lang="es").items] == ["Accra"]
     assert search(store, "bus", place="Nowhere").items == ()
+
+
+def test_publishing_a_taken_id_without_a_key_says_the_id_is_taken(tmp_path) -> None:
+    import pytest
+
+    from frames import bundled_frame
+    from frames.pack import frame_from_files
+    from gallery import GalleryError, open_store, publish_frame
+
+    store = open_store(tmp_path / "gallery.db")
+    source = bundled_frame("ride-the-bus")
+    mine = frame_from_files({"frame.toml": source.manifest_bytes.replace(b'id = "ride-the-bus"', b'id = "my-bus"', 1),
+                             **source.assets}, "test")
+    publish_frame(store, mine)
+    with pytest.raises(GalleryError, match="a frame with the id 'my-bus' already exists here; choose another id"):
+        publish_frame(store, mine)
