@@ -205,14 +205,13 @@ def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: Rend
     frozen = _frozen(values)
     texts = caching.texts(frame.id, frame.version, frozen, _for_texts(options))
     formats = list(frame.manifest.formats)
-    shown = st.segmented_control("Format", formats, default=formats[0], key=f"make_fmt_{frame.id}",
-                                 format_func=lambda f: _format_label(frame, f)) or formats[0]
+    shown = st.segmented_control("Format", formats, default=formats[0], key=f"make_fmt_{frame.id}") or formats[0]
 
     def encoded(fmt: str) -> bytes:
         return caching.image_bytes(frame.id, frame.version, frozen, photo_key, fmt, options, photo)
 
     st.image(encoded(shown), alt=texts["alt"][shown], width="stretch")
-    st.caption("Alt text: " + plain(texts["alt"][shown]))
+    st.caption(f"{_format_size(frame, shown)} · Alt text: " + plain(texts["alt"][shown]))
     for col, fmt in zip(st.columns(len(formats)), formats):
         col.download_button(
             f"Download {fmt}", lambda f=fmt: encoded(f), file_name=f"{frame.id}-{fmt}.{extension(frame, fmt)}",
@@ -223,9 +222,9 @@ def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: Rend
                        file_name=f"{frame.id}.zip", mime="application/zip", key="make_dl_all", on_click="ignore")
 
 
-def _format_label(frame: Frame, fmt: str) -> str:
+def _format_size(frame: Frame, fmt: str) -> str:
     spec = frame.manifest.formats[fmt]
-    return f"{fmt} {spec.width}×{spec.height}"
+    return f"{spec.width}×{spec.height}"
 
 
 def _zip(frame: Frame, images: dict[str, bytes], texts: dict) -> bytes:
