@@ -243,18 +243,24 @@ def _add_data(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", type=Path, metavar="DIR", help="the data directory (default: $FRAME_REMIX_DATA or ./data)")
 
 
-def _store(args: argparse.Namespace):
-    from gallery.config import db_path
-    from gallery.db import open_store
+def _instance(args: argparse.Namespace):
+    """The gallery in --data (else FRAME_REMIX_DATA, else ./data), opened once per command: bundled
+    frames installed, the instance admin key (FRAME_REMIX_ADMIN_KEY, else the key file) in use."""
+    from gallery.config import admin_key, data_dir
+    from gallery.instance import open_instance
 
-    return open_store(db_path(args.data) if args.data else None)
+    if getattr(args, "instance", None) is None:
+        args.instance = open_instance(args.data or data_dir(), admin_key())
+    return args.instance
+
+
+def _store(args: argparse.Namespace):
+    return _instance(args).store
 
 
 def _key(args: argparse.Namespace) -> str | None:
-    """--key, else the admin key from the environment (an operator at the shell is the admin)."""
-    from gallery.config import admin_key
-
-    return getattr(args, "key", None) or admin_key() or None
+    """--key, else the instance admin key (an operator at the shell is the admin)."""
+    return getattr(args, "key", None) or _instance(args).admin.key
 
 
 def _print_json(data: object) -> None:

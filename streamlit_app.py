@@ -2,15 +2,20 @@
 
 `streamlit run streamlit_app.py` finds the `app` below (an `st.App`) and serves it, together
 with the share pages (`/share/<remix id>`, plain HTML with Open Graph tags that Streamlit
-pages cannot set). Every browser session then runs this same file as its script, where it
-only sets the page config and picks the page.
+pages cannot set), after opening the gallery once: the bundled frames installed and the
+instance admin key made on first start and printed to the server's log. Every browser session
+then runs this same file as its script, where it only sets the page config and picks the page.
 """
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 if get_script_run_ctx() is None:
     from app_pages.share import share_routes
+    from gallery.config import admin_key, data_dir
+    from gallery.instance import admin_notice, open_instance
+    from remix.qr import public_url
 
+    print(admin_notice(open_instance(data_dir(), admin_key()).admin, public_url()), flush=True)  # the operator's log
     app = st.App(__file__, routes=share_routes())
 else:
     st.set_page_config(page_title="frame-remix", page_icon="🖼️", layout="wide")

@@ -10,11 +10,13 @@ import io
 import streamlit as st
 from PIL import Image
 
-from frames import Frame, bundled_frames
+from frames import Frame
 from frames.localize import words
 from frames.manifest import MANIFEST_NAME
 from frames.pack import frame_from_files
-from gallery import Store, get_frame, get_remix, image, install_bundled, languages, list_frames, open_store
+from gallery import Store, get_frame, get_remix, image, languages, list_frames
+from gallery.config import admin_key, data_dir
+from gallery.instance import open_instance
 from gallery.models import FrameInfo, RemixDetail
 from remix import Photo, RenderOptions, build_texts, clean_values, encode, load_photo, render
 from remix.pipeline import photo_box
@@ -22,11 +24,8 @@ from remix.pipeline import photo_box
 
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
-    """The process's gallery (FRAME_REMIX_DATA/gallery.db), with the bundled frames installed."""
-    s = open_store()
-    for frame in bundled_frames():
-        install_bundled(s, frame)
-    return s
+    """The process's gallery (FRAME_REMIX_DATA/gallery.db), with the bundled frames installed and the admin key in use."""
+    return open_instance(data_dir(), admin_key()).store
 
 
 def frames() -> list[FrameInfo]:

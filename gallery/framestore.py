@@ -126,6 +126,16 @@ def install_bundled(store: Store, frame: Frame) -> None:
         ensure_installed(db, frame)
 
 
+def install_bundled_frames(store: Store) -> None:
+    """Every frame that ships with frame-remix, in the gallery; reads first, so a started gallery costs no write."""
+    db = store.read()
+    stored = {(r[0], r[1]) for r in db.execute("SELECT frame_id, digest FROM frame_versions")}
+    for frame_id in bundled_ids():
+        frame = bundled_frame(frame_id)
+        if (frame.id, frame.digest) not in stored:
+            install_bundled(store, frame)
+
+
 def is_bundled(frame: Frame) -> bool:
     return frame.id in bundled_ids() and bundled_frame(frame.id).digest == frame.digest
 

@@ -1,7 +1,9 @@
 """Ownership without accounts: secret keys handed out once, stored only as hashes, checked in constant time.
 
 Owner and delete keys are 192-bit random tokens, so a plain SHA-256 is a sound one-way store
-(there is nothing to brute-force); the admin key comes from the environment and is never stored.
+(there is nothing to brute-force). The admin key is FRAME_REMIX_ADMIN_KEY, else the instance's
+key file (`gallery.adminkey`) that the edges hand over with `use_admin_key`; it is never stored
+in the database.
 """
 from __future__ import annotations
 
@@ -33,8 +35,17 @@ def key_matches(key: str | None, stored_hash: str | None) -> bool:
     return hmac.compare_digest(hash_key(key), stored_hash)
 
 
+_instance_admin_key = ""
+
+
+def use_admin_key(key: str) -> None:
+    """The instance admin key for this process (the edges resolve it once; the environment still wins)."""
+    global _instance_admin_key
+    _instance_admin_key = key
+
+
 def is_admin(key: str | None) -> bool:
-    expected = admin_key()
+    expected = admin_key() or _instance_admin_key
     return bool(key and expected) and hmac.compare_digest(key.encode(), expected.encode())
 
 

@@ -78,7 +78,7 @@ def test_moderate_with_and_without_the_right_key(data, capsys, monkeypatch) -> N
     code, out, _ = run(capsys, "gallery", "list", "--status", "hidden")
     assert remix in out
     monkeypatch.delenv("FRAME_REMIX_ADMIN_KEY")
-    code, _, err = run(capsys, "gallery", "moderate", remix, "restore", "--reason", "ok")
+    code, _, err = run(capsys, "gallery", "moderate", remix, "restore", "--reason", "ok", "--key", ADMIN)
     assert code == 2 and "does not open the frame" in err
 
 
@@ -89,9 +89,10 @@ def test_publish_frame_pack_import_and_frames(data, capsys, tmp_path: Path) -> N
     assert code == 0 and zipfile.is_zipfile(tmp_path / "bus.zip")
     other = tmp_path / "other"
     code, out, _ = run(capsys, "import", str(tmp_path / "bus.zip"), "--data", str(other))
-    assert code == 0 and "ride-the-bus v1" in out
+    assert code == 0 and out == "unchanged: ride-the-bus v1 is already in the gallery\n"  # bundled: there from the start
     code, out, _ = run(capsys, "gallery", "frames", "--data", str(other))
-    assert out.startswith("ride-the-bus") and "0 remixes" in out
+    bus = next(line for line in out.splitlines() if line.startswith("ride-the-bus "))
+    assert "bundled" in bus and "0 remixes" in bus
 
 
 def test_import_refuses_unsafe_packs_with_one_line(data, capsys, tmp_path: Path) -> None:
