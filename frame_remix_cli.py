@@ -339,13 +339,14 @@ def _setup_publish(p: argparse.ArgumentParser) -> None:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from gallery.remixes import publish_remix
+    from remix.render import RenderOptions
 
     store = _store(args)
     frame = _gallery_or_pack(store, args.frame)
     values, photo = _remix_inputs(args, frame)
-    result = publish_remix(store, frame, values, consent=args.consent, photo=photo, maker=args.maker,
-                           place=args.place, lang=args.lang, remix_of=args.remix_of,
-                           idempotency_key=args.idempotency_key, strict=True)
+    result = publish_remix(store, frame, values, consent=args.consent, photo=photo,
+                           options=RenderOptions(lang=args.lang, maker=args.maker), place=args.place,
+                           remix_of=args.remix_of, idempotency_key=args.idempotency_key, strict=True)
     if args.json:
         _print_json(result)
     else:

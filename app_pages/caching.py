@@ -11,15 +11,14 @@ import streamlit as st
 from PIL import Image
 
 from frames import Frame
-from frames.localize import words
 from frames.manifest import MANIFEST_NAME
 from frames.pack import frame_from_files
 from gallery import Store, get_frame, get_remix, image, languages, list_frames
 from gallery.config import admin_key, data_dir
 from gallery.instance import open_instance
 from gallery.models import FrameInfo, RemixDetail
-from remix import Photo, RenderOptions, build_texts, clean_values, encode, load_photo, render
-from remix.pipeline import photo_box
+from remix import Photo, RenderOptions, build_texts, load_photo, render
+from remix.pipeline import photo_box, render_format, sample_values
 
 
 @st.cache_resource(show_spinner=False)
@@ -54,8 +53,7 @@ def photo_for(data: bytes, f: Frame, zoom: float = 1.0) -> Photo:
 def image_bytes(frame_id: str, version: int, values: tuple[tuple[str, str], ...], photo_key: str, fmt: str,
                 options: RenderOptions, _photo: Photo | None) -> bytes:
     """One encoded format; `photo_key` (the upload's id) stands for the photo, `options` holds focus and zoom."""
-    f = frame(frame_id, version)
-    return encode(render(f, dict(values), _photo, fmt, options), f, fmt)
+    return render_format(frame(frame_id, version), dict(values), _photo, fmt, options)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -68,8 +66,7 @@ def texts(frame_id: str, version: int, values: tuple[tuple[str, str], ...], opti
 def frame_thumbnail(frame_id: str, version: int, width: int = 480) -> bytes:
     """A frame's first format rendered with its example words, small, for the frame cards."""
     f = frame(frame_id, version)
-    values = clean_values(f.manifest, words(f.manifest).samples())
-    return _small(render(f, values, None, next(iter(f.manifest.formats)), RenderOptions()), width, quality=85)
+    return _small(render(f, sample_values(f), None, next(iter(f.manifest.formats)), RenderOptions()), width, quality=85)
 
 
 def remix_detail(remix_id: str) -> RemixDetail:
@@ -128,5 +125,4 @@ def draft_frame(manifest: bytes, assets: tuple[tuple[str, bytes], ...]) -> Frame
 @st.cache_data(show_spinner=False, max_entries=32)
 def draft_image(digest: str, fmt: str, _frame: Frame) -> bytes:
     """One format of a draft rendered with its fields' sample values; `digest` stands for the frame."""
-    values = clean_values(_frame.manifest, words(_frame.manifest).samples())
-    return encode(render(_frame, values, None, fmt, RenderOptions()), _frame, fmt)
+    return render_format(_frame, sample_values(_frame), None, fmt)

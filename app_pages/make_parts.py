@@ -22,7 +22,6 @@ from frames.model import PLATFORMS, FieldSpec
 from gallery import publish_remix
 from gallery.remixes import place_from
 from remix import Photo, RenderOptions, clean_values
-from remix.pipeline import make_remix
 from remix.posttext import platform_length
 from remix.qr import public_url
 from remix.render import extension
@@ -268,11 +267,9 @@ def _do_publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options:
                 remix_of: str | None, place: str, photo_key: str) -> tuple[str, str, str] | None:
     """Render for real (no example words), store, and remember the links for this session."""
     try:
-        rendered = make_remix(frame, raw, photo, None, options)
         result = publish_remix(
-            caching.store(), frame, raw, consent=True, rendered=rendered, maker=options.maker, place=place,
-            lang=options.lang, remix_of=remix_of, idempotency_key=_idempotency_key(frame, raw, options, place, photo_key),
-            public_url=options.public_url,
+            caching.store(), frame, raw, consent=True, photo=photo, options=options, place=place,
+            remix_of=remix_of, idempotency_key=_idempotency_key(frame, raw, options, place, photo_key),
         )
     except FrameRemixError as exc:
         show_error(exc)

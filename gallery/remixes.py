@@ -1,5 +1,7 @@
 """Publishing and deleting remixes: the row and its images commit together or not at all.
 
+`publish_remix` is the one publish path of every shell: it renders the participant's input
+through `remix.pipeline` itself, so stored values and stored pixels cannot drift apart.
 Rendering happens before the write transaction, which then only inserts rows (a few ms), so a
 publish never holds the writer while Pillow works. A retried publish (the same idempotency key,
 a double click) returns the first remix and the same delete key instead of storing a second one.
@@ -8,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
@@ -22,7 +24,7 @@ from gallery.framestore import ensure_installed
 from gallery.keys import derived_key, hash_key, is_admin, key_matches, new_id, new_key
 from gallery.models import PublishedRemix
 from remix.photo import Photo
-from remix.pipeline import Remix, make_remix
+from remix.pipeline import Remix, formats_for, render_remix
 from remix.render import RenderOptions
 from remix.textnorm import normalize_name, normalize_text
 from remix.values import clean_values
@@ -30,6 +32,8 @@ from remix.values import clean_values
 PLACE_FIELDS = ("place", "city", "town")
 MAX_PLACE = 80
 _MEDIA = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+DEFAULT_OPTIONS = RenderOptions()
+CONSENT_NEEDED = "publishing needs your consent: tick the box that lets the gallery show this remix"
 
 
 @dataclass(frozen=True)
@@ -48,18 +52,21 @@ class Draft:
 
 def publish_remix(
     store: Store, frame: Frame, values: Mapping[str, str], *, consent: bool, photo: bytes | Photo | None = None,
-    rendered: Remix | None = None, maker: str = "", place: str = "", lang: str | None = None,
-    remix_of: str | None = None, idempotency_key: str | None = None, public_url: str = "", strict: bool = False,
+    options: RenderOptions = DEFAULT_OPTIONS, place: str = "", remix_of: str | None = None,
+    idempotency_key: str | None = None, strict: bool = False,
 ) -> PublishedRemix:
-    """Render (unless `rendered` is given) and store a remix with its images; returns its delete key once.
+    """Clean the participant's input, render it through `remix.pipeline` and store the remix with
+    its images; returns its delete key once.
 
-    Status is 'published', or 'pending' when the frame asks its organizer to approve first.
-    `strict` refuses values for fields the frame does not have (a typo on the command line).
+    Callers hand over input, never images: the stored pixels are always rendered here from the
+    stored values (`photo` may be the caller's cached decoded `Photo`). `options` carries the
+    language, the maker's name, the public URL and the photo's focus and zoom. Status is
+    'published', or 'pending' when the frame asks its organizer to approve first. `strict`
+    refuses values for fields the frame does not have (a typo on the command line).
     """
     if not consent:
-        raise GalleryError("publishing needs your consent: tick the box that lets the gallery show this remix")
-    draft = make_draft(frame, values, maker=maker, place=place, lang=lang, remix_of=remix_of,
-                       rendered=rendered, photo=photo, public_url=public_url, strict=strict)
+        raise GalleryError(CONSENT_NEEDED, "consent")
+    draft = make_draft(frame, values, photo, options, place=place, remix_of=remix_of, strict=strict)
     secret = store.instance_secret()
     key = derived_key(secret, "delete", idempotency_key) if idempotency_key else new_key()
     idem = hash_key("idempotency:" + idempotency_key) if idempotency_key else None
@@ -74,19 +81,16 @@ def publish_remix(
     return PublishedRemix(remix_id, status, key)
 
 
-def make_draft(frame: Frame, values: Mapping[str, str], *, maker: str, place: str, lang: str | None,
-               remix_of: str | None, rendered: Remix | None, photo: bytes | Photo | None,
-               public_url: str = "", strict: bool = False) -> Draft:
-    """Clean every input and render (outside any transaction)."""
+def make_draft(frame: Frame, values: Mapping[str, str], photo: bytes | Photo | None, options: RenderOptions, *,
+               place: str, remix_of: str | None, strict: bool = False) -> Draft:
+    """Clean every input and render every format (outside any transaction)."""
     clean = clean_values(frame.manifest, values, strict=strict, require=True)
-    language = lang or frame.manifest.language
+    language = options.lang or frame.manifest.language
     if language not in languages(frame.manifest):
         raise GalleryError(f"this frame is not translated into '{language}'; use one of: {', '.join(languages(frame.manifest))}")
-    maker = normalize_name(maker)
+    maker = normalize_name(options.maker)
     place = normalize_text(place, multiline=False, max_chars=MAX_PLACE) or place_from(clean)
-    if rendered is None:
-        rendered = make_remix(frame, clean, photo, options=RenderOptions(lang=language, public_url=public_url, maker=maker))
-    _check_rendered(frame, rendered)
+    rendered = render_remix(frame, clean, photo, formats_for(frame, None), replace(options, lang=language, maker=maker))
     request = json.dumps([frame.id, frame.version, clean, maker, place, language, remix_of], sort_keys=True)
     return Draft(frame, clean, maker, place, language, remix_of or None, rendered,
                  hashlib.sha256(request.encode()).hexdigest())
@@ -95,14 +99,6 @@ def make_draft(frame: Frame, values: Mapping[str, str], *, maker: str, place: st
 def place_from(values: Mapping[str, str]) -> str:
     """The place a remix names in its own fields (place, city or town), when none is given."""
     return next((values[f][:MAX_PLACE] for f in PLACE_FIELDS if values.get(f)), "")
-
-
-def _check_rendered(frame: Frame, rendered: Remix) -> None:
-    if not rendered.images:
-        raise GalleryError("there are no images to publish; render the remix first")
-    for fmt, data in rendered.images.items():
-        if fmt not in frame.manifest.formats or not data:
-            raise GalleryError(f"the image for '{fmt}' does not belong to this frame; render the remix again")
 
 
 def _retry(db: Database, idem: str | None, digest: str, key: str) -> PublishedRemix | None:

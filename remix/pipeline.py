@@ -1,5 +1,5 @@
 """One call from a participant's raw input to finished files: the path the CLI, the bulk
-renderer and the gallery share, so they cannot drift apart.
+renderer, the gallery's publish and the app's previews share, so they cannot drift apart.
 
 Everything is rendered in memory first; files are written only when every part succeeded,
 each through a temporary name and an atomic rename, so a failure leaves nothing half-written.
@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
+from frames.localize import words
 from frames.pack import Frame
 from remix.photo import Photo, load_photo
 from remix.posttext import Texts, build_texts
@@ -57,12 +58,28 @@ def make_remix(
 ) -> Remix:
     """Validate values, decode the photo (if bytes), render and encode each requested format."""
     values = clean_values(frame.manifest, raw_values, strict=strict, require=True)
-    names = formats_for(frame, fmt)
+    return render_remix(frame, values, photo, formats_for(frame, fmt), options)
+
+
+def render_remix(frame: Frame, values: Mapping[str, str], photo: Photo | bytes | None, names: list[str],
+                 options: RenderOptions) -> Remix:
+    """Render values already cleaned by `clean_values` into the named formats, with their texts."""
     if isinstance(photo, bytes):
         photo = load_photo(photo, fit_within=photo_box(frame, names))
-    images = {n: encode(render(frame, values, photo, n, options), frame, n) for n in names}
+    images = {n: render_format(frame, values, photo, n, options) for n in names}
     files = {n: f"{n}.{extension(frame, n)}" for n in names}
     return Remix(images, files, build_texts(frame, values, options))
+
+
+def render_format(frame: Frame, values: Mapping[str, str], photo: Photo | None, fmt: str,
+                  options: RenderOptions | None = None) -> bytes:
+    """One format rendered and encoded: the one path for published images, previews and samples."""
+    return encode(render(frame, values, photo, fmt, options or RenderOptions()), frame, fmt)
+
+
+def sample_values(frame: Frame, lang: str | None = None) -> dict[str, str]:
+    """The frame's example words (in `lang`), cleaned: what frame cards and organizer previews show."""
+    return clean_values(frame.manifest, words(frame.manifest, lang).samples())
 
 
 def write_remix(result: Remix, out_dir: Path) -> list[Path]:

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from frames import bundled_frame
 from gallery import frame_info, get_frame, get_remix, open_store, publish_remix
+from remix import RenderOptions
 from tests.samples import phone_jpeg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,7 +165,7 @@ def test_fork_then_publish_version_two(app: AppTest) -> None:
 def test_moderation_approves_a_pending_remix_and_pack_downloads(app: AppTest) -> None:
     frame = bundled_frame("care-counts")
     values = {"quote": "Nights on the ward, *every* week.", "role": "nurse", "city": "Leeds"}
-    remix = publish_remix(open_store(), frame, values, consent=True, maker="Ana", place="Leeds")
+    remix = publish_remix(open_store(), frame, values, consent=True, options=RenderOptions(maker="Ana"), place="Leeds")
     assert remix.status == "pending"
     open_frame(app, "care-counts", ADMIN)
     assert not app.exception and not errors(app)

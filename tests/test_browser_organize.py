@@ -8,6 +8,7 @@ import pytest
 
 from gallery import get_frame, get_remix, open_store, publish_remix
 from gallery.config import db_path
+from remix import RenderOptions
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "out" / "screenshots"
@@ -56,7 +57,7 @@ def test_organizer_forks_publishes_and_approves(server: str, server_data: Path, 
 
     store = open_store(db_path(server_data))
     values = {"quote": "Twelve-hour shifts and a smile at the end.", "role": "nurse", "city": "Leeds"}
-    remix = publish_remix(store, get_frame(store, fork_id), values, consent=True, maker="Ana", place="Leeds")
+    remix = publish_remix(store, get_frame(store, fork_id), values, consent=True, options=RenderOptions(maker="Ana"), place="Leeds")
     assert remix.status == "pending"
 
     page.get_by_role("button", name="Check for new remixes").click()

@@ -12,37 +12,38 @@ import time
 from pathlib import Path
 
 import gallery
+from frames.pack import write_zip
 from gallery import integrity_check, list_remixes
-from tests.test_gallery_support import bus, publish, store, tiny_remix  # noqa: F401
+from tests.test_gallery_support import publish, quick_frame, store  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 
 WRITER = r"""
-import hashlib, os, random, sys
+import hashlib, sys
 sys.modules["pandas"] = sys.modules["numpy"] = None  # sqlite-utils imports them only to detect types
 sys.path.insert(0, sys.argv[2])
-from frames import bundled_frame
-from gallery import open_store, publish_remix
-from remix.pipeline import Remix
-from remix.posttext import Texts
+from frames.pack import load_pack
+from gallery import image, open_store, publish_remix
 
 store = open_store(sys.argv[1])
-frame = bundled_frame("ride-the-bus")
-formats = list(frame.manifest.formats)
+frame = load_pack(sys.argv[4])
 limit = int(sys.argv[3])
 print("READY", flush=True)
 for n in range(limit):
-    images = {f: os.urandom(random.randint(20_000, 150_000)) for f in formats}
-    rendered = Remix(images, {f: f + ".jpg" for f in formats}, Texts({}, {f: "alt " + f for f in formats}))
-    result = publish_remix(store, frame, {"city": f"Town {n}", "story": "a story"}, consent=True, rendered=rendered)
-    digest = ",".join(f + ":" + hashlib.sha256(images[f]).hexdigest() for f in formats)
+    result = publish_remix(store, frame, {"city": f"Town {n}", "story": "a story"}, consent=True)
+    stored = {f: image(store, result.id, f).data for f in frame.manifest.formats}
+    digest = ",".join(f + ":" + hashlib.sha256(data).hexdigest() for f, data in stored.items())
     print("ACK", result.id, digest, flush=True)
 """
 
 
 def start_writer(db: Path, limit: int = 10**6) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(ROOT), str(limit)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    """A process publishing remixes of the quick frame (published in `db` first) until killed."""
+    pack = db.parent / "quick.zip"
+    if not pack.exists():
+        pack.write_bytes(write_zip(quick_frame()))
+    return subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(ROOT), str(limit), str(pack)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def acks(output: str) -> dict[str, dict[str, str]]:
@@ -66,8 +67,8 @@ def stored_digests(store) -> dict[str, dict[str, str]]:
 
 
 def test_eight_threads_publishing_fifty_each_lose_nothing(store) -> None:
-    frame, errors, published = bus(), [], []
-    rendered = tiny_remix(frame)
+    frame, errors, published = quick_frame(), [], []
+    gallery.publish_frame(store, frame)
     lock = threading.Lock()
     stop = threading.Event()
 
@@ -75,7 +76,7 @@ def test_eight_threads_publishing_fifty_each_lose_nothing(store) -> None:
         for i in range(50):
             try:
                 r = gallery.publish_remix(store, frame, {"city": f"T{t}", "story": f"story {t} {i}"}, consent=True,
-                                          rendered=rendered, idempotency_key=f"{t}-{i}")
+                                          idempotency_key=f"{t}-{i}")
                 with lock:
                     published.append(r.id)
             except Exception as exc:  # noqa: BLE001 - the test counts every kind of failure
@@ -109,8 +110,9 @@ def test_eight_threads_publishing_fifty_each_lose_nothing(store) -> None:
 
 
 def test_two_processes_and_a_thread_write_at_once(store) -> None:
+    gallery.publish_frame(store, quick_frame())
     procs = [start_writer(store.path, limit=40) for _ in range(2)]
-    mine = [publish(store, city=f"Parent {i}").id for i in range(40)]
+    mine = [publish(store, quick_frame(), city=f"Parent {i}").id for i in range(40)]
     outputs = [p.communicate(timeout=60)[0] for p in procs]
     assert all(p.returncode == 0 for p in procs), [p.stderr for p in procs]
     acknowledged = {k: v for out in outputs for k, v in acks(out).items()}
@@ -122,6 +124,7 @@ def test_two_processes_and_a_thread_write_at_once(store) -> None:
 
 def test_a_writer_killed_at_random_moments_loses_no_acknowledged_remix(tmp_path: Path) -> None:
     db = tmp_path / "gallery.db"
+    gallery.publish_frame(gallery.open_store(db), quick_frame())
     rng = random.Random(20261122)
     acknowledged: dict[str, dict[str, str]] = {}
     deadline = time.monotonic() + 50
@@ -142,7 +145,7 @@ def test_a_writer_killed_at_random_moments_loses_no_acknowledged_remix(tmp_path:
         assert acknowledged, "no publish was acknowledged before the kills"
         missing = [k for k, v in acknowledged.items() if stored.get(k) != v]
         assert missing == []
-        formats = len(bus().manifest.formats)
+        formats = len(quick_frame().manifest.formats)
         rows = s.read().execute("SELECT count(*) FROM remixes").fetchone()[0]
         assert rows == len(stored) and all(len(v) == formats for v in stored.values())  # none partial
         assert integrity_check(db) == "ok"

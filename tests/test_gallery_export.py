@@ -12,6 +12,7 @@ import pytest
 import gallery
 from gallery import GalleryError
 from gallery.export import export_site
+from remix import RenderOptions
 from tests.test_gallery_support import admin, bus, store  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,13 +24,12 @@ EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 def site(store, admin, tmp_path: Path) -> tuple[Path, dict[str, str]]:
     frame = bus()
     first = gallery.publish_remix(store, frame, {"city": "Kraków", "story": "The 7 takes us to the market."},
-                                  consent=True, maker="Ola")
-    evil = gallery.publish_remix(store, frame, {"city": "Lyon", "story": EVIL}, consent=True, maker=f"Eve {EVIL}",
+                                  consent=True, options=RenderOptions(maker="Ola"))
+    evil = gallery.publish_remix(store, frame, {"city": "Lyon", "story": EVIL}, consent=True, options=RenderOptions(maker=f"Eve {EVIL}"),
                                  remix_of=first.id)
     child = gallery.publish_remix(store, frame, {"city": "Porto", "story": "Night bus after my shift."},
                                   consent=True, remix_of=evil.id, place="Porto")
-    hidden = gallery.publish_remix(store, frame, {"city": "Hidden", "story": "not for the site"}, consent=True,
-                                   rendered=gallery.remixes.make_remix(frame, {"city": "Hidden", "story": "x"}))
+    hidden = gallery.publish_remix(store, frame, {"city": "Hidden", "story": "not for the site"}, consent=True)
     gallery.moderate(store, hidden.id, "hide", admin, "test")
     gallery.delete_remix(store, first.id, first.delete_key)
     gallery.fork_frame(store, "ride-the-bus", "bus-lisboa")

@@ -6,11 +6,20 @@ import sqlite3
 import pytest
 
 import gallery
-from gallery import GalleryError, WrongKeyError, get_remix, image, list_remixes, publish_remix, search
+from gallery import (
+    GalleryError,
+    WrongKeyError,
+    get_remix,
+    image,
+    list_remixes,
+    publish_remix,
+    search,
+)
 from gallery.schema import migrations
+from remix import RenderOptions
 from remix.errors import RemixError
 from remix.pipeline import make_remix
-from tests.test_gallery_support import BUS, admin, bus, publish, store, tiny_remix, values, variant  # noqa: F401
+from tests.test_gallery_support import BUS, admin, bus, publish, store, values, variant  # noqa: F401
 
 
 def rows(store, sql: str, params=()):
@@ -19,7 +28,7 @@ def rows(store, sql: str, params=()):
 
 def test_publish_a_real_render_stores_every_image_with_its_alt_text(store) -> None:
     frame = bus()
-    result = publish_remix(store, frame, values("Kraków"), consent=True, maker="Ola")
+    result = publish_remix(store, frame, values("Kraków"), consent=True, options=RenderOptions(maker="Ola"))
     expected = make_remix(frame, values("Kraków"), None, options=gallery.remixes.RenderOptions(maker="Ola"))
     detail = get_remix(store, result.id)
     assert result.status == "published" and len(result.delete_key) >= 32
@@ -49,7 +58,7 @@ def test_a_reused_idempotency_key_with_other_content_is_refused(store) -> None:
 
 def test_publishing_needs_consent_and_a_known_parent(store) -> None:
     with pytest.raises(GalleryError, match="needs your consent"):
-        publish_remix(store, bus(), values(), consent=False, rendered=tiny_remix(bus()))
+        publish_remix(store, bus(), values(), consent=False)
     with pytest.raises(GalleryError, match="does not exist in this gallery"):
         publish(store, remix_of="nope")
     assert rows(store, "SELECT count(*) FROM remixes") == [(0,)]
@@ -60,14 +69,25 @@ def test_a_frame_that_was_never_published_is_refused(store) -> None:
         publish(store, variant("elsewhere"))
 
 
-def test_required_fields_and_bad_images_are_refused_before_anything_is_stored(store) -> None:
+def test_required_fields_and_bad_photos_are_refused_before_anything_is_stored(store) -> None:
     with pytest.raises(RemixError, match="'Why you ride' is required"):
-        publish_remix(store, bus(), {"city": "Lisbon"}, consent=True, rendered=tiny_remix(bus()))
-    broken = tiny_remix(bus())
-    broken.images["poster"] = b"x"
-    with pytest.raises(GalleryError, match="does not belong to this frame"):
-        publish(store, rendered=broken)
+        publish_remix(store, bus(), {"city": "Lisbon"}, consent=True)
+    with pytest.raises(RemixError):
+        publish(store, photo=b"not a photo at all" * 20)
     assert rows(store, "SELECT count(*) FROM remixes") == [(0,)]
+
+
+def test_the_stored_images_are_rendered_from_the_stored_values(store) -> None:
+    """One publish path: the gallery renders what it stores, so the pixels follow the values."""
+    from remix import RenderOptions
+    from remix.pipeline import make_remix
+
+    options = RenderOptions(maker="Ola", lang="en")
+    result = publish(store, city="Kraków", story="The 7 to the market.", options=options)
+    expected = make_remix(bus(), values("Kraków", "The 7 to the market."), None, None, options)
+    for fmt, data in expected.images.items():
+        assert image(store, result.id, fmt).data == data
+    assert get_remix(store, result.id).credits.maker == "Ola"
 
 
 def test_a_failure_inside_the_transaction_leaves_neither_row_nor_images(store, monkeypatch) -> None:
@@ -243,7 +263,7 @@ def test_languages_lists_the_languages_of_published_remixes(tmp_path) -> None:
     frame = bundled_frame("clean-air")
     assert languages(store) == []
     for lang, city in (("ar", "القاهرة"), ("hi", "दिल्ली"), ("ar", "عمّان")):
-        publish_remix(store, frame, {"city": city, "hope": "x"}, consent=True, lang=lang)
+        publish_remix(store, frame, {"city": city, "hope": "x"}, consent=True, options=RenderOptions(lang=lang))
     assert languages(store) == ["ar", "hi"]
 
 
@@ -253,8 +273,8 @@ def test_search_keeps_the_place_and_language_filters(tmp_path) -> None:
 
     store = open_store(tmp_path / "gallery.db")
     frame = bundled_frame("clean-air")
-    publish_remix(store, frame, {"city": "Lagos", "hope": "bus lanes"}, consent=True, lang="en")
-    publish_remix(store, frame, {"city": "Accra", "hope": "bus lanes"}, consent=True, lang="es")
+    publish_remix(store, frame, {"city": "Lagos", "hope": "bus lanes"}, consent=True, options=RenderOptions(lang="en"))
+    publish_remix(store, frame, {"city": "Accra", "hope": "bus lanes"}, consent=True, options=RenderOptions(lang="es"))
     assert [r.place for r in search(store, "bus").items] == ["Accra", "Lagos"]
     assert [r.place for r in search(store, "bus", place="lagos").items] == ["Lagos"]
     assert [r.place for r in search(store, "bus", lang="es").items] == ["Accra"]

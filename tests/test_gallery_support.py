@@ -1,11 +1,12 @@
 """Shared helpers for the gallery tests: a real SQLite gallery in tmp_path, frames, cheap remixes.
 
-Publishing in bulk uses small pre-rendered image bytes (`tiny_remix`) to keep tests fast; the
-tests that matter for rendering publish real renders from `make_remix`.
+Every publish renders for real (`publish_remix` takes input, never images); storage tests that
+publish hundreds of remixes use `quick_frame`, which renders in a few ms.
 """
 from __future__ import annotations
 
 import io
+import random
 from pathlib import Path
 from typing import Iterator
 
@@ -16,8 +17,6 @@ from frames import bundled_frame
 from frames.pack import Frame, frame_from_files
 from gallery import close_store, open_store
 from gallery.db import Store
-from remix.pipeline import Remix
-from remix.posttext import Texts
 
 BUS = "ride-the-bus"
 ADMIN = "admin-key-for-tests-0123456789"
@@ -52,24 +51,59 @@ def variant(frame_id: str, *, version: int = 1, moderation: str = "publish", tit
     return frame_from_files({"frame.toml": text.encode(), **source.assets}, f"test:{frame_id}")
 
 
-_JPEG: dict[int, bytes] = {}
+QUICK_TOML = """id = "quick-bus"
+title = "Quick bus"
+moderation = "publish"
+
+[organizer]
+name = "Test riders"
+
+[[fields]]
+name = "city"
+kind = "text"
+label = "Your city"
+
+[[fields]]
+name = "story"
+kind = "long_text"
+label = "Why you ride"
+required = true
+
+[texts]
+post = "{{ story }} {{ link }}"
+alt = "Grain with the words {{ story }}"
+
+[formats.grain]
+width = 240
+height = 240
+encoding = "png"
+
+[[formats.grain.layers]]
+kind = "image"
+image = "assets/grain.png"
+
+[[formats.grain.layers]]
+kind = "text"
+template = "{{ city }}"
+box = { x = 0.1, y = 0.1, w = 0.8, h = 0.2 }
+
+[formats.card]
+width = 200
+height = 100
+
+[[formats.card.layers]]
+kind = "background"
+color = "#203040"
+"""
 
 
-def tiny_jpeg(shade: int = 0) -> bytes:
-    shade %= 256
-    if shade not in _JPEG:
-        buf = io.BytesIO()
-        Image.new("RGB", (16, 16), (shade, 90, 160)).save(buf, "JPEG", quality=80)
-        _JPEG[shade] = buf.getvalue()
-    return _JPEG[shade]
-
-
-def tiny_remix(frame: Frame, shade: int = 0) -> Remix:
-    """A Remix with a small real JPEG per format of the frame, and simple texts."""
-    formats = list(frame.manifest.formats)
-    images = {f: tiny_jpeg(shade) for f in formats}
-    texts = Texts({"x": "post"}, {f: f"alt text for {f}" for f in formats})
-    return Remix(images, {f: f"{f}.jpg" for f in formats}, texts)
+def quick_frame() -> Frame:
+    """A published-style frame that renders in a few ms with large PNG images (noise does not
+    compress): for storage tests that publish hundreds of remixes through the real render."""
+    buf = io.BytesIO()
+    noise = random.Random(7).randbytes(240 * 240 * 3)  # the same bytes in every process: one digest
+    Image.frombytes("RGB", (240, 240), noise).save(buf, "PNG")
+    return frame_from_files({"frame.toml": QUICK_TOML.encode(), "assets/grain.png": buf.getvalue()}, "test:quick")
 
 
 def values(city: str = "Lisbon", story: str = "I ride the 28 every morning.") -> dict[str, str]:
@@ -78,8 +112,7 @@ def values(city: str = "Lisbon", story: str = "I ride the 28 every morning.") ->
 
 def publish(store: Store, frame: Frame | None = None, *, city: str = "Lisbon", story: str = "I ride the 28.",
             **kw):
+    """Publish through the one publish path (a real render of every format)."""
     from gallery import publish_remix
 
-    frame = frame or bus()
-    kw.setdefault("rendered", tiny_remix(frame))
-    return publish_remix(store, frame, values(city, story), consent=True, **kw)
+    return publish_remix(store, frame or bus(), values(city, story), consent=True, **kw)

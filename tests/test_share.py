@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 from app_pages.share import share_routes
 from frames import bundled_frame
 from gallery import open_store, publish_remix
+from remix import RenderOptions
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
 def test_a_published_remix_has_open_graph_tags_with_participant_text_escaped(client, tmp_path: Path) -> None:
     store = open_store(tmp_path / "gallery.db")
     result = publish_remix(store, bundled_frame("ride-the-bus"), {"city": "<script>x</script>", "story": "Q&A \"now\""},
-                           consent=True, maker="Ana")
+                           consent=True, options=RenderOptions(maker="Ana"))
     page = client.get(f"/share/{result.id}")
     assert page.status_code == 200
     html = page.text
