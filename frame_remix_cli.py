@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from frames.bundled import bundled_frames, load_frame
-from frames.errors import FrameRemixError
+from frames.errors import FrameRemixError, Problem
 from frames.schema import manifest_schema
 
 USER_ERROR = 2
@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except FrameRemixError as exc:
         for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
+            print(f"error: {in_cli_words(problem)}", file=sys.stderr)
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
     except sqlite3.Error as exc:
@@ -42,6 +42,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: interrupted", file=sys.stderr)
         return 130
     return USER_ERROR
+
+
+def in_cli_words(problem: Problem) -> str:
+    """A problem as the command line says it: what to pass, not what to tick or fill in."""
+    if problem.code == "consent":
+        return "publishing needs the maker's consent: pass --consent to agree that the gallery shows this remix"
+    if problem.code == "required":
+        what = problem.message.rsplit("; ", 1)[0]  # "'Why you ride' is required"
+        return f"{problem.place}: {what}; pass --set {problem.place}=... (or --sample for the frame's example)"
+    return str(problem)
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """'1 remix', '2 remixes', '0 remixes'."""
+    return f"{count} {word if count == 1 else words or word + 's'}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,21 +77,37 @@ def _setup_list(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    rows = [
-        {
-            "id": f.id, "version": f.version, "title": f.title,
-            "formats": list(f.manifest.formats), "fields": [x.name for x in f.manifest.fields],
-            "languages": [f.manifest.language, *sorted(f.manifest.translations)],
-        }
-        for f in bundled_frames()
-    ]
+    rows = [frame_summary(f) for f in bundled_frames()]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     for r in rows:
+        names = ", ".join(x["name"] for x in r["fields"])
         print(f"{r['id']:<24} v{r['version']:<4} {r['title']}")
-        print(f"{'':<30}formats: {', '.join(r['formats'])}; fields: {', '.join(r['fields'])}; languages: {', '.join(r['languages'])}")
+        print(f"{'':<30}formats: {', '.join(r['formats'])}; fields: {names}; languages: {', '.join(r['languages'])}")
     return 0
+
+
+def frame_summary(frame) -> dict:
+    """Everything a script needs to fill a frame: each field's kind, label, limit and options, and the languages."""
+    from frames.localize import languages
+
+    m = frame.manifest
+    return {
+        "id": frame.id, "version": frame.version, "title": frame.title, "organizer": m.organizer.name,
+        "moderation": m.moderation, "formats": list(m.formats), "languages": languages(m),
+        "fields": [_field_summary(spec) for spec in m.fields],
+    }
+
+
+def _field_summary(spec) -> dict:
+    field = {"name": spec.name, "kind": spec.kind, "label": spec.label, "required": spec.required,
+             "help": spec.help, "sample": spec.sample}
+    if spec.kind in ("text", "long_text"):
+        field["max_length"] = spec.limit
+    if spec.kind == "choice":
+        field["options"] = [{"value": o.value, "label": o.label} for o in spec.options]
+    return field
 
 
 # --- validate -------------------------------------------------------------------------------
@@ -104,23 +135,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _add_remix_inputs(p: argparse.ArgumentParser) -> None:
     """What `render` and `publish` both take: the frame, the values, the photo, language and maker."""
-    p.add_argument("frame", metavar="PATH_OR_ID", help="a frame folder, .zip, or a bundled frame id")
+    p.add_argument("frame", metavar="PATH_OR_ID", help="a frame folder, .zip, or the id of a bundled or gallery frame")
     p.add_argument("--set", dest="values", action="append", default=[], metavar="FIELD=VALUE", help="a field value (repeatable)")
     p.add_argument("--sample", action="store_true", help="fill fields you did not --set with the frame's sample values")
     p.add_argument("--photo", type=Path, help="a JPEG, PNG or WebP photo")
     p.add_argument("--lang", help="a language code the frame is translated into")
     p.add_argument("--maker", default="", help="display name for the credit line")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
+    _add_data(p)
 
 
 def _remix_inputs(args: argparse.Namespace, frame) -> tuple[dict[str, str], bytes | None]:
-    """The --set values (over the samples with --sample) and the photo's bytes; checks --lang."""
+    """The --set values (over the samples with --sample) and the photo's bytes; checks --lang and --photo."""
     from frames.localize import words
 
     _check_lang(frame, args.lang)
     values = _parse_sets(args.values)
     if args.sample:
         values = words(frame.manifest, args.lang).samples() | values
+    if args.photo and not any(f.kind == "photo" for f in frame.manifest.fields):
+        raise CliError(f"the frame '{frame.id}' has no photo field; leave out --photo")
     return values, _read_file(args.photo, "photo") if args.photo else None
 
 
@@ -134,7 +168,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from remix.pipeline import make_remix, write_remix
     from remix.render import RenderOptions
 
-    frame = load_frame(args.frame)
+    frame = _any_frame(args)
     values, photo = _remix_inputs(args, frame)
     options = RenderOptions(lang=args.lang, maker=args.maker)
     start = time.perf_counter()
@@ -307,6 +341,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from frames.pack import MAX_TOTAL_BYTES
     from gallery.packs import import_pack
 
+    if args.zip.is_dir():
+        raise CliError(f"'{args.zip}' is a folder; publish it with `frame-remix gallery publish-frame {args.zip}` "
+                       f"(import takes a frame pack .zip)")
     if not args.zip.is_file():
         raise CliError(f"no file at '{args.zip}'")
     if args.zip.stat().st_size > MAX_TOTAL_BYTES:
@@ -334,7 +371,6 @@ def _setup_publish(p: argparse.ArgumentParser) -> None:
     p.add_argument("--remix-of", help="the id of the remix this one is based on")
     p.add_argument("--consent", action="store_true", help="the maker agrees that the gallery shows this remix")
     p.add_argument("--idempotency-key", help="a retry with the same key stores one remix")
-    _add_data(p)
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -342,7 +378,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from remix.render import RenderOptions
 
     store = _store(args)
-    frame = _gallery_or_pack(store, args.frame)
+    frame = _any_frame(args)
     values, photo = _remix_inputs(args, frame)
     result = publish_remix(store, frame, values, consent=args.consent, photo=photo,
                            options=RenderOptions(lang=args.lang, maker=args.maker), place=args.place,
@@ -355,21 +391,26 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
-def _gallery_or_pack(store, path_or_id: str):
-    """A frame pack on disk or a bundled id, else the latest version of a frame in the gallery."""
+def _any_frame(args: argparse.Namespace):
+    """A frame pack on disk or a bundled id, else the latest version of a frame in the gallery
+    (opened only then, so rendering a pack or a bundled frame touches no data folder)."""
     from frames.errors import FrameError
+    from gallery.config import data_dir, db_path
     from gallery.errors import GalleryError
     from gallery.framestore import get_frame
 
     try:
-        return load_frame(path_or_id)
+        return load_frame(args.frame)
     except FrameError:
-        if Path(path_or_id).exists():
+        if Path(args.frame).exists():
             raise
-        try:
-            return get_frame(store, path_or_id)
-        except GalleryError:
-            raise CliError(f"'{path_or_id}' is not a frame pack on disk, a bundled frame or a frame in the gallery") from None
+    try:
+        if args.command == "render" and not db_path(args.data or data_dir()).exists():
+            raise GalleryError("no gallery here")  # rendering never creates a gallery
+        return get_frame(_store(args), args.frame)
+    except GalleryError:
+        raise CliError(f"'{args.frame}' is not a frame pack on disk, a bundled frame or a frame in the gallery; "
+                       "see `frame-remix gallery frames`") from None
 
 
 # --- export-site -----------------------------------------------------------------------------
@@ -386,8 +427,9 @@ def cmd_export_site(args: argparse.Namespace) -> int:
     from gallery.export import export_site
 
     result = export_site(_store(args), args.out, site_url=args.site_url, title=args.title)
-    print(f"wrote {result.out_dir}: {result.remixes} remixes, {result.frames} frames, {result.pages} pages, "
-          f"{result.images} images; open {result.out_dir / 'index.html'}")
+    counted = ", ".join([plural(result.remixes, "remix", "remixes"), plural(result.frames, "frame"),
+                         plural(result.pages, "page"), plural(result.images, "image")])
+    print(f"wrote {result.out_dir}: {counted}; open {result.out_dir / 'index.html'}")
     return 0
 
 
@@ -416,8 +458,10 @@ def _setup_glist(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_glist(args: argparse.Namespace) -> int:
-    from gallery.queries import list_remixes, search
+    from gallery.queries import MAX_PAGE, list_remixes, search
 
+    if not 1 <= args.limit <= MAX_PAGE:
+        raise CliError(f"--limit must be between 1 and {MAX_PAGE}, got {args.limit}")
     store = _store(args)
     if args.search:
         if args.status != "published":
@@ -433,7 +477,7 @@ def cmd_glist(args: argparse.Namespace) -> int:
     for r in page.items:
         print(f"{r.id}  {r.created}  {r.status:<9} {r.frame_id} v{r.frame_version}  {r.credit_name}"
               f"{' · ' + r.place if r.place else ''}")
-    print(f"{len(page.items)} remixes" + (f"; next page: --cursor {page.next_cursor}" if page.next_cursor else ""))
+    print(plural(len(page.items), "remix", "remixes") + (f"; next page: --cursor {page.next_cursor}" if page.next_cursor else ""))
     return 0
 
 
@@ -487,8 +531,8 @@ def cmd_gframes(args: argparse.Namespace) -> int:
         c = counts(store, f.id)
         source = f" (from {f.derived_from.id} v{f.derived_from.version}{', claimed' if f.derived_from.claimed else ''})" \
             if f.derived_from else ""
-        print(f"{f.id:<28} v{f.latest_version:<3} {f.origin:<8} {c.remixes} remixes, {c.places} places, "
-              f"{len(c.languages)} languages{source}")
+        print(f"{f.id:<28} v{f.latest_version:<3} {f.origin:<8} {plural(c.remixes, 'remix', 'remixes')}, "
+              f"{plural(c.places, 'place')}, {plural(len(c.languages), 'language')}{source}")
     return 0
 
 
@@ -557,7 +601,7 @@ GALLERY_COMMANDS = [
 
 
 COMMANDS = [
-    ("list", "list the bundled frames", _setup_list, cmd_list),
+    ("list", "list the bundled frames with everything a script needs to fill them", _setup_list, cmd_list),
     ("validate", "check a frame pack (folder or .zip) and report every problem", _setup_validate, cmd_validate),
     ("render", "render a remix: one image per format plus texts.json", _setup_render, cmd_render),
     ("bulk", "render one remix per CSV row on every core", _setup_bulk, cmd_bulk),

@@ -5,15 +5,20 @@ is the whole message a person sees: what is wrong, where, and what to do.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing that is wrong, with the place it is wrong (empty when it has none)."""
+    """One thing that is wrong, with the place it is wrong (empty when it has none).
+
+    `code` names the kind of problem ('required', 'consent') for a shell that words the fix in
+    its own terms (the CLI says "pass --consent" where the app says "tick the box").
+    """
 
     place: str
     message: str
+    code: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.place}: {self.message}" if self.place else self.message

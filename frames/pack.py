@@ -128,6 +128,8 @@ def read_zip(data: bytes) -> dict[str, bytes]:
         prefix = _common_folder([i.filename for i in infos])
         files: dict[str, bytes] = {}
         for info in infos:
+            if info.filename == prefix:
+                continue  # the wrapping folder's own entry (`zip -r pack.zip myframe` writes one)
             name = check_member_name(info.filename[len(prefix):])
             if name is not None:
                 files[name] = _read_entry(archive, info)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
+from frames.errors import Problem
 from frames.localize import languages
 from frames.pack import Frame
 from gallery.clock import now_iso
@@ -23,6 +24,7 @@ from gallery.errors import GalleryError, WrongKeyError
 from gallery.framestore import ensure_installed
 from gallery.keys import derived_key, hash_key, is_admin, key_matches, new_id, new_key
 from gallery.models import PublishedRemix
+from remix.errors import RemixError
 from remix.photo import Photo
 from remix.pipeline import Remix, formats_for, render_remix
 from remix.render import RenderOptions
@@ -64,9 +66,7 @@ def publish_remix(
     'published', or 'pending' when the frame asks its organizer to approve first. `strict`
     refuses values for fields the frame does not have (a typo on the command line).
     """
-    if not consent:
-        raise GalleryError(CONSENT_NEEDED, "consent")
-    draft = make_draft(frame, values, photo, options, place=place, remix_of=remix_of, strict=strict)
+    draft = make_draft(frame, values, photo, options, place=place, remix_of=remix_of, strict=strict, consent=consent)
     secret = store.instance_secret()
     key = derived_key(secret, "delete", idempotency_key) if idempotency_key else new_key()
     idem = hash_key("idempotency:" + idempotency_key) if idempotency_key else None
@@ -82,12 +82,20 @@ def publish_remix(
 
 
 def make_draft(frame: Frame, values: Mapping[str, str], photo: bytes | Photo | None, options: RenderOptions, *,
-               place: str, remix_of: str | None, strict: bool = False) -> Draft:
-    """Clean every input and render every format (outside any transaction)."""
-    clean = clean_values(frame.manifest, values, strict=strict, require=True)
+               place: str, remix_of: str | None, strict: bool = False, consent: bool = True) -> Draft:
+    """Check every input (all problems at once: consent, values, language), then render every
+    format (outside any transaction)."""
+    problems = [] if consent else [Problem("", CONSENT_NEEDED, "consent")]
+    try:
+        clean = clean_values(frame.manifest, values, strict=strict, require=True)
+    except RemixError as exc:
+        raise GalleryError(problems + exc.problems) if problems else exc from None
     language = options.lang or frame.manifest.language
     if language not in languages(frame.manifest):
-        raise GalleryError(f"this frame is not translated into '{language}'; use one of: {', '.join(languages(frame.manifest))}")
+        problems.append(Problem("", f"this frame is not translated into '{language}'; "
+                                    f"use one of: {', '.join(languages(frame.manifest))}", "language"))
+    if problems:
+        raise GalleryError(problems)
     maker = normalize_name(options.maker)
     place = normalize_text(place, multiline=False, max_chars=MAX_PLACE) or place_from(clean)
     rendered = render_remix(frame, clean, photo, formats_for(frame, None), replace(options, lang=language, maker=maker))

@@ -5,8 +5,9 @@ Values are data, never templates: they are passed to the sandbox as variables on
 from __future__ import annotations
 
 import difflib
-from typing import Mapping
+from collections.abc import Mapping
 
+from frames.errors import Problem
 from frames.localize import Words
 from frames.model import FieldSpec, Manifest
 from remix.errors import RemixError
@@ -19,28 +20,36 @@ def clean_values(manifest: Manifest, raw: Mapping[str, str], *, strict: bool = F
     """Normalized text/choice values by field name; photo fields are not values.
 
     `strict` refuses names the frame does not have (the CLI); `require` enforces required
-    fields (publishing and final renders; a live preview renders with gaps instead).
+    fields (publishing and final renders; a live preview renders with gaps instead). Every
+    problem is reported at once, one per field, in a single RemixError.
     """
-    if strict:
-        _check_names(manifest, raw)
+    problems = _unknown_names(manifest, raw) if strict else []
     out: dict[str, str] = {}
     for spec in manifest.fields:
         if spec.kind == "photo":
             continue
-        value = _clean_one(spec, str(raw.get(spec.name, "") or ""))
+        try:
+            value = _clean_one(spec, str(raw.get(spec.name, "") or ""))
+        except RemixError as exc:
+            problems += exc.problems
+            continue
         if require and spec.required and not value:
-            raise RemixError(f"'{spec.label}' is required; please fill it in", spec.name)
+            problems.append(Problem(spec.name, f"'{spec.label}' is required; please fill it in", "required"))
         out[spec.name] = value
+    if problems:
+        raise RemixError(problems)
     return out
 
 
-def _check_names(manifest: Manifest, raw: Mapping[str, str]) -> None:
+def _unknown_names(manifest: Manifest, raw: Mapping[str, str]) -> list[Problem]:
     known = {f.name for f in manifest.fields if f.kind != "photo"}
+    problems = []
     for name in raw:
         if name not in known:
             close = difflib.get_close_matches(name, sorted(known), n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"this frame's fields are: {', '.join(sorted(known)) or 'none'}"
-            raise RemixError(f"this frame has no field '{name}'; {hint}", name)
+            problems.append(Problem(name, f"this frame has no field '{name}'; {hint}", "unknown_field"))
+    return problems
 
 
 def _clean_one(spec: FieldSpec, raw: str) -> str:

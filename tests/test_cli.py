@@ -90,7 +90,7 @@ def test_render_unknown_field_writes_nothing(tmp_path: Path) -> None:
 
 def test_render_missing_required_field(tmp_path: Path) -> None:
     run = cli("render", "ride-the-bus", "--set", "city=Lisbon", "--out", str(tmp_path / "o"))
-    assert_user_error(run, "error: story: 'Why you ride' is required; please fill it in")
+    assert_user_error(run, "error: story: 'Why you ride' is required; pass --set story=... (or --sample for the frame's example)")
 
 
 def test_render_bad_photo_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
@@ -104,7 +104,8 @@ def test_render_bad_photo_is_one_line_and_writes_nothing(tmp_path: Path) -> None
 
 
 def test_render_unknown_frame_and_format(tmp_path: Path) -> None:
-    assert_user_error(cli("render", "no-such-frame", "--out", str(tmp_path)), "is neither a frame pack on disk nor a bundled frame id")
+    assert_user_error(cli("render", "no-such-frame", "--out", str(tmp_path)), "error: 'no-such-frame' is not a frame pack on disk, a bundled frame or a frame in the gallery")
+    assert not (ROOT / "data").exists() or (ROOT / "data" / "gallery.db").exists()  # rendering made no gallery
     assert_user_error(cli("render", "ride-the-bus", "--sample", "--format", "poster", "--out", str(tmp_path)), "this frame has no format 'poster'")
 
 
@@ -147,3 +148,41 @@ def test_validate_warns_about_low_contrast_but_passes(tmp_path: Path) -> None:
     assert run.returncode == 0 and run.stdout == "ok: care-counts v1\n"
     assert run.stderr.startswith("warning: formats.square.layers[2]: text colour #5a3f60 has contrast")
     assert "WCAG AA needs" in run.stderr
+
+
+def test_list_json_tells_a_script_how_to_fill_every_field() -> None:
+    rows = {r["id"]: r for r in json.loads(cli("list", "--json").stdout)}
+    care = {f["name"]: f for f in rows["care-counts"]["fields"]}
+    assert care["quote"] | {"help": "", "sample": ""} == {
+        "name": "quote", "kind": "long_text", "label": "The care you give, in one or two sentences", "required": True,
+        "max_length": 220, "help": "", "sample": ""}
+    assert care["role"]["required"] and "max_length" not in care["role"]
+    assert care["role"]["options"][:2] == [{"value": "nurse", "label": "nurse"}, {"value": "home_carer", "label": "home carer"}]
+    assert care["city"]["max_length"] == 40 and care["city"]["required"] is False
+    bus = {f["name"]: f for f in rows["ride-the-bus"]["fields"]}
+    assert bus["photo"]["kind"] == "photo" and "max_length" not in bus["photo"]
+    assert rows["clean-air"]["languages"] == ["en", "ar", "es", "hi"]
+    assert rows["care-counts"]["moderation"] == "approve"
+
+
+def readme_commands() -> list[str]:
+    """The README's `frame-remix ...` lines that name no placeholder (PATH, ID, [--option]): runnable as written."""
+    import re
+
+    lines = [line.split("   #")[0].strip() for line in (ROOT / "README.md").read_text().splitlines()]
+    return [line for line in lines if line.startswith("frame-remix ") and not re.search(r"\[|\b[A-Z_]{2,}\b", line)]
+
+
+def test_the_readme_commands_work_as_written(tmp_path: Path) -> None:
+    import os
+    import shlex
+
+    commands = readme_commands()
+    assert "frame-remix render ride-the-bus --sample --out out" in commands and len(commands) >= 4
+    installed = Path(sys.executable).parent / "frame-remix"  # what `.venv/bin/frame-remix` is after the install
+    env = {**os.environ, "FRAME_REMIX_DATA": str(tmp_path / "data")}
+    env.pop("FRAME_REMIX_ADMIN_KEY", None)
+    for command in commands:
+        argv = [str(installed), *shlex.split(command)[1:]]
+        done = subprocess.run(argv, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120, check=False)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (command, done.stderr)

@@ -47,7 +47,7 @@ def test_publish_list_show_and_delete(data, capsys) -> None:
     first = published(capsys, "--maker", "Ola")
     second = published(capsys, "--set", "city=Porto", "--remix-of", first)
     code, out, _ = run(capsys, "gallery", "list")
-    assert code == 0 and out.index(second) < out.index(first) and "2 remixes" in out
+    assert code == 0 and out.index(second) < out.index(first) and out.endswith("\n2 remixes\n")
     code, out, _ = run(capsys, "gallery", "list", "--place", "porto", "--json")
     assert [r["id"] for r in json.loads(out)["items"]] == [second]
     code, out, _ = run(capsys, "gallery", "show", second)
@@ -109,7 +109,7 @@ def test_import_refuses_unsafe_packs_with_one_line(data, capsys, tmp_path: Path)
 def test_export_site_and_backup(data, capsys, tmp_path: Path) -> None:
     published(capsys)
     code, out, _ = run(capsys, "export-site", "--out", str(tmp_path / "site"))
-    assert code == 0 and "1 remixes" in out and (tmp_path / "site" / "index.html").is_file()
+    assert code == 0 and "1 remix, 3 frames" in out and (tmp_path / "site" / "index.html").is_file()
     code, out, _ = run(capsys, "gallery", "backup", str(tmp_path / "backup.db"))
     assert code == 0 and out.endswith("integrity_check: ok\n")
     conn = sqlite3.connect(tmp_path / "backup.db")
@@ -122,7 +122,7 @@ def test_export_site_and_backup(data, capsys, tmp_path: Path) -> None:
 @pytest.mark.parametrize("argv, fragment", [
     (["gallery", "show", "nope"], "there is no remix 'nope'"),
     (["pack", "nope", "-o", "x.zip"], "there is no frame 'nope'"),
-    (["publish", "ride-the-bus", "--sample"], "needs your consent"),
+    (["publish", "ride-the-bus", "--sample"], "pass --consent"),
     (["publish", "ride-the-bus", "--consent"], "is required"),
     (["gallery", "list", "--status", "secret"], "not a remix status"),
     (["gallery", "delete", "nope", "--key", "k"], "there is no remix"),
@@ -154,7 +154,7 @@ def test_the_installed_command_runs_end_to_end(tmp_path: Path) -> None:
                           env=env, cwd=tmp_path, timeout=120)
     assert done.returncode == 0 and done.stdout.startswith("published: "), done.stderr
     listed = subprocess.run([*cmd, "gallery", "list"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
-    assert listed.returncode == 0 and "1 remixes" in listed.stdout
+    assert listed.returncode == 0 and listed.stdout.endswith("\n1 remix\n")
 
 
 def test_publish_to_a_frame_that_only_lives_in_the_gallery(data, capsys) -> None:
@@ -189,3 +189,92 @@ def test_pack_into_a_missing_folder_is_one_sentence(tmp_path) -> None:
     run = subprocess.run([sys.executable, str(root / "frame_remix_cli.py"), "pack", "ride-the-bus", "-o",
                           str(tmp_path / "nope" / "x.zip"), "--data", str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 2 and f"no folder '{tmp_path / 'nope'}'" in run.stderr and "Traceback" not in run.stderr
+
+
+def zipped_folder(folder: Path, top: str) -> bytes:
+    """A zip as `cd parent && zip -r pack.zip top` makes it: one top folder, with directory entries."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"{top}/", b"")
+        zf.writestr(f"{top}/assets/", b"")
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.writestr(f"{top}/{path.relative_to(folder).as_posix()}", path.read_bytes())
+    return buf.getvalue()
+
+
+def my_frame(tmp_path: Path) -> Path:
+    """The bus frame copied as an organizer's own folder, under the id my-frame."""
+    folder = tmp_path / "myframe"
+    (folder / "assets").mkdir(parents=True)
+    text = (BUS_DIR / "frame.toml").read_text().replace('id = "ride-the-bus"', 'id = "my-frame"', 1)
+    (folder / "frame.toml").write_text(text)
+    for asset in (BUS_DIR / "assets").iterdir():
+        (folder / "assets" / asset.name).write_bytes(asset.read_bytes())
+    return folder
+
+
+def test_a_zip_with_its_top_folder_validates_imports_and_renders_from_the_gallery(data, capsys, tmp_path) -> None:
+    pack = tmp_path / "pack.zip"
+    pack.write_bytes(zipped_folder(my_frame(tmp_path), "myframe"))
+    code, out, err = run(capsys, "validate", str(pack))
+    assert (code, out) == (0, "ok: my-frame v1\n"), err
+    code, out, err = run(capsys, "import", str(pack))
+    assert code == 0 and out.startswith("imported: my-frame v1\n"), err
+    (tmp_path / "myframe" / "frame.toml").unlink()  # from here on my-frame lives only in the gallery
+    code, out, err = run(capsys, "render", "my-frame", "--sample", "--format", "card", "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["card.jpg", "texts.json"]
+    code, out, _ = run(capsys, "gallery", "frames")
+    assert any(line.startswith("my-frame ") and "imported" in line for line in out.splitlines())
+
+
+def test_import_of_a_folder_says_what_to_do(data, capsys, tmp_path) -> None:
+    folder = my_frame(tmp_path)
+    code, _, err = run(capsys, "import", str(folder))
+    assert (code, err) == (2, f"error: '{folder}' is a folder; publish it with `frame-remix gallery publish-frame "
+                              f"{folder}` (import takes a frame pack .zip)\n")
+
+
+def test_every_problem_at_once_in_command_line_words(data, capsys) -> None:
+    code, out, err = run(capsys, "publish", "care-counts", "--set", "city=Leeds")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "error: publishing needs the maker's consent: pass --consent to agree that the gallery shows this remix",
+        "error: quote: 'The care you give, in one or two sentences' is required; pass --set quote=... "
+        "(or --sample for the frame's example)",
+        "error: role: 'What you do' is required; pass --set role=... (or --sample for the frame's example)",
+    ]
+    assert "tick" not in err
+    code, _, err = run(capsys, "publish", "ride-the-bus", "--consent", "--set", "cty=Lisbon", "--set", "sotry=x")
+    assert err.splitlines() == [
+        "error: cty: this frame has no field 'cty'; did you mean 'city'?",
+        "error: sotry: this frame has no field 'sotry'; did you mean 'story'?",
+        "error: city: 'Your town or city' is required; pass --set city=... (or --sample for the frame's example)",
+        "error: story: 'Why you ride' is required; pass --set story=... (or --sample for the frame's example)",
+    ]
+
+
+def test_a_photo_for_a_frame_without_a_photo_field_is_refused(data, capsys, tmp_path) -> None:
+    photo = tmp_path / "me.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + b"0" * 100)
+    for command in ("render", "publish"):
+        code, _, err = run(capsys, command, "care-counts", "--sample", "--consent" if command == "publish" else "--json",
+                           "--photo", str(photo), "--out" if command == "render" else "--maker", str(tmp_path / "o"))
+        assert (code, err) == (2, "error: the frame 'care-counts' has no photo field; leave out --photo\n")
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "201"])
+def test_a_page_size_out_of_range_is_refused(data, capsys, limit) -> None:
+    code, _, err = run(capsys, "gallery", "list", "--limit", limit)
+    assert (code, err) == (2, f"error: --limit must be between 1 and 200, got {limit}\n")
+
+
+def test_counts_are_in_the_right_plural(data, capsys) -> None:
+    published(capsys)
+    code, out, _ = run(capsys, "gallery", "frames")
+    bus = next(line for line in out.splitlines() if line.startswith("ride-the-bus "))
+    assert bus.endswith("1 remix, 1 place, 1 language")
+    code, out, _ = run(capsys, "gallery", "list")
+    assert out.endswith("\n1 remix\n")
