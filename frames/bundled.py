@@ -5,7 +5,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from frames.errors import FrameError
-from frames.pack import Frame, load_pack
+from frames.model import Frame
+from frames.pack import load_pack
 
 BUNDLED_DIR = Path(__file__).parent / "bundled"
 

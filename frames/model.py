@@ -1,4 +1,5 @@
-"""The frame manifest as typed, bounded data: what every key means and which values are allowed.
+"""The frame model: the manifest as typed, bounded data (what every key means and which values
+are allowed) and `Frame`, a validated manifest with its assets.
 
 Every number has a range so that no manifest can make the renderer allocate gigabytes, and
 every model forbids unknown keys so a typo is reported instead of silently ignored. Cross-field
@@ -6,6 +7,8 @@ rules (templates, assets, translations) live in `frames.validate`; parsing in `f
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -284,3 +287,30 @@ class Manifest(Strict):
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """A validated frame: its manifest, its asset bytes, and a digest identifying both.
+
+    Built only by `frames.pack.frame_from_files`, which validates everything first; the
+    renderer, the gallery and the shells all take this one type.
+    """
+
+    manifest: Manifest
+    assets: Mapping[str, bytes]
+    digest: str
+    manifest_bytes: bytes
+    source: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.manifest.id
+
+    @property
+    def version(self) -> int:
+        return self.manifest.version
+
+    @property
+    def title(self) -> str:
+        return self.manifest.title

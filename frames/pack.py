@@ -1,4 +1,5 @@
-"""Frame packs: a folder or a .zip holding `frame.toml` plus `assets/`, read into a `Frame`.
+"""Frame packs, the file format: a folder or a .zip holding `frame.toml` plus `assets/`, read
+into a `Frame` (the model, `frames.model`).
 
 No name inside a zip is ever used as a filesystem path: entries are read into memory under
 checked names, and anything unusual (traversal, links, duplicates, encryption, odd compression,
@@ -11,14 +12,13 @@ import io
 import re
 import stat
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
 from frames.errors import FrameError
 from frames.images import MAX_BYTES
 from frames.manifest import MANIFEST_NAME, load_toml, parse_manifest
-from frames.model import Manifest
+from frames.model import Frame
 
 MAX_ENTRIES = 200
 MAX_ENTRY_BYTES = MAX_BYTES  # an asset is an image: the same cap as any upload
@@ -26,29 +26,6 @@ MAX_TOTAL_BYTES = 60 * 1024 * 1024
 MAX_RATIO = 100
 _ASSET_NAME = re.compile(r"^assets/[A-Za-z0-9_][A-Za-z0-9_.-]{0,80}\.(?:png|jpg|jpeg|webp)$")
 _IGNORED = re.compile(r"^(?:README(?:\.md|\.txt)?|LICEN[CS]E(?:\.md|\.txt)?)$", re.IGNORECASE)
-
-
-@dataclass(frozen=True, eq=False)
-class Frame:
-    """A validated frame: its manifest, its asset bytes, and a digest identifying both."""
-
-    manifest: Manifest
-    assets: Mapping[str, bytes]
-    digest: str
-    manifest_bytes: bytes
-    source: str = ""
-
-    @property
-    def id(self) -> str:
-        return self.manifest.id
-
-    @property
-    def version(self) -> int:
-        return self.manifest.version
-
-    @property
-    def title(self) -> str:
-        return self.manifest.title
 
 
 def frame_from_files(files: Mapping[str, bytes], source: str) -> Frame:

@@ -17,7 +17,8 @@ from sqlite_utils import Database
 from frames.bundled import bundled_frame, bundled_ids
 from frames.errors import FrameError
 from frames.manifest import MANIFEST_NAME
-from frames.pack import Frame, frame_from_files
+from frames.model import Frame
+from frames.pack import frame_from_files
 from gallery.clock import now_iso
 from gallery.db import Store
 from gallery.errors import GalleryError, WrongKeyError

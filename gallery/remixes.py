@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from frames.errors import Problem
 from frames.localize import languages
-from frames.pack import Frame
+from frames.model import Frame
 from gallery.clock import now_iso
 from gallery.db import Store
 from gallery.errors import GalleryError, WrongKeyError
@@ -39,8 +39,9 @@ CONSENT_NEEDED = "publishing needs your consent: tick the box that lets the gall
 
 
 @dataclass(frozen=True)
-class Draft:
-    """Everything a remix row needs, computed before the transaction."""
+class PreparedRemix:
+    """Everything a remix row needs, cleaned and rendered before the transaction (a `Draft` is
+    something else: a frame an organizer is still editing)."""
 
     frame: Frame
     values: dict[str, str]
@@ -66,23 +67,23 @@ def publish_remix(
     'published', or 'pending' when the frame asks its organizer to approve first. `strict`
     refuses values for fields the frame does not have (a typo on the command line).
     """
-    draft = make_draft(frame, values, photo, options, place=place, remix_of=remix_of, strict=strict, consent=consent)
+    prepared = prepare_remix(frame, values, photo, options, place=place, remix_of=remix_of, strict=strict, consent=consent)
     secret = store.instance_secret()
     key = derived_key(secret, "delete", idempotency_key) if idempotency_key else new_key()
     idem = hash_key("idempotency:" + idempotency_key) if idempotency_key else None
     with store.write() as db:
-        retry = _retry(db, idem, draft.request_digest, key)
+        retry = _retry(db, idem, prepared.request_digest, key)
         if retry is not None:
             return retry
         ensure_installed(db, frame)
         _check_parent(db, remix_of)
         status = "pending" if frame.manifest.moderation == "approve" else "published"
-        remix_id = _insert(db, draft, status, key, idem)
+        remix_id = _insert(db, prepared, status, key, idem)
     return PublishedRemix(remix_id, status, key)
 
 
-def make_draft(frame: Frame, values: Mapping[str, str], photo: bytes | Photo | None, options: RenderOptions, *,
-               place: str, remix_of: str | None, strict: bool = False, consent: bool = True) -> Draft:
+def prepare_remix(frame: Frame, values: Mapping[str, str], photo: bytes | Photo | None, options: RenderOptions, *,
+                  place: str, remix_of: str | None, strict: bool = False, consent: bool = True) -> PreparedRemix:
     """Check every input (all problems at once: consent, values, language), then render every
     format (outside any transaction)."""
     problems = [] if consent else [Problem("", CONSENT_NEEDED, "consent")]
@@ -100,7 +101,7 @@ def make_draft(frame: Frame, values: Mapping[str, str], photo: bytes | Photo | N
     place = normalize_text(place, multiline=False, max_chars=MAX_PLACE) or place_from(clean)
     rendered = render_remix(frame, clean, photo, formats_for(frame, None), replace(options, lang=language, maker=maker))
     request = json.dumps([frame.id, frame.version, clean, maker, place, language, remix_of], sort_keys=True)
-    return Draft(frame, clean, maker, place, language, remix_of or None, rendered,
+    return PreparedRemix(frame, clean, maker, place, language, remix_of or None, rendered,
                  hashlib.sha256(request.encode()).hexdigest())
 
 
@@ -125,7 +126,7 @@ def _check_parent(db: Database, remix_of: str | None) -> None:
         raise GalleryError(f"the remix '{remix_of}' this one is based on does not exist in this gallery")
 
 
-def _insert(db: Database, d: Draft, status: str, key: str, idem: str | None) -> str:
+def _insert(db: Database, d: PreparedRemix, status: str, key: str, idem: str | None) -> str:
     remix_id = new_id()
     story = story_of(d.frame, d.values)
     cur = db.execute(

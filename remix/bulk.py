@@ -15,7 +15,7 @@ from typing import Callable
 from frames.bundled import load_frame
 from frames.errors import FrameRemixError
 from frames.images import MAX_BYTES
-from frames.pack import Frame
+from frames.model import Frame
 from remix.pipeline import make_remix, write_remix
 from remix.render import RenderOptions
 

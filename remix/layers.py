@@ -10,12 +10,10 @@ from functools import lru_cache
 from PIL import Image, ImageChops, ImageDraw, ImageOps
 
 from frames.images import load_pixels, open_untrusted
-from frames.model import BackgroundLayer, CreditLayer, ImageLayer, PhotoLayer, QrLayer, TextLayer
-from frames.pack import Frame
+from frames.model import BackgroundLayer, CreditLayer, Frame, ImageLayer, PhotoLayer, QrLayer, TextLayer
 from remix import qr
 from remix.photo import Photo
 from remix.textlayout import draw_fit, fit_text
-
 
 # Participant photos are resized once per box with bilinear: Pillow's bilinear is antialiased
 # when shrinking, and draft decoding (remix.photo) leaves a photo within about 2x of its box,

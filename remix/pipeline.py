@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from frames.localize import words
-from frames.pack import Frame
+from frames.model import Frame
 from remix.photo import Photo, load_photo
 from remix.posttext import Texts, build_texts
 from remix.render import RenderOptions, encode, extension, format_spec, render

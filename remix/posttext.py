@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from frames.localize import Words, words
-from frames.model import PLATFORMS, FieldSpec
-from frames.pack import Frame
+from frames.model import PLATFORMS, FieldSpec, Frame
 from frames.templating import render_template
 from remix.qr import frame_link
 from remix.render import RenderOptions

@@ -11,8 +11,7 @@ from typing import Mapping
 from PIL import Image
 
 from frames.localize import Words, words
-from frames.model import BackgroundLayer, CreditLayer, Format, ImageLayer, PhotoLayer, QrLayer, TextLayer
-from frames.pack import Frame
+from frames.model import BackgroundLayer, CreditLayer, Format, Frame, ImageLayer, PhotoLayer, QrLayer, TextLayer
 from frames.templating import render_template
 from remix import layers
 from remix.errors import RemixError

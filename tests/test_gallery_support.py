@@ -14,7 +14,8 @@ import pytest
 from PIL import Image
 
 from frames import bundled_frame
-from frames.pack import Frame, frame_from_files
+from frames.model import Frame
+from frames.pack import frame_from_files
 from gallery import close_store, open_store
 from gallery.db import Store
 
