@@ -270,6 +270,42 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- serve ----------------------------------------------------------------------------------
+
+# The checkout's .streamlit/config.toml, as flags: an installed wheel has no such file beside it.
+SAFE_SERVER_FLAGS = (
+    "--server.maxUploadSize", "15", "--server.enableXsrfProtection", "true", "--server.enableStaticServing", "false",
+    "--server.fileWatcherType", "none", "--server.headless", "true", "--client.showErrorDetails", "none",
+    "--client.toolbarMode", "viewer", "--browser.gatherUsageStats", "false", "--runner.magicEnabled", "false",
+)
+
+
+def _setup_serve(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--port", type=int, default=8501, help="the port to listen on (default 8501)")
+    p.add_argument("--address", default="", help="the address to listen on (default: every interface)")
+    _add_data(p)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Replace this process with `streamlit run` on the app that ships in the package."""
+    import importlib.util
+    import os
+
+    if not 1 <= args.port <= 65535:
+        raise CliError(f"--port must be between 1 and 65535, got {args.port}")
+    spec = importlib.util.find_spec("streamlit_app")
+    if spec is None or spec.origin is None:
+        raise CliError("the app is not installed with this frame-remix; reinstall the package")
+    argv = [sys.executable, "-m", "streamlit", "run", spec.origin, "--server.port", str(args.port), *SAFE_SERVER_FLAGS]
+    if args.address:
+        argv += ["--server.address", args.address]
+    if args.data:
+        os.environ["FRAME_REMIX_DATA"] = str(args.data.resolve())
+    sys.stdout.flush()
+    os.execv(sys.executable, argv)
+    return 0  # not reached: execv does not return
+
+
 # --- gallery: shared options -----------------------------------------------------------------
 
 
@@ -610,6 +646,7 @@ COMMANDS = [
     ("pack", "write a gallery frame as a frame pack .zip", _setup_pack, cmd_pack),
     ("import", "import a frame pack .zip into the gallery (atomic)", _setup_import, cmd_import),
     ("export-site", "export the published gallery as a static site with feeds", _setup_export, cmd_export_site),
+    ("serve", "start the browser app (the Make, Gallery and Organize pages)", _setup_serve, cmd_serve),
     ("gallery", "operate the gallery: list, show, frames, moderate, delete, publish-frame, backup", _setup_gallery,
      None),
 ]
