@@ -20,14 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port  # noqa: E402
+from benchmarks.support import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
 
 EDITS = 15
 LOADS = 5
 
 
 def start_server(data: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "FRAME_REMIX_DATA": str(data), "FRAME_REMIX_PUBLIC_URL": f"http://127.0.0.1:{port}"}
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.address", "127.0.0.1",
            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]

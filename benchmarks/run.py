@@ -26,7 +26,7 @@ from remix import RenderOptions, encode, load_photo, render  # noqa: E402
 from remix.photo import draft_request  # noqa: E402
 from remix.pipeline import photo_box  # noqa: E402
 from remix.values import clean_values  # noqa: E402
-from tests.samples import phone_jpeg  # noqa: E402
+from benchmarks.support import phone_jpeg  # noqa: E402
 
 FRAME_ID = "ride-the-bus"
 STORY = "Because the 7 gets my grandmother and me to the market every Saturday, and nobody in our family drives."

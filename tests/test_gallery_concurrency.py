@@ -11,12 +11,15 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 import gallery
 from frames.pack import write_zip
 from gallery import integrity_check, list_remixes
 from tests.test_gallery_support import publish, quick_frame, store  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # threads, processes and SIGKILL rounds: about a minute
 
 WRITER = r"""
 import hashlib, sys

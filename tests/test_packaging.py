@@ -125,3 +125,20 @@ def test_the_installed_wheel_serves_the_app(installed: Path, tmp_path: Path) -> 
         proc.wait(timeout=20)
     key = (tmp_path / "data" / "admin.key").read_text().strip()
     assert key in log.read_text() and "Traceback" not in log.read_text()
+
+
+def test_benchmarks_import_nothing_from_the_tests() -> None:
+    for file in (ROOT / "benchmarks").glob("*.py"):
+        for node in ast.walk(ast.parse(file.read_text(), str(file))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert node.module.split(".")[0] != "tests", file.name
+            elif isinstance(node, ast.Import):
+                assert all(a.name.split(".")[0] != "tests" for a in node.names), file.name
+
+
+def test_markers_are_registered_and_the_readme_names_a_command_for_each() -> None:
+    markers = " ".join(pyproject()["tool"]["pytest"]["ini_options"]["markers"])
+    assert "browser:" in markers and "slow:" in markers
+    readme = (ROOT / "README.md").read_text()
+    for command in ('-m "not browser and not slow"', "-m browser", "-m slow", ".venv/bin/python -m pytest -q\n"):
+        assert command in readme, command
