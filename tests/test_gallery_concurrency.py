@@ -130,7 +130,7 @@ def test_a_writer_killed_at_random_moments_loses_no_acknowledged_remix(tmp_path:
     gallery.publish_frame(gallery.open_store(db), quick_frame())
     rng = random.Random(20261122)
     acknowledged: dict[str, dict[str, str]] = {}
-    deadline = time.monotonic() + 50
+    deadline = time.monotonic() + 120  # a bound on the run, not a target: 24 interpreter starts on a busy machine
     rounds = 0
     while rounds < 24:
         proc = start_writer(db)
