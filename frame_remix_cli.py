@@ -74,10 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _setup_list(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _add_data(p)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    rows = [frame_summary(f) for f in bundled_frames()]
+    rows = [frame_summary(f) for f in [*bundled_frames(), *_gallery_only_frames(args)]]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -86,6 +87,18 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"{r['id']:<24} v{r['version']:<4} {r['title']}")
         print(f"{'':<30}formats: {', '.join(r['formats'])}; fields: {names}; languages: {', '.join(r['languages'])}")
     return 0
+
+
+def _gallery_only_frames(args: argparse.Namespace) -> list:
+    """The latest version of every frame published in this gallery, when there is one (listing never creates it)."""
+    from frames.bundled import bundled_ids
+    from gallery.config import data_dir, db_path
+    from gallery.framestore import get_frame, list_frames
+
+    if not db_path(args.data or data_dir()).exists():
+        return []
+    store = _store(args)
+    return [get_frame(store, info.id) for info in list_frames(store) if info.id not in bundled_ids()]
 
 
 def frame_summary(frame) -> dict:
@@ -637,7 +650,8 @@ GALLERY_COMMANDS = [
 
 
 COMMANDS = [
-    ("list", "list the bundled frames with everything a script needs to fill them", _setup_list, cmd_list),
+    ("list", "list the bundled and gallery frames with everything a script needs to fill them", _setup_list,
+     cmd_list),
     ("validate", "check a frame pack (folder or .zip) and report every problem", _setup_validate, cmd_validate),
     ("render", "render a remix: one image per format plus texts.json", _setup_render, cmd_render),
     ("bulk", "render one remix per CSV row on every core", _setup_bulk, cmd_bulk),

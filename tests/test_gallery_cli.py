@@ -278,3 +278,15 @@ def test_counts_are_in_the_right_plural(data, capsys) -> None:
     assert bus.endswith("1 remix, 1 place, 1 language")
     code, out, _ = run(capsys, "gallery", "list")
     assert out.endswith("\n1 remix\n")
+
+
+def test_list_json_includes_gallery_frames_without_making_a_gallery(data, capsys, tmp_path) -> None:
+    code, out, _ = run(capsys, "list", "--json")
+    assert [r["id"] for r in json.loads(out)] == ["care-counts", "clean-air", "ride-the-bus"]
+    assert not data.exists()  # listing never creates a gallery
+    pack = tmp_path / "pack.zip"
+    pack.write_bytes(zipped_folder(my_frame(tmp_path), "myframe"))
+    assert run(capsys, "import", str(pack))[0] == 0
+    code, out, _ = run(capsys, "list", "--json")
+    mine = json.loads(out)[-1]
+    assert mine["id"] == "my-frame" and [f["name"] for f in mine["fields"]] == ["city", "story", "photo"]
