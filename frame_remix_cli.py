@@ -48,6 +48,8 @@ def in_cli_words(problem: Problem) -> str:
     """A problem as the command line says it: what to pass, not what to tick or fill in."""
     if problem.code == "consent":
         return "publishing needs the maker's consent: pass --consent to agree that the gallery shows this remix"
+    if problem.code == "idempotency":
+        return "this --idempotency-key was already used for a different remix; use a new key for a new remix"
     if problem.code == "required":
         what = problem.message.rsplit("; ", 1)[0]  # "'Why you ride' is required"
         return f"{problem.place}: {what}; pass --set {problem.place}=... (or --sample for the frame's example)"

@@ -117,7 +117,8 @@ def _retry(db: Database, idem: str | None, digest: str, key: str) -> PublishedRe
     if row is None:
         return None
     if row[2] != digest:
-        raise GalleryError("this publish button was already used for a different remix; reload the page and publish again")
+        raise GalleryError([Problem("", "this publish button was already used for a different remix; reload the page "
+                                        "and publish again", "idempotency")])
     return PublishedRemix(row[0], row[1], key, duplicate=True)
 
 

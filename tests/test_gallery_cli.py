@@ -65,6 +65,10 @@ def test_publish_twice_with_one_idempotency_key(data, capsys) -> None:
     b = published(capsys, "--idempotency-key", "k")
     assert a == b
     assert len(json.loads(run(capsys, "gallery", "list", "--json")[1])["items"]) == 1
+    code, _, err = run(capsys, "publish", "ride-the-bus", "--sample", "--consent", "--set", "city=Porto",
+                       "--idempotency-key", "k")
+    assert (code, err) == (2, "error: this --idempotency-key was already used for a different remix; "
+                              "use a new key for a new remix\n")
 
 
 def test_moderate_with_and_without_the_right_key(data, capsys, monkeypatch) -> None:
