@@ -16,6 +16,7 @@ from frames.model import LAYER_KINDS, SCHEMA_VERSION, Manifest
 
 MAX_MANIFEST_BYTES = 256 * 1024
 MANIFEST_NAME = "frame.toml"
+MAX_NESTING = 12  # tables and arrays inside each other; the schema itself needs 6
 
 
 def parse_manifest(data: bytes, source: str = MANIFEST_NAME) -> Manifest:
@@ -33,13 +34,29 @@ def load_toml(data: bytes, source: str = MANIFEST_NAME) -> dict[str, Any]:
     if len(data) > MAX_MANIFEST_BYTES:
         raise FrameError(f"the manifest is {len(data) // 1024} KiB; the limit is 256 KiB", source)
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        raw = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise FrameError("the manifest is not UTF-8 text; save it as UTF-8", source) from None
     except RecursionError:
-        raise FrameError("the manifest is nested too deeply; flatten it", source) from None
+        raise FrameError(f"the manifest is nested too deeply (more than {MAX_NESTING} levels); flatten it", source) from None
     except tomllib.TOMLDecodeError as exc:
         raise FrameError(_toml_sentence(str(exc)), source) from None
+    if _nesting(raw) > MAX_NESTING:  # checked once here, so nothing after (schema, walks) recurses deeply
+        raise FrameError(f"the manifest is nested too deeply (more than {MAX_NESTING} levels); flatten it", source)
+    return raw
+
+
+def _nesting(value: object) -> int:
+    """How deeply tables and arrays sit inside each other, measured without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_NESTING and isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif depth <= MAX_NESTING and isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
 
 
 def _toml_sentence(message: str) -> str:
