@@ -13,15 +13,19 @@ from pydantic import ValidationError
 
 from frames.errors import FrameError, Problem
 from frames.model import LAYER_KINDS, SCHEMA_VERSION, Manifest
+from frames.textnorm import clean_chars, clean_line
 
 MAX_MANIFEST_BYTES = 256 * 1024
 MANIFEST_NAME = "frame.toml"
 MAX_NESTING = 12  # tables and arrays inside each other; the schema itself needs 6
+# Keys whose strings are one line (titles, names, labels, option values and labels, hashtags...).
+_ONE_LINE = frozenset({"title", "name", "organizer", "label", "value", "hashtags", "licence", "id", "language",
+                       "url", "instance", "options", "kind", "field", "image", "font"})
 
 
 def parse_manifest(data: bytes, source: str = MANIFEST_NAME) -> Manifest:
     """Parse and type-check manifest bytes; raises FrameError listing every problem found."""
-    raw = load_toml(data, source)
+    raw = clean_strings(load_toml(data, source))
     check_schema_version(raw, source)
     try:
         return Manifest.model_validate(raw)
@@ -57,6 +61,19 @@ def _nesting(value: object) -> int:
         elif depth <= MAX_NESTING and isinstance(item, list):
             stack.extend((child, depth + 1) for child in item)
     return deepest
+
+
+def clean_strings(value: Any, key: str = "") -> Any:
+    """Every string of a manifest through the one set of character rules (`frames.textnorm`), the
+    same as participant text, so no organizer text can break a feed or reverse a page; strings
+    under one-line keys (a title, an organizer's name, a label) also become one trimmed line."""
+    if isinstance(value, str):
+        return clean_line(value) if key in _ONE_LINE else clean_chars(value)
+    if isinstance(value, dict):  # option labels in translations sit under `options` keyed by value
+        return {clean_line(k): clean_strings(v, key if key == "options" else k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_strings(v, key) for v in value]
+    return value
 
 
 def _toml_sentence(message: str) -> str:

@@ -23,7 +23,7 @@ from gallery.framestore import get_frame, list_frames
 from gallery.lineage import frame_lineage, remix_lineage
 from gallery.models import FrameInfo, FrameSource, RemixDetail, RemixSummary
 from gallery.queries import counts, get_remix, image, list_remixes
-from gallery.site import environment
+from gallery.site import carryable, environment
 
 MARKER = ".frame-remix-site"
 PER_PAGE = 48
@@ -209,15 +209,17 @@ def _write_feeds(root: Path, env, common: dict, base: str, cards: list[dict]) ->
 
 
 def _entry(card: dict, base: str) -> dict[str, Any]:
+    """One feed entry; its text passes `carryable` (the JSON feed is not written by a template)."""
     url = f"{base}remixes/{card['id']}.html"
-    return {"id": url if base else f"urn:frame-remix:remix:{card['id']}", "url": url, "updated": card["created"],
+    entry = {"id": url if base else f"urn:frame-remix:remix:{card['id']}", "url": url, "updated": card["created"],
             "title": f"{card['maker'] or 'anonymous'}{' · ' + card['place'] if card['place'] else ''} · {card['frame_title']}",
             "author": card["maker"] or "anonymous", "summary": card["story"],
             "image": f"{base}{card['thumb']['src']}" if card["thumb"] else None}
+    return {key: carryable(value) for key, value in entry.items()}
 
 
 def _json_feed(common: dict, base: str, entries: list[dict]) -> dict[str, Any]:
-    feed: dict[str, Any] = {"version": "https://jsonfeed.org/version/1.1", "title": common["site_title"],
+    feed: dict[str, Any] = {"version": "https://jsonfeed.org/version/1.1", "title": carryable(common["site_title"]),
                             "home_page_url": f"{base}index.html", "feed_url": f"{base}feed.json", "items": []}
     for e in entries:
         item = {"id": e["id"], "url": e["url"], "title": e["title"], "content_text": e["summary"],
