@@ -28,6 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _check_utf8(args)
         return args.handler(args)
     except FrameRemixError as exc:
         for problem in exc.problems:
@@ -59,6 +60,18 @@ def in_cli_words(problem: Problem) -> str:
 def plural(count: int, word: str, words: str | None = None) -> str:
     """'1 remix', '2 remixes', '0 remixes'."""
     return f"{count} {word if count == 1 else words or word + 's'}"
+
+
+def _check_utf8(args: argparse.Namespace) -> None:
+    """Refuse arguments that are not valid UTF-8 at the edge (Python carries such bytes as lone
+    surrogates, which no file, JSON or database can hold), before anything reads or writes."""
+    for value in vars(args).values():
+        for item in value if isinstance(value, list) else [value]:
+            text = str(item) if isinstance(item, (str, Path)) else ""
+            if any("\ud800" <= ch <= "\udfff" for ch in text):
+                shown = text.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+                raise CliError(f"the argument '{shown}' is not valid UTF-8 text (typed in a terminal set to "
+                               "another encoding, such as Latin-1?); switch the terminal to UTF-8 and try again")
 
 
 def build_parser() -> argparse.ArgumentParser:

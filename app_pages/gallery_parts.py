@@ -5,11 +5,10 @@ with `plain` (never as Markdown or HTML).
 """
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
 from app_pages import caching
+from app_pages.reporter import reporter_identity
 from app_pages.ui import plain, share_link, show_error
 from frames import FrameRemixError
 from gallery import delete_remix, list_remixes, remix_lineage, report_remix, search
@@ -170,17 +169,12 @@ def _delete_box(remix_id: str, key: str, formats: list[str]) -> None:
 
 def _report(remix_id: str) -> None:
     with st.expander("Report this remix"):
+        reporter, address = reporter_identity()
         reason = st.text_input("What is wrong with it?", key="gal_report_reason", max_chars=300)
         if st.button("Send report", key="gal_report"):
-            reporter = hashlib.sha256(str(st.context.headers.get("User-Agent", "")).encode() + _session_id()).hexdigest()
             try:
-                report_remix(caching.store(), remix_id, reporter, reason)
+                report_remix(caching.store(), remix_id, reporter, reason, address=address)
             except FrameRemixError as exc:
                 show_error(exc)
             else:
                 st.success("Thank you. The organizer will review it.")
-
-
-def _session_id() -> bytes:
-    token = st.session_state.setdefault("gal_reporter", hashlib.sha256(str(id(st.session_state)).encode()).hexdigest())
-    return token.encode()

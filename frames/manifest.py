@@ -13,14 +13,19 @@ from pydantic import ValidationError
 
 from frames.errors import FrameError, Problem
 from frames.model import LAYER_KINDS, SCHEMA_VERSION, Manifest
+from frames.textnorm import clean_chars, clean_line
 
 MAX_MANIFEST_BYTES = 256 * 1024
 MANIFEST_NAME = "frame.toml"
+MAX_NESTING = 12  # tables and arrays inside each other; the schema itself needs 6
+# Keys whose strings are one line (titles, names, labels, option values and labels, hashtags...).
+_ONE_LINE = frozenset({"title", "name", "organizer", "label", "value", "hashtags", "licence", "id", "language",
+                       "url", "instance", "options", "kind", "field", "image", "font"})
 
 
 def parse_manifest(data: bytes, source: str = MANIFEST_NAME) -> Manifest:
     """Parse and type-check manifest bytes; raises FrameError listing every problem found."""
-    raw = load_toml(data, source)
+    raw = clean_strings(load_toml(data, source))
     check_schema_version(raw, source)
     try:
         return Manifest.model_validate(raw)
@@ -33,13 +38,42 @@ def load_toml(data: bytes, source: str = MANIFEST_NAME) -> dict[str, Any]:
     if len(data) > MAX_MANIFEST_BYTES:
         raise FrameError(f"the manifest is {len(data) // 1024} KiB; the limit is 256 KiB", source)
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        raw = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise FrameError("the manifest is not UTF-8 text; save it as UTF-8", source) from None
     except RecursionError:
-        raise FrameError("the manifest is nested too deeply; flatten it", source) from None
+        raise FrameError(f"the manifest is nested too deeply (more than {MAX_NESTING} levels); flatten it", source) from None
     except tomllib.TOMLDecodeError as exc:
         raise FrameError(_toml_sentence(str(exc)), source) from None
+    if _nesting(raw) > MAX_NESTING:  # checked once here, so nothing after (schema, walks) recurses deeply
+        raise FrameError(f"the manifest is nested too deeply (more than {MAX_NESTING} levels); flatten it", source)
+    return raw
+
+
+def _nesting(value: object) -> int:
+    """How deeply tables and arrays sit inside each other, measured without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_NESTING and isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif depth <= MAX_NESTING and isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
+
+
+def clean_strings(value: Any, key: str = "") -> Any:
+    """Every string of a manifest through the one set of character rules (`frames.textnorm`), the
+    same as participant text, so no organizer text can break a feed or reverse a page; strings
+    under one-line keys (a title, an organizer's name, a label) also become one trimmed line."""
+    if isinstance(value, str):
+        return clean_line(value) if key in _ONE_LINE else clean_chars(value)
+    if isinstance(value, dict):  # option labels in translations sit under `options` keyed by value
+        return {clean_line(k): clean_strings(v, key if key == "options" else k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_strings(v, key) for v in value]
+    return value
 
 
 def _toml_sentence(message: str) -> str:

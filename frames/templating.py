@@ -22,6 +22,7 @@ MAX_SOURCE = 2000
 MAX_OUTPUT = 10_000
 MAX_LITERAL = 300
 MAX_TRUNCATE = 5000
+MAX_DEPTH = 24  # levels of {% if %}, brackets, filters, not/and/or: far beyond any caption, far below the recursion limit
 FILTERS: dict[str, int] = {  # name -> most literal arguments it takes
     "upper": 0, "lower": 0, "title": 0, "capitalize": 0, "trim": 0, "default": 1, "truncate": 1,
 }
@@ -46,15 +47,49 @@ def check_template(source: str, names: Iterable[str]) -> list[str]:
     if len(source) > MAX_SOURCE:
         return [f"the template is {len(source)} characters long; the limit is {MAX_SOURCE}"]
     try:
+        if _bracket_depth(source) > MAX_DEPTH:  # before parsing: Jinja's parser recurses per bracket
+            return [_too_deep()]
         tree = environment().parse(source)
+        if _tree_depth(tree) > MAX_DEPTH:  # before walking or compiling: both recurse per level
+            return [_too_deep()]
+        known = set(names)
+        problems: list[str] = []
+        for message in _walk(tree, known):
+            if message not in problems:
+                problems.append(message)
+        return problems
     except TemplateSyntaxError as exc:
         return [f"the template has a syntax error on its line {exc.lineno}: {exc.message}; check the {{{{ }}}} and {{% %}} pairs"]
-    known = set(names)
-    problems: list[str] = []
-    for message in _walk(tree, known):
-        if message not in problems:
-            problems.append(message)
-    return problems
+    except RecursionError:  # a backstop: the two bounds above are meant to make this unreachable
+        return [_too_deep()]
+
+
+def _too_deep() -> str:
+    return (f"the template is nested too deeply (more than {MAX_DEPTH} levels of {{% if %}}, brackets, "
+            "filters or and/or); flatten it")
+
+
+def _bracket_depth(source: str) -> int:
+    """The deepest nesting of (), [] and {} in the template's expressions, from the flat token stream."""
+    depth = deepest = 0
+    for _, kind, value in environment().lex(source):
+        if kind == "operator" and value in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "operator" and value in ")]}":
+            depth -= 1
+    return deepest
+
+
+def _tree_depth(tree: nodes.Node) -> int:
+    """The depth of the parse tree, measured without recursion."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_DEPTH:  # no need to look further down once the bound is passed
+            stack.extend((child, depth + 1) for child in node.iter_child_nodes())
+    return deepest
 
 
 def _walk(node: nodes.Node, known: set[str]) -> Iterator[str]:

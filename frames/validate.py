@@ -6,8 +6,15 @@ together, and returns every problem at once so an organizer can fix them in one 
 from __future__ import annotations
 
 import difflib
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
+from frames.assets import (
+    DRAW_BUDGET,
+    FRAME_PIXEL_BUDGET,
+    asset_uses,
+    drawn_pixels,
+    drawn_size,
+)
 from frames.errors import FrameError, Problem
 from frames.images import load_pixels, open_untrusted
 from frames.model import RESERVED_NAMES, Manifest
@@ -19,6 +26,7 @@ def validate_frame(manifest: Manifest, assets: Mapping[str, bytes]) -> list[Prob
     return [
         *_field_problems(manifest),
         *_template_problems(manifest),
+        *_draw_problems(manifest),
         *_asset_problems(manifest, assets),
         *_layer_id_problems(manifest),
         *_translation_problems(manifest),
@@ -63,16 +71,55 @@ def _layers(m: Manifest) -> Iterator[tuple[str, object]]:
 
 
 def _asset_problems(m: Manifest, assets: Mapping[str, bytes]) -> Iterator[Problem]:
-    checked: set[str] = set()
+    """Missing assets, then each asset's header, the frame's pixel budget, and only within
+    the budget a full decode of each (so no pack makes validation decode gigapixels)."""
+    sizes: dict[str, tuple[int, int]] = {}
+    places: dict[str, str] = {}
+    problems: list[Problem] = []
     for place, layer in _layers(m):
         name = getattr(layer, "image", None)
         if name is None:
             continue
         if name not in assets:
-            yield Problem(f"{place}.image", _unknown(name, set(assets), "asset"))
-        elif name not in checked:
-            checked.add(name)
-            yield from _asset_decodes(f"{place}.image", name, assets[name])
+            problems.append(Problem(f"{place}.image", _unknown(name, set(assets), "asset")))
+        elif name not in places:
+            places[name] = f"{place}.image"
+            try:
+                sizes[name] = open_untrusted(assets[name], what=f"the image {name}", error=FrameError).size
+            except FrameError as exc:
+                problems.append(Problem(places[name], str(exc)))
+    yield from problems
+    over = _over_budget(m, sizes)
+    if over is not None:
+        yield over
+        return
+    for name in sizes:
+        yield from _asset_decodes(places[name], name, assets[name])
+
+
+def _draw_problems(m: Manifest) -> Iterator[Problem]:
+    drawn = drawn_pixels(m)
+    if drawn > DRAW_BUDGET:
+        yield Problem("formats", (
+            f"the formats draw {drawn / 1e6:.0f} megapixels in all (every canvas plus every image layer's box); "
+            f"the limit is {DRAW_BUDGET // 1_000_000}, so use smaller canvases or fewer full-size image layers"))
+
+
+def _over_budget(m: Manifest, sizes: Mapping[str, tuple[int, int]]) -> Problem | None:
+    """One sentence naming the largest images and the size each is drawn at, if together they
+    pass the frame's decoded-pixel budget."""
+    total = sum(w * h for w, h in sizes.values())
+    if total <= FRAME_PIXEL_BUDGET:
+        return None
+    uses = asset_uses(m)
+    largest = sorted(sizes, key=lambda n: -sizes[n][0] * sizes[n][1])
+    shown = [f"{n} is {sizes[n][0]}x{sizes[n][1]} but drawn at most {'x'.join(map(str, drawn_size(sizes[n], uses[n])))}"
+             for n in largest[:3]]
+    more = f" and {len(largest) - 3} more" if len(largest) > 3 else ""
+    return Problem("assets", (
+        f"the frame's images add up to {total / 1e6:.0f} megapixels; the limit for all of them together is "
+        f"{FRAME_PIXEL_BUDGET // 1_000_000} megapixels, so save each at the size it is drawn at "
+        f"({'; '.join(shown)}{more})"))
 
 
 def _asset_decodes(place: str, name: str, data: bytes) -> Iterator[Problem]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from frames.localize import RTL_LANGUAGES
 from gallery.clock import now_iso
 from gallery.db import Store
 from gallery.errors import GalleryError
@@ -22,7 +23,7 @@ from gallery.framestore import get_frame, list_frames
 from gallery.lineage import frame_lineage, remix_lineage
 from gallery.models import FrameInfo, FrameSource, RemixDetail, RemixSummary
 from gallery.queries import counts, get_remix, image, list_remixes
-from gallery.site import environment
+from gallery.site import carryable, environment
 
 MARKER = ".frame-remix-site"
 PER_PAGE = 48
@@ -174,7 +175,7 @@ def _write_frame(root: Path, env, common: dict, store: Store, info: FrameInfo, c
     for n, chunk in enumerate(chunks, 1):
         html = env.get_template("frame.html").render(
             **common, **shared, **_pager(n, len(chunks), info.id), root="../", page_title=frame.title,
-            lang=frame.manifest.language, frame=data, items=chunk)
+            lang=frame.manifest.language, dir=direction(frame.manifest.language), frame=data, items=chunk)
         (root / "frames" / _page_name(n, info.id)).write_text(html, encoding="utf-8")
     return len(chunks)
 
@@ -184,11 +185,17 @@ def _write_remix(root: Path, env, common: dict, store: Store, detail: RemixDetai
     s = detail.summary
     lineage = remix_lineage(store, s.id)
     html = env.get_template("remix.html").render(
-        **common, root="../", page_title=f"{s.credit_name} · {s.frame_title}", lang=s.language, r=s,
+        **common, root="../", page_title=f"{s.credit_name} · {s.frame_title}", lang=s.language,
+        dir=direction(s.language), r=s,
         images=images, credits=detail.credits, post=detail.post, ancestors=lineage.ancestors,
         children=[c for c in lineage.descendants if c.depth == 1],
         frame_sources=[_source(f, local) for f in lineage.frame_ancestors])
     (root / "remixes" / f"{s.id}.html").write_text(html, encoding="utf-8")
+
+
+def direction(lang: str) -> str:
+    """The page's base direction for its language: 'rtl' for Arabic, Hebrew, Persian, Urdu..."""
+    return "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
 
 
 def _write_feeds(root: Path, env, common: dict, base: str, cards: list[dict]) -> None:
@@ -202,15 +209,17 @@ def _write_feeds(root: Path, env, common: dict, base: str, cards: list[dict]) ->
 
 
 def _entry(card: dict, base: str) -> dict[str, Any]:
+    """One feed entry; its text passes `carryable` (the JSON feed is not written by a template)."""
     url = f"{base}remixes/{card['id']}.html"
-    return {"id": url if base else f"urn:frame-remix:remix:{card['id']}", "url": url, "updated": card["created"],
+    entry = {"id": url if base else f"urn:frame-remix:remix:{card['id']}", "url": url, "updated": card["created"],
             "title": f"{card['maker'] or 'anonymous'}{' · ' + card['place'] if card['place'] else ''} · {card['frame_title']}",
             "author": card["maker"] or "anonymous", "summary": card["story"],
             "image": f"{base}{card['thumb']['src']}" if card["thumb"] else None}
+    return {key: carryable(value) for key, value in entry.items()}
 
 
 def _json_feed(common: dict, base: str, entries: list[dict]) -> dict[str, Any]:
-    feed: dict[str, Any] = {"version": "https://jsonfeed.org/version/1.1", "title": common["site_title"],
+    feed: dict[str, Any] = {"version": "https://jsonfeed.org/version/1.1", "title": carryable(common["site_title"]),
                             "home_page_url": f"{base}index.html", "feed_url": f"{base}feed.json", "items": []}
     for e in entries:
         item = {"id": e["id"], "url": e["url"], "title": e["title"], "content_text": e["summary"],

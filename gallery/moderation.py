@@ -1,19 +1,26 @@
 """Moderation: organizers approve, hide and restore remixes of their frames; reports hide pending review.
 
 Every change needs the frame's owner key or the admin key, carries a reason and is logged.
+Reports count once per person and once per network address, and each address may send only
+`reports_per_hour()` of them, so nobody can hide a remix alone by changing browsers or tokens;
+only keyed hashes of reporters and addresses are stored.
 A hidden remix stays in the database as a tombstone for lineage; only its maker (delete key)
 or the admin can delete it for good.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
+from datetime import UTC, datetime, timedelta
+
 from sqlite_utils import Database
 
 from gallery.clock import now_iso
-from gallery.config import report_threshold
+from gallery.config import report_threshold, reports_per_hour
 from gallery.db import Store
 from gallery.errors import GalleryError
 from gallery.framestore import authorize_frame
-from gallery.keys import hash_key
 from gallery.models import ModerationEntry
 from gallery.remixes import log
 
@@ -52,27 +59,66 @@ def _refusal(action: str, status: str) -> str:
     return f"this remix is {status}; it cannot be {done} now"
 
 
-def report_remix(store: Store, remix_id: str, reporter: str, reason: str) -> int:
-    """Report a published remix once per reporter; returns the distinct open reports.
+def report_remix(store: Store, remix_id: str, reporter: str, reason: str, *, address: str) -> int:
+    """Report a published remix; returns the number of distinct network addresses reporting it.
 
-    `reporter` is any stable identifier of the person (a session id, a hashed address); only
-    its hash is stored. At FRAME_REMIX_REPORT_THRESHOLD distinct reports the remix is hidden
-    pending review ('reported') until its organizer restores or hides it.
+    `reporter` identifies the person (the app: a random per-browser token), `address` their
+    network address (`client_address`). A person counts once per remix and so does an address,
+    so one person changing tokens or browsers adds nothing; an address may send at most
+    `reports_per_hour()` reports an hour. Only keyed hashes of both are stored. At
+    FRAME_REMIX_REPORT_THRESHOLD addresses the remix is hidden pending review ('reported')
+    until its organizer restores or hides it.
     """
     reason = " ".join(reason.split())[:MAX_REASON]
     if not reporter.strip() or not reason:
         raise GalleryError("say what is wrong with this remix; the reason goes to its organizer")
+    secret = store.instance_secret().encode()
+    person = _keyed(secret, "reporter:" + reporter)
+    network = _keyed(secret, "address:" + client_address(address.strip().lower()))  # an IPv6 /64 counts as one
     with store.write() as db:
         seq, frame_id, status = _remix(db, remix_id)
         if status != "published":
             raise GalleryError("this remix is not shown in the gallery, so it cannot be reported")
-        db.execute("INSERT OR IGNORE INTO reports VALUES (?, ?, ?, ?, 0)",
-                   [seq, hash_key("reporter:" + reporter), reason, now_iso()])
-        count = db.execute("SELECT count(*) FROM reports WHERE remix_seq = ? AND reviewed = 0", [seq]).fetchone()[0]
+        _check_rate(db, network)
+        db.execute("INSERT OR IGNORE INTO reports (remix_seq, reporter_hash, reason, created, reviewed, address_hash) "
+                   "VALUES (?, ?, ?, ?, 0, ?)", [seq, person, reason, now_iso(), network])
+        count = db.execute("SELECT count(DISTINCT coalesce(address_hash, reporter_hash)) FROM reports "
+                           "WHERE remix_seq = ? AND reviewed = 0", [seq]).fetchone()[0]
         if count >= report_threshold():
             db.execute("UPDATE remixes SET status = 'reported' WHERE seq = ?", [seq])
             log(db, remix_id, frame_id, "auto-hide", f"{count} reports; hidden pending review", "reports")
     return count
+
+
+def _keyed(secret: bytes, value: str) -> str:
+    """A hash keyed by this instance's secret: addresses are too few to survive a plain hash."""
+    return hmac.new(secret, value.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+
+
+def _check_rate(db: Database, network: str) -> None:
+    since = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sent = db.execute("SELECT count(*) FROM reports WHERE address_hash = ? AND created > ?", [network, since]).fetchone()[0]
+    if sent >= reports_per_hour():
+        raise GalleryError(f"your network has already sent {sent} report{'' if sent == 1 else 's'} in the last "
+                           "hour, the most allowed; please try again later")
+
+
+def client_address(peer: str | None, forwarded_for: str | None = None, *, trust_proxy: bool = False) -> str:
+    """The address to count a reporter by: the connection's peer, or, only behind a trusted proxy
+    (which appends the real client), the first address in X-Forwarded-For. IPv6 clients count
+    by their /64, since one household or phone holds a whole /64."""
+    candidate = peer or ""
+    if trust_proxy and forwarded_for:
+        candidate = forwarded_for.split(",")[0].strip() or candidate
+    try:
+        ip = ipaddress.ip_address(candidate)
+    except ValueError:
+        return candidate or "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def moderation_log(store: Store, frame_id: str, key: str | None, limit: int = 200) -> list[ModerationEntry]:

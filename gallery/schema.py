@@ -154,6 +154,14 @@ def m004_stats(db: Database) -> None:
                        WHERE status = 'published' GROUP BY 1, 2""")
 
 
+@migrations()
+def m005_report_addresses(db: Database) -> None:
+    """Reports remember a keyed hash of the reporter's network address: distinct addresses count
+    towards hiding a remix, and each address may send only so many reports an hour."""
+    db.execute("ALTER TABLE reports ADD COLUMN address_hash TEXT")
+    db.execute("CREATE INDEX reports_address ON reports (address_hash, created)")
+
+
 def _bump(table: str, column: str, expr: str, row: str, delta: int) -> str:
     value = expr.format(r=row)
     if table == "stats_place":

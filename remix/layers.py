@@ -1,17 +1,20 @@
 """Drawing each kind of layer onto an RGB canvas. Geometry comes in as fractions of the canvas.
 
 Expensive, input-independent work (decoding assets, fitting them, fitting the photo, QR codes)
-is cached, so a live preview after a text edit only redoes the text.
+is cached, so a live preview after a text edit only redoes the text. Organizer art is kept
+decoded only at the largest size its layouts draw it (`frames.assets`), and every cached image
+counts against one byte budget (`remix.imagecache`), so memory stays bounded whatever the
+frame's files hold.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from PIL import Image, ImageChops, ImageDraw, ImageOps
 
+from frames.assets import asset_uses, drawn_size
 from frames.images import load_pixels, open_untrusted
 from frames.model import BackgroundLayer, CreditLayer, Frame, ImageLayer, PhotoLayer, QrLayer, TextLayer
 from remix import qr
+from remix.imagecache import IMAGES
 from remix.photo import Photo
 from remix.textlayout import draw_fit, fit_text
 
@@ -39,7 +42,7 @@ def draw_background(canvas: Image.Image, frame: Frame, layer: BackgroundLayer) -
         canvas.paste(image, (0, 0), image)
 
 
-@lru_cache(maxsize=32)
+@IMAGES.cached
 def _gradient(size: tuple[int, int], start: str, end: str, angle: int) -> Image.Image:
     """A linear gradient from start to end; angle 180 runs top to bottom, 90 left to right."""
     ramp = Image.linear_gradient("L").rotate(180 - angle, resample=Image.Resampling.BICUBIC, expand=True)
@@ -49,17 +52,31 @@ def _gradient(size: tuple[int, int], start: str, end: str, angle: int) -> Image.
     return Image.composite(Image.new("RGB", size, rgba(end)[:3]), Image.new("RGB", size, rgba(start)[:3]), mask)
 
 
-@lru_cache(maxsize=32)
-def _decoded_asset(frame: Frame, name: str) -> Image.Image:
+@IMAGES.cached
+def decoded_asset(frame: Frame, name: str) -> Image.Image:
+    """The asset as RGBA at the largest size its layouts draw it (`frames.assets.drawn_size`):
+    JPEGs decoded at that scale by draft mode, others shrunk right after decoding (bilinear,
+    antialiased when shrinking, after a box reduce for large factors), so neither the cache nor
+    any later fitting ever holds the full-size pixels."""
     image = open_untrusted(frame.assets[name], what=f"the image {name}")
+    target = drawn_size(image.size, asset_uses(frame.manifest).get(name, []))
+    if image.format == "JPEG":
+        image.draft(image.mode, target)
     load_pixels(image, what=f"the image {name}")
-    return image.convert("RGBA")
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA")
+    if image.width > target[0] or image.height > target[1]:
+        image = image.resize(target, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return image if image.mode == "RGBA" else image.convert("RGBA")
 
 
-@lru_cache(maxsize=64)
-def fitted_asset(frame: Frame, name: str, size: tuple[int, int], fit: str) -> Image.Image:
-    """An organizer image fitted to size (RGBA); contain leaves transparent margins."""
-    return fit_image(_decoded_asset(frame, name), size, fit, (0.5, 0.5))
+@IMAGES.cached
+def fitted_asset(frame: Frame, name: str, size: tuple[int, int], fit: str, opacity: float = 1.0) -> Image.Image:
+    """An organizer image fitted to size (RGBA) at its opacity; contain leaves transparent margins."""
+    image = fit_image(decoded_asset(frame, name), size, fit, (0.5, 0.5))
+    if opacity < 1:
+        image.putalpha(image.getchannel("A").point(lambda a: round(a * opacity)))
+    return image
 
 
 def fit_image(
@@ -85,10 +102,7 @@ def fit_image(
 
 def draw_image(canvas: Image.Image, frame: Frame, layer: ImageLayer) -> None:
     left, top, right, bottom = layer.box.pixels(*canvas.size)
-    image = fitted_asset(frame, layer.image, (right - left, bottom - top), layer.fit)
-    if layer.opacity < 1:
-        image = image.copy()
-        image.putalpha(image.getchannel("A").point(lambda a: round(a * layer.opacity)))
+    image = fitted_asset(frame, layer.image, (right - left, bottom - top), layer.fit, layer.opacity)
     canvas.paste(image, (left, top), image)
 
 
@@ -108,13 +122,13 @@ def draw_photo(canvas: Image.Image, layer: PhotoLayer, photo: Photo | None, *,
         canvas.paste(image, (left, top), mask)
 
 
-@lru_cache(maxsize=16)
+@IMAGES.cached
 def _fitted_photo(photo: Photo, size: tuple[int, int], fit: str, focal: tuple[float, float], zoom: float = 1.0) -> Image.Image:
     image = fit_image(photo.image, size, fit, focal, PHOTO_RESAMPLE, zoom=zoom)
     return image if fit == "contain" or image.mode == "RGB" else image.convert("RGB")
 
 
-@lru_cache(maxsize=32)
+@IMAGES.cached
 def _shape_mask(size: tuple[int, int], shape: str) -> Image.Image | None:
     if shape != "circle":
         return None

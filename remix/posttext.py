@@ -1,13 +1,21 @@
-"""Post text per platform, within each platform's limit, and alt text per format.
+"""Post text per platform, within each platform's limit as that platform counts, and alt text per format.
 
-When a post is too long the participant's longest text is shortened with an ellipsis, never
-the hashtags or the link: those are what connects a post to the movement.
+X weighs characters (twitter-text's configuration v3, through the `twitter-text-parser`
+package, the official algorithm ported to Python: Latin-ish code points 1, most others
+(CJK, Hangul, the ellipsis) 2, an emoji sequence 2, every URL 23, after NFC). Mastodon counts
+graphemes with every URL as 23, Bluesky graphemes, Instagram characters (graphemes here).
+When a post is too long the participant's longest text is shortened with an ellipsis until
+the platform's own count fits, never the hashtags or the link: those are what connects a
+post to the movement.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Mapping
+from functools import lru_cache
+
+import regex
 
 from frames.localize import Words, words
 from frames.model import PLATFORMS, FieldSpec, Frame
@@ -18,7 +26,11 @@ from remix.textnorm import grapheme_count, normalize_text
 from remix.values import template_context
 
 ALT_LIMIT = 1000
+URL_WEIGHT = 23  # X and Mastodon count every link as 23 characters, whatever its length
 _URL = re.compile(r"https?://\S+")
+_X_LATIN = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))  # twitter-text v3: weight 1; else 2
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")  # anything X might take for a bare domain (a URL, 23)
+_EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\ufe0f\u20e3]")
 
 
 @dataclass(frozen=True)
@@ -31,10 +43,57 @@ class Texts:
 
 
 def platform_length(text: str, platform: str) -> int:
-    """Length as the platform counts it: graphemes; on X every URL counts as 23."""
+    """Length as the platform counts it: X by twitter-text's weights, Mastodon in graphemes with
+    every URL as 23, Bluesky and Instagram in graphemes."""
     if platform == "x":
-        return grapheme_count(_URL.sub("x" * 23, text))
+        return x_length(text)
+    if platform == "mastodon":
+        return grapheme_count(_URL.sub("x" * URL_WEIGHT, text))
     return grapheme_count(text)
+
+
+@lru_cache(maxsize=1024)
+def x_length(text: str) -> int:
+    """X's weighted length (what X compares with 280), by the official twitter-text algorithm.
+
+    twitter-text compiles its URL and emoji grammars when first imported (about half a second),
+    so it is imported here, on the first post long enough to need it (see `fits`)."""
+    from twitter_text import parse_tweet  # type: ignore[import-untyped]
+
+    return parse_tweet(text).weightedLength
+
+
+def _weights(text: str) -> int:
+    """X's character weights of text without URLs: an emoji cluster 2, else 1 or 2 per code point."""
+    total = 0
+    for cluster in regex.findall(r"\X", text):
+        if _EMOJI.search(cluster):
+            total += 2
+        else:
+            total += sum(1 if any(lo <= ord(ch) <= hi for lo, hi in _X_LATIN) else 2 for ch in cluster)
+    return total
+
+
+def x_estimate(text: str) -> int:
+    """X's weights computed directly (every http(s) link 23): far cheaper than `x_length` and equal
+    to it for ordinary text; used to search, never to decide."""
+    return sum(_weights(piece) for piece in _URL.split(text)) + URL_WEIGHT * len(_URL.findall(text))
+
+
+def x_upper_bound(text: str) -> int:
+    """At least what X counts: a link counts 23 or its own characters (X counts a link with an
+    unknown domain as text), and anything shaped like a bare domain may cost 23 more."""
+    links = sum(max(URL_WEIGHT, _weights(url)) for url in _URL.findall(text))
+    rest = _URL.sub(" ", text)
+    return sum(_weights(piece) for piece in _URL.split(text)) + links + URL_WEIGHT * len(_DOMAIN.findall(rest))
+
+
+def fits(text: str, platform: str, limit: int) -> bool:
+    """Whether the platform accepts the text; on X the exact count runs only when the cheap upper
+    bound does not already settle it."""
+    if platform == "x" and x_upper_bound(text) <= limit:
+        return True
+    return platform_length(text, platform) <= limit
 
 
 def build_texts(frame: Frame, values: Mapping[str, str], options: RenderOptions = RenderOptions()) -> Texts:
@@ -51,12 +110,12 @@ def post_text(w: Words, values: Mapping[str, str], platform: str, link: str, mak
     limit = PLATFORMS[platform]
     template = w.post_template(platform)
     text = _post(w, values, template, link, maker)
-    if platform_length(text, platform) <= limit:
+    if fits(text, platform, limit):
         return text
     longest = _longest_field(w, values)
     if longest is not None:
         text = _shorten_field(w, dict(values), longest, template, link, maker, platform, limit)
-    if platform_length(text, platform) > limit:
+    if not fits(text, platform, limit):
         text = _cut_keeping_tags(text, w, platform, limit)
     return text
 
@@ -78,18 +137,33 @@ def _longest_field(w: Words, values: Mapping[str, str]) -> FieldSpec | None:
 
 
 def _shorten_field(w: Words, values: dict[str, str], spec: FieldSpec, template: str, link: str, maker: str, platform: str, limit: int) -> str:
-    """Binary search for the longest prefix of the field that keeps the post within limit."""
+    """The post with the longest prefix of the field that keeps it within the platform's limit."""
     original = values[spec.name]
-    lo, hi = 0, len(original)
-    best = _post(w, {**values, spec.name: ""}, template, link, maker)
+
+    def make(chars: int) -> str:
+        return _post(w, {**values, spec.name: _ellipsize(original, chars)}, template, link, maker)
+
+    return _longest_fitting(make, len(original), platform, limit)
+
+
+def _longest_fitting(make: Callable[[int], str], size: int, platform: str, limit: int) -> str:
+    """`make(n)` for the largest n in 0..size that the platform's own count accepts.
+
+    On X the binary search runs on the cheap estimate, then the exact count decides, stepping
+    down until it fits (the two agree on ordinary text, so that is one or two exact counts)."""
+    count = x_estimate if platform == "x" else lambda text: platform_length(text, platform)
+    lo, hi, best = 0, size, 0
     while lo <= hi:
         mid = (lo + hi) // 2
-        candidate = _post(w, {**values, spec.name: _ellipsize(original, mid)}, template, link, maker)
-        if platform_length(candidate, platform) <= limit:
-            best, lo = candidate, mid + 1
+        if count(make(mid)) <= limit:
+            best, lo = mid, mid + 1
         else:
             hi = mid - 1
-    return best
+    text = make(best)
+    while best > 0 and not fits(text, platform, limit):
+        best = max(0, best - max(1, (platform_length(text, platform) - limit) // 2))
+        text = make(best)
+    return text
 
 
 def _ellipsize(text: str, chars: int) -> str:
@@ -109,15 +183,7 @@ def _cut_keeping_tags(text: str, w: Words, platform: str, limit: int) -> str:
     tags = " ".join(f"#{t}" for t in w.manifest.hashtags)
     body = text.replace(tags, "").strip() if tags else text
     suffix = f"\n\n{tags}" if tags else ""
-    lo, hi, best = 0, len(body), suffix.strip()
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        candidate = (_ellipsize(body, mid) + suffix).strip()
-        if platform_length(candidate, platform) <= limit:
-            best, lo = candidate, mid + 1
-        else:
-            hi = mid - 1
-    return best
+    return _longest_fitting(lambda chars: (_ellipsize(body, chars) + suffix).strip(), len(body), platform, limit)
 
 
 def _bounded(text: str, limit: int) -> str:

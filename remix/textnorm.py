@@ -1,27 +1,25 @@
 """Normalizing participant text before it is measured, drawn, counted or stored.
 
-NFC; every line ending becomes `\\n` (Pillow's RAQM layout fails on `\\r`); control characters
-and bidi embedding/override/isolate controls are removed (they would let one name reverse the
-text around it); runs of combining marks are capped (a "Zalgo" string cannot grow forever);
-the number of lines and characters is bounded. Lengths are counted in grapheme clusters, as
+The character rules are `frames.textnorm.clean_chars`, shared with organizer text: NFC, every
+line ending `\\n` (Pillow's RAQM layout fails on `\\r`), and no control, bidi override/isolate,
+noncharacter or lone surrogate (nothing HTML, XML or JSON cannot carry). Runs of combining
+marks are capped (a "Zalgo" string cannot grow forever); the number of lines and characters is bounded. Lengths are counted in grapheme clusters, as
 people and platforms count them: a family emoji or a flag is one character.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import regex
+
+from frames.textnorm import clean_chars
 
 MAX_MARKS = 4
 MAX_LINES = 40
 MAX_NAME = 60
-_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"
-_DROP = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{_BIDI_CONTROLS}\\ufeff\\ufff9-\\ufffb\\U000e0001]")
 _MARK_RUN = regex.compile(r"(\p{M}{%d})\p{M}+" % MAX_MARKS)
 _BLANK_LINES = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
-_LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
 
 
 _CLUSTER = regex.compile(r"\X")
@@ -54,9 +52,7 @@ def _cut(text: str, max_chars: int) -> str:
 
 def normalize_text(text: str, *, multiline: bool = True, max_chars: int = 5000) -> str:
     """Clean text for drawing and storing; the result never contains `\\r` or control characters."""
-    text = unicodedata.normalize("NFC", _LINE_BREAKS.sub("\n", text))
-    text = _DROP.sub("", text.replace("\t", " "))
-    text = _MARK_RUN.sub(r"\1", text)
+    text = _MARK_RUN.sub(r"\1", clean_chars(text))
     if not multiline:
         return _cut(_SPACES.sub(" ", text.replace("\n", " ")).strip(), max_chars)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]

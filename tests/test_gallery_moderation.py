@@ -84,26 +84,26 @@ def test_unknown_actions_and_remixes(store, admin) -> None:
 def test_reports_count_once_per_reporter_and_hide_pending_review(store, admin, monkeypatch) -> None:
     monkeypatch.setenv("FRAME_REMIX_REPORT_THRESHOLD", "3")
     r = publish(store)
-    assert report_remix(store, r.id, "session-a", "spam") == 1
-    assert report_remix(store, r.id, "session-a", "spam again") == 1
-    assert report_remix(store, r.id, "session-b", "spam") == 2
+    assert report_remix(store, r.id, "session-a", "spam", address="198.51.100.1") == 1
+    assert report_remix(store, r.id, "session-a", "spam again", address="198.51.100.1") == 1
+    assert report_remix(store, r.id, "session-b", "spam", address="198.51.100.2") == 2
     assert ids(list_remixes(store)) == [r.id]
-    assert report_remix(store, r.id, "session-c", "hateful") == 3
+    assert report_remix(store, r.id, "session-c", "hateful", address="198.51.100.3") == 3
     assert list_remixes(store).items == () and gallery.remix_ref(store, r.id).status == "reported"
     assert sorted(gallery.open_reports(store, r.id, admin)) == ["hateful", "spam", "spam"]
     with pytest.raises(GalleryError, match="cannot be reported"):
-        report_remix(store, r.id, "session-d", "more")
+        report_remix(store, r.id, "session-d", "more", address="198.51.100.4")
     assert moderate(store, r.id, "restore", admin, "reviewed: fine") == "published"
-    assert report_remix(store, r.id, "session-d", "still spam") == 1  # reviewed reports no longer count
+    assert report_remix(store, r.id, "session-d", "still spam", address="198.51.100.4") == 1  # reviewed ones no longer count
 
 
 def test_reports_need_a_reason_and_hashes_are_stored_not_reporters(store) -> None:
     r = publish(store)
     with pytest.raises(GalleryError, match="say what is wrong"):
-        report_remix(store, r.id, "session-a", "")
-    report_remix(store, r.id, "203.0.113.9", "spam")
-    stored = store.read().execute("SELECT reporter_hash FROM reports").fetchone()[0]
-    assert "203.0.113.9" not in stored and len(stored) == 64
+        report_remix(store, r.id, "session-a", "", address="203.0.113.9")
+    report_remix(store, r.id, "token-a", "spam", address="203.0.113.9")
+    stored = store.read().execute("SELECT reporter_hash, address_hash FROM reports").fetchone()
+    assert "token-a" not in stored[0] and "203.0.113.9" not in stored[1] and {len(h) for h in stored} == {64}
 
 
 def test_the_frame_owner_cannot_delete_only_hide(store) -> None:

@@ -223,7 +223,7 @@ def test_counts_follow_moderation_and_deletion_and_match_a_recount(store, admin)
     made = [publish(store, city=city).id for city in ("Lisbon", "Porto", "Porto", "Lyon", "Lyon")]
     gallery.moderate(store, made[0], "hide", admin, "test")
     gallery.delete_remix(store, made[1], admin)
-    gallery.report_remix(store, made[3], "a", "x")
+    gallery.report_remix(store, made[3], "a", "x", address="198.51.100.7")
     gallery.moderate(store, made[0], "restore", admin, "ok")
     c = gallery.counts(store, BUS)
     recount = rows(store, """SELECT count(*), count(DISTINCT place_key) FROM remixes
