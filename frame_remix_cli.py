@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Sequence
 
 from frames.bundled import bundled_frames, load_frame
 from frames.errors import FrameRemixError
 from frames.schema import manifest_schema
+from gallery.config import Settings
 
 USER_ERROR = 2
 
@@ -27,6 +30,9 @@ class CliError(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.settings = Settings.from_env(os.environ)  # the one read of the configuration
+    if getattr(args, "data", None):
+        args.settings = replace(args.settings, data_dir=args.data)
     try:
         return args.handler(args)
     except FrameRemixError as exc:
@@ -136,7 +142,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     frame = load_frame(args.frame)
     values, photo = _remix_inputs(args, frame)
-    options = RenderOptions(lang=args.lang, maker=args.maker)
+    options = RenderOptions(lang=args.lang, maker=args.maker, public_url=args.settings.base_url())
     start = time.perf_counter()
     result = make_remix(frame, values, photo, args.format, options, strict=True)
     written = write_remix(result, args.out)
@@ -199,7 +205,7 @@ def cmd_bulk(args: argparse.Namespace) -> int:
         raise CliError(f"'{args.csv.name}' has a header but no rows")
     start = time.perf_counter()
     results = run_bulk(args.frame, rows, args.csv.parent, args.out, jobs=args.jobs,
-                       options=RenderOptions(lang=args.lang), progress=_progress_bar())
+                       options=RenderOptions(lang=args.lang, public_url=args.settings.base_url()), progress=_progress_bar())
     report = write_report(results, args.out)
     return _bulk_summary(results, report, time.perf_counter() - start)
 
@@ -244,17 +250,14 @@ def _add_data(p: argparse.ArgumentParser) -> None:
 
 
 def _store(args: argparse.Namespace):
-    from gallery.config import db_path
     from gallery.db import open_store
 
-    return open_store(db_path(args.data) if args.data else None)
+    return open_store(settings=args.settings)
 
 
 def _key(args: argparse.Namespace) -> str | None:
-    """--key, else the admin key from the environment (an operator at the shell is the admin)."""
-    from gallery.config import admin_key
-
-    return getattr(args, "key", None) or admin_key() or None
+    """--key, else the instance's admin key (an operator at the shell is the admin)."""
+    return getattr(args, "key", None) or args.settings.admin_key or None
 
 
 def _print_json(data: object) -> None:
@@ -339,7 +342,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     values, photo = _remix_inputs(args, frame)
     result = publish_remix(store, frame, values, consent=args.consent, photo=photo, maker=args.maker,
                            place=args.place, lang=args.lang, remix_of=args.remix_of,
-                           idempotency_key=args.idempotency_key, strict=True)
+                           idempotency_key=args.idempotency_key, public_url=args.settings.base_url(), strict=True)
     if args.json:
         _print_json(result)
     else:

@@ -3,15 +3,22 @@
 `streamlit run streamlit_app.py` finds the `app` below (an `st.App`) and serves it, together
 with the share pages (`/share/<remix id>`, plain HTML with Open Graph tags that Streamlit
 pages cannot set). Every browser session then runs this same file as its script, where it
-only sets the page config and picks the page.
+only sets the page config and picks the page. The configuration is read from the environment
+here, once per process (`app_pages.caching.settings` for the pages), and passed down.
 """
+import os
+import sys
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 if get_script_run_ctx() is None:
     from app_pages.share import share_routes
+    from gallery.config import Settings, public_url_notice
 
-    app = st.App(__file__, routes=share_routes())
+    settings = Settings.from_env(os.environ)
+    print(public_url_notice(settings), file=sys.stderr, flush=True)
+    app = st.App(__file__, routes=share_routes(settings))
 else:
     st.set_page_config(page_title="frame-remix", page_icon="🖼️", layout="wide")
     page = st.navigation([

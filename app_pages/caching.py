@@ -6,6 +6,7 @@ the process's store handle, decoded photos, encoded previews and texts.
 from __future__ import annotations
 
 import io
+import os
 
 import streamlit as st
 from PIL import Image
@@ -14,16 +15,22 @@ from frames import Frame, bundled_frames
 from frames.localize import words
 from frames.manifest import MANIFEST_NAME
 from frames.pack import frame_from_files
-from gallery import Store, get_frame, get_remix, image, install_bundled, languages, list_frames, open_store
+from gallery import Settings, Store, get_frame, get_remix, image, install_bundled, languages, list_frames, open_store
 from gallery.models import FrameInfo, RemixDetail
 from remix import Photo, RenderOptions, build_texts, clean_values, encode, load_photo, render
 from remix.pipeline import photo_box
 
 
 @st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    """The instance's configuration, read from the environment once per server process."""
+    return Settings.from_env(os.environ)
+
+
+@st.cache_resource(show_spinner=False)
 def store() -> Store:
     """The process's gallery (FRAME_REMIX_DATA/gallery.db), with the bundled frames installed."""
-    s = open_store()
+    s = open_store(settings=settings())
     for frame in bundled_frames():
         install_bundled(s, frame)
     return s

@@ -15,7 +15,7 @@ from dataclasses import replace
 import streamlit as st
 
 from app_pages import caching
-from app_pages.ui import app_link, plain, share_link, show_error
+from app_pages.ui import app_link, plain, public_url, share_link, show_error
 from frames import Frame, FrameRemixError
 from frames.localize import Words, language_name, languages, words
 from frames.model import PLATFORMS, FieldSpec
@@ -24,7 +24,6 @@ from gallery.remixes import place_from
 from remix import Photo, RenderOptions, clean_values
 from remix.pipeline import make_remix
 from remix.posttext import platform_length
-from remix.qr import public_url
 from remix.render import extension
 
 PLATFORM_NAMES = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon", "instagram": "Instagram"}

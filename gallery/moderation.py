@@ -9,7 +9,6 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from gallery.clock import now_iso
-from gallery.config import report_threshold
 from gallery.db import Store
 from gallery.errors import GalleryError
 from gallery.framestore import authorize_frame
@@ -34,7 +33,7 @@ def moderate(store: Store, remix_id: str, action: str, key: str | None, reason: 
         raise GalleryError(f"give a reason to {action} this remix; it is kept in the moderation log")
     with store.write() as db:
         seq, frame_id, status = _remix(db, remix_id)
-        actor = authorize_frame(db, frame_id, key)
+        actor = authorize_frame(db, frame_id, key, store.settings.admin_key)
         allowed, new_status = ACTIONS[action]
         if status not in allowed:
             raise GalleryError(_refusal(action, status))
@@ -56,7 +55,7 @@ def report_remix(store: Store, remix_id: str, reporter: str, reason: str) -> int
     """Report a published remix once per reporter; returns the distinct open reports.
 
     `reporter` is any stable identifier of the person (a session id, a hashed address); only
-    its hash is stored. At FRAME_REMIX_REPORT_THRESHOLD distinct reports the remix is hidden
+    its hash is stored. At the instance's report threshold (Settings) distinct reports the remix is hidden
     pending review ('reported') until its organizer restores or hides it.
     """
     reason = " ".join(reason.split())[:MAX_REASON]
@@ -69,7 +68,7 @@ def report_remix(store: Store, remix_id: str, reporter: str, reason: str) -> int
         db.execute("INSERT OR IGNORE INTO reports VALUES (?, ?, ?, ?, 0)",
                    [seq, hash_key("reporter:" + reporter), reason, now_iso()])
         count = db.execute("SELECT count(*) FROM reports WHERE remix_seq = ? AND reviewed = 0", [seq]).fetchone()[0]
-        if count >= report_threshold():
+        if count >= store.settings.report_threshold:
             db.execute("UPDATE remixes SET status = 'reported' WHERE seq = ?", [seq])
             log(db, remix_id, frame_id, "auto-hide", f"{count} reports; hidden pending review", "reports")
     return count
@@ -78,7 +77,7 @@ def report_remix(store: Store, remix_id: str, reporter: str, reason: str) -> int
 def moderation_log(store: Store, frame_id: str, key: str | None, limit: int = 200) -> list[ModerationEntry]:
     """The newest entries of a frame's moderation log (needs the owner or admin key). Read-only."""
     db = store.read()
-    authorize_frame(db, frame_id, key)
+    authorize_frame(db, frame_id, key, store.settings.admin_key)
     rows = db.execute("""SELECT remix_id, frame_id, action, reason, actor, created FROM moderation_log
                          WHERE frame_id = ? ORDER BY id DESC LIMIT ?""", [frame_id, limit]).fetchall()
     return [ModerationEntry(*row) for row in rows]
@@ -88,7 +87,7 @@ def open_reports(store: Store, remix_id: str, key: str | None) -> list[str]:
     """The reasons of a remix's unreviewed reports (needs its frame's owner or admin key). Read-only."""
     db = store.read()
     seq, frame_id, _ = _remix(db, remix_id)
-    authorize_frame(db, frame_id, key)
+    authorize_frame(db, frame_id, key, store.settings.admin_key)
     return [r for (r,) in db.execute("SELECT reason FROM reports WHERE remix_seq = ? AND reviewed = 0 ORDER BY created",
                                      [seq])]
 

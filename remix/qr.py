@@ -1,22 +1,18 @@
 """QR codes back to a frame on this instance, cached per URL and size (generation costs ~7 ms).
 
 The URL is always built from the instance's public URL and the frame id, never from a manifest.
+The public URL comes in with the render options (the shells read the configuration); the
+engine never reads the environment.
 """
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from urllib.parse import quote
 
 import qrcode
 from PIL import Image
 
-DEFAULT_PUBLIC_URL = "http://localhost:8501"
-
-
-def public_url() -> str:
-    """The instance's public base URL (FRAME_REMIX_PUBLIC_URL), without a trailing slash."""
-    return (os.environ.get("FRAME_REMIX_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
+DEFAULT_PUBLIC_URL = "http://localhost:8501"  # only when a caller gave no public URL at all
 
 
 def frame_link(base_url: str, frame_id: str) -> str:

@@ -17,7 +17,7 @@ from frames.templating import render_template
 from remix import layers
 from remix.errors import RemixError
 from remix.photo import Photo
-from remix.qr import frame_link, public_url
+from remix.qr import DEFAULT_PUBLIC_URL, frame_link
 from remix.textnorm import normalize_text
 from remix.values import template_context
 
@@ -42,7 +42,8 @@ class RenderOptions:
         return (clamp(fx), clamp(fy)), min(MAX_ZOOM, max(1.0, float(self.zoom)))
 
     def base_url(self) -> str:
-        return self.public_url or public_url()
+        """The instance's public URL as the shell passed it (a fixed default when it passed none)."""
+        return (self.public_url or DEFAULT_PUBLIC_URL).rstrip("/")
 
 
 def format_spec(frame: Frame, fmt: str) -> Format:

@@ -9,14 +9,12 @@ from starlette.testclient import TestClient
 
 from app_pages.share import share_routes
 from frames import bundled_frame
-from gallery import open_store, publish_remix
+from gallery import Settings, open_store, publish_remix
 
 
 @pytest.fixture
-def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    monkeypatch.setenv("FRAME_REMIX_DATA", str(tmp_path))
-    monkeypatch.setenv("FRAME_REMIX_PUBLIC_URL", "https://remix.example")
-    return TestClient(Starlette(routes=share_routes()))
+def client(tmp_path: Path) -> TestClient:
+    return TestClient(Starlette(routes=share_routes(Settings(public_url="https://remix.example", data_dir=tmp_path))))
 
 
 def test_a_published_remix_has_open_graph_tags_with_participant_text_escaped(client, tmp_path: Path) -> None:
