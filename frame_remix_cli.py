@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 from frames.bundled import bundled_frames, load_frame
 from frames.errors import FrameRemixError
 from frames.schema import manifest_schema
-from gallery.config import Settings
+from gallery.config import Settings, is_loopback
 
 USER_ERROR = 2
 
@@ -142,14 +142,33 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     frame = load_frame(args.frame)
     values, photo = _remix_inputs(args, frame)
-    options = RenderOptions(lang=args.lang, maker=args.maker, public_url=args.settings.base_url())
+    options = RenderOptions(lang=args.lang, maker=args.maker, public_url=_baked_url(args))
     start = time.perf_counter()
     result = make_remix(frame, values, photo, args.format, options, strict=True)
     written = write_remix(result, args.out)
+    _warn_if_loopback(args, frame)
     summary = {"frame": frame.id, "version": frame.version, "files": [str(p) for p in written],
                "ms": round((time.perf_counter() - start) * 1000, 1)}
     print(json.dumps(summary, ensure_ascii=False, indent=2) if args.json else "\n".join(summary["files"]))
     return 0
+
+
+_warned_loopback: set[str] = set()
+
+
+def _baked_url(args: argparse.Namespace) -> str:
+    """The public URL that QR codes and post texts get (FRAME_REMIX_PUBLIC_URL, else the default)."""
+    return args.settings.base_url()
+
+
+def _warn_if_loopback(args: argparse.Namespace, frame) -> None:
+    """Once per process, after images were made: a loopback address in a QR code reaches nobody."""
+    url = _baked_url(args)
+    has_qr = any(layer.kind == "qr" for spec in frame.manifest.formats.values() for layer in spec.layers)
+    if has_qr and is_loopback(url) and url not in _warned_loopback:
+        _warned_loopback.add(url)
+        print(f"warning: the QR codes point at {url}, which only works on this computer; "
+              "set FRAME_REMIX_PUBLIC_URL to the address people reach your instance on", file=sys.stderr)
 
 
 def _check_lang(frame, lang: str | None) -> None:
@@ -205,8 +224,10 @@ def cmd_bulk(args: argparse.Namespace) -> int:
         raise CliError(f"'{args.csv.name}' has a header but no rows")
     start = time.perf_counter()
     results = run_bulk(args.frame, rows, args.csv.parent, args.out, jobs=args.jobs,
-                       options=RenderOptions(lang=args.lang, public_url=args.settings.base_url()), progress=_progress_bar())
+                       options=RenderOptions(lang=args.lang, public_url=_baked_url(args)), progress=_progress_bar())
     report = write_report(results, args.out)
+    if any(r.ok for r in results):
+        _warn_if_loopback(args, frame)
     return _bulk_summary(results, report, time.perf_counter() - start)
 
 
@@ -342,7 +363,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     values, photo = _remix_inputs(args, frame)
     result = publish_remix(store, frame, values, consent=args.consent, photo=photo, maker=args.maker,
                            place=args.place, lang=args.lang, remix_of=args.remix_of,
-                           idempotency_key=args.idempotency_key, public_url=args.settings.base_url(), strict=True)
+                           idempotency_key=args.idempotency_key, public_url=_baked_url(args), strict=True)
+    _warn_if_loopback(args, frame)
     if args.json:
         _print_json(result)
     else:

@@ -147,3 +147,16 @@ def test_validate_warns_about_low_contrast_but_passes(tmp_path: Path) -> None:
     assert run.returncode == 0 and run.stdout == "ok: care-counts v1\n"
     assert run.stderr.startswith("warning: formats.square.layers[2]: text colour #5a3f60 has contrast")
     assert "WCAG AA needs" in run.stderr
+
+
+def test_render_warns_once_when_it_bakes_a_loopback_address(tmp_path: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "FRAME_REMIX_PUBLIC_URL"}
+    cmd = [sys.executable, str(ROOT / "frame_remix_cli.py"), "render", "care-counts", "--sample", "--format", "card",
+           "--out", str(tmp_path / "o")]
+    run = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0 and run.stderr.count("warning: the QR codes point at http://localhost:8501") == 1
+    configured = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+                                env={**env, "FRAME_REMIX_PUBLIC_URL": "https://remix.example.org"})
+    assert configured.returncode == 0 and configured.stderr == ""

@@ -38,3 +38,18 @@ def test_pending_unknown_and_deleted_remixes_are_404(client, tmp_path: Path) -> 
     for path in (f"/share/{pending.id}", f"/share/{pending.id}/image", "/share/nope", "/share/nope/image"):
         response = client.get(path)
         assert response.status_code == 404 and "not in the gallery" in response.text
+
+
+def test_without_a_public_url_the_page_follows_the_host_it_was_asked_on(tmp_path: Path) -> None:
+    unset = TestClient(Starlette(routes=share_routes(Settings(data_dir=tmp_path))), base_url="http://10.1.2.3:8765")
+    remix = publish_remix(open_store(tmp_path / "gallery.db"), bundled_frame("ride-the-bus"),
+                          {"city": "Lyon", "story": "x"}, consent=True)
+    html = unset.get(f"/share/{remix.id}").text
+    assert f'content="http://10.1.2.3:8765/share/{remix.id}/image"' in html
+    assert f"url=http://10.1.2.3:8765/gallery?remix={remix.id}" in html
+    proxied = unset.get(f"/share/{remix.id}", headers={"X-Forwarded-Proto": "https",
+                                                       "X-Forwarded-Host": "remix.example.org"})
+    assert f'content="https://remix.example.org/share/{remix.id}/image"' in proxied.text
+    assert "X-Forwarded-Host" in proxied.headers["vary"]
+    forged = unset.get(f"/share/{remix.id}", headers={"X-Forwarded-Host": "evil.example/x?"}).text
+    assert "evil.example" not in forged
