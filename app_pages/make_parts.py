@@ -114,6 +114,8 @@ def editor(frame_id: str, remix_of: str | None) -> None:
 def _header(frame: Frame, remix_of: str | None) -> Words:
     m = frame.manifest
     langs = languages(m)
+    if st.query_params.get("lang") in langs:  # a QR code or link in a translation: open in its language
+        st.session_state.setdefault(f"make_lang_{frame.id}", st.query_params["lang"])
     lang = (st.selectbox("Language", langs, key=f"make_lang_{frame.id}", format_func=language_name)
             if len(langs) > 1 else langs[0])
     w = words(m, lang)

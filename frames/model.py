@@ -6,6 +6,7 @@ rules (templates, assets, translations) live in `frames.validate`; parsing in `f
 """
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -144,6 +145,16 @@ class TextLayer(Strict):
         return self
 
 
+# A QR code must still scan when its image is shown 360 px wide and re-encoded as JPEG q70, as
+# feeds do. Measured with zxing-cpp over 36 placements (square, story and card canvases, 12
+# offsets each; tests/test_qr.py runs the bundled frames): at 4.2 px per module on a 1080 px
+# wide canvas 19-27 of 36 decoded, at 4.6 32-36, from 4.8 up 30-36 (the misses sit where a
+# module lands near 2 px at 360 and aliases). The schema asks for 5, counting 41 modules: a
+# version-4 code (links up to 78 bytes at level L) plus the four-module quiet zones.
+QR_MIN_MODULE_PX = 5.0  # per module, on a canvas 1080 px wide (scaled with the canvas width)
+QR_REFERENCE_MODULES = 41
+
+
 class QrLayer(Strict):
     """A QR code back to this frame on this instance; the URL is never the organizer's."""
 
@@ -151,6 +162,15 @@ class QrLayer(Strict):
     box: Box
     color: Color = "#000000"
     background: Color = "#ffffff"
+
+    def module_px(self, width: int, height: int) -> float:
+        """Pixels per module of a reference-size code in this box, as if the canvas were 1080 px wide."""
+        left, top, right, bottom = self.box.pixels(width, height)
+        return min(right - left, bottom - top) / QR_REFERENCE_MODULES * 1080 / width
+
+    def min_side(self, width: int) -> int:
+        """The smallest box side in pixels that gives QR_MIN_MODULE_PX on a canvas this wide."""
+        return math.ceil(QR_MIN_MODULE_PX * QR_REFERENCE_MODULES * width / 1080)
 
 
 class CreditLayer(Strict):

@@ -10,7 +10,7 @@ from typing import Iterator, Mapping
 
 from frames.errors import FrameError, Problem
 from frames.images import load_pixels, open_untrusted
-from frames.model import RESERVED_NAMES, Manifest
+from frames.model import QR_MIN_MODULE_PX, RESERVED_NAMES, Manifest, QrLayer
 from frames.templating import check_template
 
 
@@ -21,6 +21,7 @@ def validate_frame(manifest: Manifest, assets: Mapping[str, bytes]) -> list[Prob
         *_template_problems(manifest),
         *_asset_problems(manifest, assets),
         *_layer_id_problems(manifest),
+        *_qr_problems(manifest),
         *_translation_problems(manifest),
     ]
 
@@ -60,6 +61,17 @@ def _layers(m: Manifest) -> Iterator[tuple[str, object]]:
     for name, fmt in m.formats.items():
         for i, layer in enumerate(fmt.layers):
             yield f"formats.{name}.layers[{i}]", layer
+
+
+def _qr_problems(m: Manifest) -> Iterator[Problem]:
+    """QR codes large enough to scan when the image is shown 360 px wide (see QR_MIN_MODULE_PX)."""
+    for name, fmt in m.formats.items():
+        for i, layer in enumerate(fmt.layers):
+            if isinstance(layer, QrLayer) and layer.module_px(fmt.width, fmt.height) < QR_MIN_MODULE_PX - 1e-9:
+                side = layer.min_side(fmt.width)
+                yield Problem(f"formats.{name}.layers[{i}].box", (
+                    f"this QR code is too small to scan once the image is shown small; make the box at least "
+                    f"{side} x {side} px (w >= {side / fmt.width:.3f}, h >= {side / fmt.height:.3f})"))
 
 
 def _asset_problems(m: Manifest, assets: Mapping[str, bytes]) -> Iterator[Problem]:

@@ -13,7 +13,6 @@ from frames.localize import Words, words
 from frames.model import PLATFORMS, FieldSpec
 from frames.pack import Frame
 from frames.templating import render_template
-from remix.qr import frame_link
 from remix.render import RenderOptions
 from remix.textnorm import grapheme_count, normalize_text
 from remix.values import template_context
@@ -40,7 +39,7 @@ def platform_length(text: str, platform: str) -> int:
 
 def build_texts(frame: Frame, values: Mapping[str, str], options: RenderOptions = RenderOptions()) -> Texts:
     w = words(frame.manifest, options.lang)
-    link = frame_link(options.base_url(), frame.id)
+    link = options.link(frame, w)
     post = {p: post_text(w, values, p, link, options.maker) for p in PLATFORMS}
     context = template_context(w, values, link=link, maker=options.maker)
     alt = {fmt: _bounded(_fill(w.alt_template(fmt), context), ALT_LIMIT) for fmt in frame.manifest.formats}

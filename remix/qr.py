@@ -13,15 +13,21 @@ import qrcode
 from PIL import Image
 
 DEFAULT_PUBLIC_URL = "http://localhost:8501"  # only when a caller gave no public URL at all
+QUIET_ZONE = 4  # modules of light margin on every side, inside the layer's box
 
 
-def frame_link(base_url: str, frame_id: str) -> str:
-    return f"{base_url.rstrip('/')}/?frame={quote(frame_id)}"
+def frame_link(base_url: str, frame_id: str, lang: str | None = None) -> str:
+    """`BASE/?frame=ID`, with `&lang=xx` for a translation so the app opens in that language."""
+    query = f"?frame={quote(frame_id)}" + (f"&lang={quote(lang)}" if lang else "")
+    return f"{base_url.rstrip('/')}/{query}"
 
 
 @lru_cache(maxsize=64)
 def _matrix(url: str) -> tuple[tuple[bool, ...], ...]:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    """The code with the four-module quiet zone the standard asks for, at level L: on a screen
+    nothing tears or stains the code, and fewer, larger modules are what survive an image shown
+    360 px wide and re-encoded as JPEG (decoding tests: tests/test_qr.py)."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_L, border=QUIET_ZONE)
     code.add_data(url)
     code.make(fit=True)
     return tuple(tuple(row) for row in code.get_matrix())

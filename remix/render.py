@@ -41,6 +41,12 @@ class RenderOptions:
         clamp = lambda v: min(1.0, max(0.0, float(v)))  # noqa: E731
         return (clamp(fx), clamp(fy)), min(MAX_ZOOM, max(1.0, float(self.zoom)))
 
+    def link(self, frame: Frame, w: Words) -> str:
+        """The frame's link on this instance (QR codes, post texts), in the render's language
+        when that is a translation."""
+        lang = w.lang if w.lang != frame.manifest.language else None
+        return frame_link(self.base_url(), frame.id, lang)
+
     def base_url(self) -> str:
         """The instance's public URL as the shell passed it (a fixed default when it passed none)."""
         return (self.public_url or DEFAULT_PUBLIC_URL).rstrip("/")
@@ -63,7 +69,7 @@ def render(
     """
     spec = format_spec(frame, fmt)
     w = words(frame.manifest, options.lang)
-    link = frame_link(options.base_url(), frame.id)
+    link = options.link(frame, w)
     context = template_context(w, values, link=link, maker=options.maker)
     canvas = Image.new("RGB", (spec.width, spec.height), "white")
     mirror = spec.mirror_rtl and w.rtl
