@@ -71,7 +71,7 @@ def test_a_qr_box_too_small_to_scan_is_refused_with_one_sentence() -> None:
                                                   "box = { x = 0.8, y = 0.76, w = 0.12, h = 0.12 }", 1)
     with pytest.raises(FrameError) as caught:
         frame_from_files({"frame.toml": text.encode(), **source.assets}, "small qr")
-    assert [str(p) for p in caught.value.problems] == [
+    assert [str(p) for p in caught.value.problems] == [(
         "formats.square.layers[6].box: this QR code is too small to scan once the image is shown small; "
-        "make the box at least 205 x 205 px (w >= 0.190, h >= 0.190)"]
+        "make the box at least 205 x 205 px (w >= 0.190, h >= 0.190)")]
     assert QR_MIN_MODULE_PX == 5.0
