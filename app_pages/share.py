@@ -20,6 +20,7 @@ from frames import FrameRemixError
 from gallery import Settings, get_remix, image, open_store
 from gallery.config import request_base_url
 from gallery.site import environment
+from remix.credits import remix_by
 
 _MISSING = "<!doctype html><title>Not found</title><p>This remix is not in the gallery (any more).</p>"
 PREFERRED = ("card", "square")
@@ -51,7 +52,7 @@ def share_page(request: Request, settings: Settings) -> Response:
     base = base_url(request, settings)
     s = detail.summary
     html = environment().get_template("share.html").render(
-        lang=s.language, title=f"{s.frame_title} · remix by {s.credit_name}",
+        lang=s.language, title=f"{s.frame_title} · {remix_by(s.maker, s.language)}",
         description=detail.alt.get(fmt, ""), image_url=f"{base}/share/{remix_id}/image",
         page_url=f"{base}/share/{remix_id}", gallery_url=f"{base}/gallery?remix={remix_id}",
     )

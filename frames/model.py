@@ -173,8 +173,23 @@ class QrLayer(Strict):
         return math.ceil(QR_MIN_MODULE_PX * QR_REFERENCE_MODULES * width / 1080)
 
 
+# Credits must be readable in a feed: capital letters at least 24 px tall on a canvas 1080 px
+# wide (scaled with the width). The bundled fonts' capitals are 0.714 em tall (Noto Sans and
+# Serif, 'H'; tests/test_credits.py measures them), so the text size is cap height x 1.43.
+CREDIT_CAP_PX = 24
+CREDIT_SIZE_PER_CAP = 1.43
+CREDIT_LINE_HEIGHT = 1.15
+CREDIT_TWO_LINES_EM = 2.5  # two Latin lines: ascent + descent (1.37 em) + one line pitch (1.15 em)
+
+
+def credit_size(width: int) -> int:
+    """The credit line's text size on a canvas this wide (its floor; a layer may ask for more)."""
+    return math.ceil(CREDIT_CAP_PX * CREDIT_SIZE_PER_CAP * width / 1080)
+
+
 class CreditLayer(Strict):
-    """The credit line (frame, organizer, licence, maker); its wording is not editable."""
+    """The credit line (frame, organizer, licence, maker); its wording is not editable, and its
+    size is at least `credit_size(width)` whatever `max_size` says."""
 
     kind: Literal["credit"]
     box: Box

@@ -6,11 +6,20 @@ together, and returns every problem at once so an organizer can fix them in one 
 from __future__ import annotations
 
 import difflib
+import math
 from typing import Iterator, Mapping
 
 from frames.errors import FrameError, Problem
 from frames.images import load_pixels, open_untrusted
-from frames.model import QR_MIN_MODULE_PX, RESERVED_NAMES, Manifest, QrLayer
+from frames.model import (
+    CREDIT_TWO_LINES_EM,
+    QR_MIN_MODULE_PX,
+    RESERVED_NAMES,
+    CreditLayer,
+    Manifest,
+    QrLayer,
+    credit_size,
+)
 from frames.templating import check_template
 
 
@@ -22,6 +31,7 @@ def validate_frame(manifest: Manifest, assets: Mapping[str, bytes]) -> list[Prob
         *_asset_problems(manifest, assets),
         *_layer_id_problems(manifest),
         *_qr_problems(manifest),
+        *_credit_problems(manifest),
         *_translation_problems(manifest),
     ]
 
@@ -72,6 +82,19 @@ def _qr_problems(m: Manifest) -> Iterator[Problem]:
                 yield Problem(f"formats.{name}.layers[{i}].box", (
                     f"this QR code is too small to scan once the image is shown small; make the box at least "
                     f"{side} x {side} px (w >= {side / fmt.width:.3f}, h >= {side / fmt.height:.3f})"))
+
+
+def _credit_problems(m: Manifest) -> Iterator[Problem]:
+    """Credit boxes tall enough for two lines at the readable size (capitals 24 px at 1080 wide)."""
+    for name, fmt in m.formats.items():
+        for i, layer in enumerate(fmt.layers):
+            if isinstance(layer, CreditLayer):
+                _, top, _, bottom = layer.box.pixels(fmt.width, fmt.height)
+                need = math.ceil(credit_size(fmt.width) * CREDIT_TWO_LINES_EM)
+                if bottom - top < need:
+                    yield Problem(f"formats.{name}.layers[{i}].box", (
+                        f"the credit line needs room for two lines of readable text; make the box at least "
+                        f"{need} px tall (h >= {need / fmt.height:.3f})"))
 
 
 def _asset_problems(m: Manifest, assets: Mapping[str, bytes]) -> Iterator[Problem]:

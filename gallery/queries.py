@@ -111,8 +111,9 @@ def credits(store: Store, db: Database, row: dict[str, Any]) -> Credits:
     frame = get_frame(store, row["frame_id"], row["frame_version"])
     parent = db.execute("SELECT id, status, maker FROM remixes WHERE id = ?", [row["remix_of"]]).fetchone() \
         if row["remix_of"] else None
-    return Credits(row["maker"] or "anonymous", frame.id, frame.version, frame.title, frame.manifest.organizer.name,
-                   frame.manifest.licence, frame_source(stored), RemixRef.from_row(parent) if parent else None)
+    return Credits(row["maker"], frame.id, frame.version, frame.title, frame.manifest.organizer.name,
+                   frame.manifest.licence, frame_source(stored), RemixRef.from_row(parent) if parent else None,
+                   row["language"])
 
 
 def image(store: Store, remix_id: str, fmt: str, key: str | None = None) -> StoredImage:

@@ -7,15 +7,25 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PIL import Image, ImageChops, ImageDraw, ImageOps
+from PIL import Image, ImageChops, ImageDraw, ImageOps, ImageStat
 
+from frames.contrast import contrast_ratio, luminance
 from frames.images import load_pixels, open_untrusted
-from frames.model import BackgroundLayer, CreditLayer, ImageLayer, PhotoLayer, QrLayer, TextLayer
+from frames.model import (
+    CREDIT_LINE_HEIGHT,
+    BackgroundLayer,
+    CreditLayer,
+    ImageLayer,
+    PhotoLayer,
+    QrLayer,
+    TextLayer,
+    credit_size,
+)
 from frames.pack import Frame
 from remix import qr
 from remix.photo import Photo
-from remix.textlayout import draw_fit, fit_text
-
+from remix.textlayout import Fit, draw_fit, fit_text, line_width
+from remix.textlayout import _start_x as start_x
 
 # Participant photos are resized once per box with bilinear: Pillow's bilinear is antialiased
 # when shrinking, and draft decoding (remix.photo) leaves a photo within about 2x of its box,
@@ -173,8 +183,65 @@ def draw_qr(canvas: Image.Image, layer: QrLayer, url: str) -> None:
     canvas.paste(image, (left + (right - left - side) // 2, top + (bottom - top - side) // 2))
 
 
-def draw_credit(canvas: Image.Image, layer: CreditLayer, text: str) -> None:
+def draw_credit(canvas: Image.Image, layer: CreditLayer, text: str, rtl: bool = False, plate: str = "#000000") -> None:
+    """The credit line at a readable size (capitals >= 24 px at 1080 wide), bottom-aligned in its
+    box, on a translucent plate of `plate` (the layout's colour) when what lies under it is busy
+    or too close to the text's colour. `rtl`: the wording's direction (the render's language)."""
     box = layer.box.pixels(*canvas.size)
-    fit = fit_text(text, layer.font, box[2] - box[0], box[3] - box[1], min_size=8, max_size=layer.max_size, max_lines=3, line_height=1.15, balance=False, rtl=False)
-    draw_fit(canvas, fit, layer.font, box, align=layer.align, valign="bottom", fill=rgba(layer.color)[:3])
+    size = credit_size(canvas.width)
+    fit = fit_text(text, layer.font, box[2] - box[0], box[3] - box[1], min_size=size, max_size=max(size, layer.max_size),
+                   max_lines=CREDIT_MAX_LINES, line_height=CREDIT_LINE_HEIGHT, balance=False, rtl=rtl)
+    fill = rgba(layer.color)[:3]
+    area = _text_area(fit, layer, box)
+    if needs_plate(canvas, area, fill):
+        _draw_plate(canvas, area, fit.size, plate_colour(fill, plate))
+    draw_fit(canvas, fit, layer.font, box, align=layer.align, valign="bottom", fill=fill)
+
+
+CREDIT_MAX_LINES = 6
+PLATE_ALPHA = 0.82
+BUSY_STDDEV = 24  # luminance standard deviation (0-255) above which a backdrop is too busy to read on
+MIN_CONTRAST = 4.5  # WCAG AA for normal text
+
+
+def _text_area(fit: Fit, layer: CreditLayer, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """Where the fitted lines will be drawn (bottom-aligned, as draw_fit places them)."""
+    left, _, right, bottom = box
+    widths = [line_width(layer.font, text, fit.size, rtl) for text, rtl in fit.lines] or [0.0]
+    rtl = bool(fit.lines and fit.lines[0][1])
+    starts = [start_x(layer.align, rtl, left, right, w) for w in widths]
+    x0 = min(starts)
+    x1 = max(s + w for s, w in zip(starts, widths))
+    return round(x0), round(bottom - fit.height), round(x1), bottom
+
+
+def needs_plate(canvas: Image.Image, area: tuple[int, int, int, int], fill: tuple[int, int, int]) -> bool:
+    """True when the pixels under the text are busy (a photo) or lack contrast with its colour."""
+    region = canvas.crop(area)
+    grey = ImageStat.Stat(region.convert("L"))
+    if grey.stddev[0] > BUSY_STDDEV:
+        return True
+    mean = "#" + "".join(f"{round(c):02x}" for c in ImageStat.Stat(region.convert("RGB")).mean)
+    return contrast_ratio(_hex(fill), mean) < MIN_CONTRAST
+
+
+def plate_colour(fill: tuple[int, int, int], layout: str) -> str:
+    """The layout's colour when the text reads on it, else black or white, whichever contrasts."""
+    if contrast_ratio(_hex(fill), layout[:7]) >= MIN_CONTRAST:
+        return layout[:7]
+    return "#000000" if luminance(_hex(fill)) > 0.18 else "#ffffff"
+
+
+def _draw_plate(canvas: Image.Image, area: tuple[int, int, int, int], size: int, colour: str) -> None:
+    pad = max(4, round(size * 0.3))
+    left, top, right, bottom = area
+    plate = (max(0, left - pad), max(0, top - pad // 2), min(canvas.width, right + pad), min(canvas.height, bottom + pad // 2))
+    w, h = plate[2] - plate[0], plate[3] - plate[1]
+    mask = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(mask).rounded_rectangle((0, 0, w - 1, h - 1), radius=pad, fill=round(255 * PLATE_ALPHA))
+    canvas.paste(rgba(colour)[:3], plate, mask)
+
+
+def _hex(rgb: tuple[int, ...]) -> str:
+    return "#" + "".join(f"{c:02x}" for c in rgb[:3])
 

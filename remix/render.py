@@ -15,6 +15,7 @@ from frames.model import BackgroundLayer, CreditLayer, Format, ImageLayer, Photo
 from frames.pack import Frame
 from frames.templating import render_template
 from remix import layers
+from remix.credits import frame_credit_line
 from remix.errors import RemixError
 from remix.photo import Photo
 from remix.qr import DEFAULT_PUBLIC_URL, frame_link
@@ -73,9 +74,15 @@ def render(
     context = template_context(w, values, link=link, maker=options.maker)
     canvas = Image.new("RGB", (spec.width, spec.height), "white")
     mirror = spec.mirror_rtl and w.rtl
+    plate = layout_colour(spec)
     for layer in spec.layers:
-        _draw_layer(canvas, frame, mirrored(layer) if mirror else layer, w, context, photos, link, options)
+        _draw_layer(canvas, frame, mirrored(layer) if mirror else layer, w, context, photos, link, options, plate)
     return canvas
+
+
+def layout_colour(spec: Format) -> str:
+    """The format's own colour (its background's), for plates drawn behind credits."""
+    return next((layer.color for layer in spec.layers if isinstance(layer, BackgroundLayer)), "#000000")
 
 
 _SWAPPED_ALIGN = {"left": "right", "right": "left"}
@@ -95,7 +102,7 @@ def mirrored(layer: object) -> object:
 
 
 def _draw_layer(canvas: Image.Image, frame: Frame, layer: object, w: Words, context: dict[str, str], photos,
-                link: str, options: RenderOptions) -> None:
+                link: str, options: RenderOptions, plate: str = "#000000") -> None:
     if isinstance(layer, BackgroundLayer):
         layers.draw_background(canvas, frame, layer)
     elif isinstance(layer, PhotoLayer):
@@ -109,26 +116,13 @@ def _draw_layer(canvas: Image.Image, frame: Frame, layer: object, w: Words, cont
     elif isinstance(layer, QrLayer):
         layers.draw_qr(canvas, layer, link)
     elif isinstance(layer, CreditLayer):
-        layers.draw_credit(canvas, layer, credit_line(frame, w, context.get("maker", "")))
+        layers.draw_credit(canvas, layer, frame_credit_line(frame, w, context.get("maker", "")), w.rtl, plate)
 
 
 def _photo_for(photos: Mapping[str, Photo] | Photo | None, field: str) -> Photo | None:
     if photos is None or isinstance(photos, Photo):
         return photos
     return photos.get(field)
-
-
-def credit_line(frame: Frame, w: Words, maker: str) -> str:
-    """Credits that travel with every image: frame, organizer, licence, fork source, maker."""
-    m = frame.manifest
-    parts = [f"“{w.title}” by {m.organizer.name} · {m.licence.replace('-', ' ')}"]
-    if m.derived_from:
-        source = m.derived_from.title or m.derived_from.id
-        by = f" by {m.derived_from.organizer}" if m.derived_from.organizer else ""
-        parts.append(f"adapted from “{source}”{by}")
-    if maker:
-        parts.append(f"remix by {maker}")
-    return " · ".join(parts)  # drawn left to right (the wording is English): see layers.draw_credit
 
 
 def encode(image: Image.Image, frame: Frame, fmt: str) -> bytes:

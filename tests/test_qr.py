@@ -67,7 +67,7 @@ def test_post_texts_carry_the_language_of_a_translation() -> None:
 
 def test_a_qr_box_too_small_to_scan_is_refused_with_one_sentence() -> None:
     source = bundled_frame("ride-the-bus")
-    text = source.manifest_bytes.decode().replace("box = { x = 0.745, y = 0.715, w = 0.195, h = 0.195 }",
+    text = source.manifest_bytes.decode().replace("box = { x = 0.745, y = 0.7, w = 0.195, h = 0.195 }",
                                                   "box = { x = 0.8, y = 0.76, w = 0.12, h = 0.12 }", 1)
     with pytest.raises(FrameError) as caught:
         frame_from_files({"frame.toml": text.encode(), **source.assets}, "small qr")
