@@ -112,7 +112,8 @@ def _add_remix_inputs(p: argparse.ArgumentParser) -> None:
     """What `render` and `publish` both take: the frame, the values, the photo, language and maker."""
     p.add_argument("frame", metavar="PATH_OR_ID", help="a frame folder, .zip, or a bundled frame id")
     p.add_argument("--set", dest="values", action="append", default=[], metavar="FIELD=VALUE", help="a field value (repeatable)")
-    p.add_argument("--sample", action="store_true", help="fill fields you did not --set with the frame's sample values")
+    p.add_argument("--sample", action="store_true",
+                   help="fill fields you did not --set with the frame's sample values (and the sample photo)")
     p.add_argument("--photo", type=Path, help="a JPEG, PNG or WebP photo")
     p.add_argument("--lang", help="a language code the frame is translated into")
     p.add_argument("--maker", default="", help="display name for the credit line")
@@ -127,7 +128,13 @@ def _remix_inputs(args: argparse.Namespace, frame) -> tuple[dict[str, str], byte
     values = _parse_sets(args.values)
     if args.sample:
         values = words(frame.manifest, args.lang).samples() | values
-    return values, _read_file(args.photo, "photo") if args.photo else None
+    if args.photo:
+        return values, _read_file(args.photo, "photo")
+    if args.sample and any(f.kind == "photo" for f in frame.manifest.fields):
+        from frames.bundled import SAMPLE_PHOTO
+
+        return values, SAMPLE_PHOTO.read_bytes()  # the project's sample photo, like the sample words
+    return values, None
 
 
 def _setup_render(p: argparse.ArgumentParser) -> None:

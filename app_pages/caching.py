@@ -18,6 +18,7 @@ from frames.pack import frame_from_files
 from gallery import Settings, Store, get_frame, get_remix, image, install_bundled, languages, list_frames, open_store
 from gallery.models import FrameInfo, RemixDetail
 from remix import Photo, RenderOptions, build_texts, clean_values, encode, load_photo, render
+from remix.photo import sample_photo
 from remix.pipeline import photo_box
 
 
@@ -77,7 +78,7 @@ def frame_thumbnail(frame_id: str, version: int, width: int = 480) -> bytes:
     """A frame's first format rendered with its example words, small, for the frame cards."""
     f = frame(frame_id, version)
     values = clean_values(f.manifest, words(f.manifest).samples())
-    return _small(render(f, values, None, next(iter(f.manifest.formats)), RenderOptions()), width, quality=85)
+    return _small(render(f, values, sample_photo(), next(iter(f.manifest.formats)), RenderOptions()), width, quality=85)
 
 
 def remix_detail(remix_id: str) -> RemixDetail:
@@ -137,4 +138,4 @@ def draft_frame(manifest: bytes, assets: tuple[tuple[str, bytes], ...]) -> Frame
 def draft_image(digest: str, fmt: str, _frame: Frame) -> bytes:
     """One format of a draft rendered with its fields' sample values; `digest` stands for the frame."""
     values = clean_values(_frame.manifest, words(_frame.manifest).samples())
-    return encode(render(_frame, values, None, fmt, RenderOptions()), _frame, fmt)
+    return encode(render(_frame, values, sample_photo(), fmt, RenderOptions()), _frame, fmt)

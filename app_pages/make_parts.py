@@ -23,6 +23,7 @@ from gallery import publish_remix
 from gallery.remixes import place_from
 from remix import Photo, RenderOptions, clean_values
 from remix.pipeline import make_remix
+from remix.photo import sample_photo
 from remix.posttext import platform_length
 from remix.render import extension
 
@@ -104,7 +105,8 @@ def editor(frame_id: str, remix_of: str | None) -> None:
     try:
         preview = clean_values(frame.manifest, _with_samples(frame, w, raw))
         with outputs:
-            _preview(frame, preview, photo_key, options, photo)
+            shown, shown_key = (photo, photo_key) if photo is not None else (sample_photo(), "sample")
+            _preview(frame, preview, shown_key, options, shown)  # no upload yet: the sample photo, like the sample words
             _post_texts(frame, preview, options)
         _publish(frame, raw, photo, options, remix_of, photo_key)
     except FrameRemixError as exc:

@@ -93,8 +93,29 @@ class BackgroundLayer(Strict):
     image: AssetName | None = None
 
 
+class NoPhotoImage(Strict):
+    """Without a photo, the box shows an organizer image (cover-fitted), e.g. campaign art."""
+
+    kind: Literal["image"]
+    image: AssetName
+
+
+class NoPhotoPattern(Strict):
+    """Without a photo, the box shows a pattern in the brand colours (the first is the ground)."""
+
+    kind: Literal["pattern"]
+    style: Literal["stripes", "dots"] = "stripes"
+    colors: Annotated[list[Color], Field(min_length=2, max_length=4)]
+
+
+NoPhoto = Annotated[Union[NoPhotoImage, NoPhotoPattern], Field(discriminator="kind")]
+
+
 class PhotoLayer(Strict):
-    """The participant's photo, cover- or contain-fitted into its box around a focal point."""
+    """The participant's photo, cover- or contain-fitted into its box around a focal point.
+
+    `empty` says how the box looks when there is no photo (an image or a brand pattern); without
+    it a stripe pattern in `placeholder` (or grey) is drawn, so no image is ever half empty."""
 
     kind: Literal["photo"]
     field: Slug = "photo"
@@ -103,6 +124,7 @@ class PhotoLayer(Strict):
     focal: Point = Point()
     shape: Literal["rect", "circle"] = "rect"
     placeholder: Color | None = None
+    empty: NoPhoto | None = None
 
 
 class ImageLayer(Strict):

@@ -99,15 +99,19 @@ def _credit_problems(m: Manifest) -> Iterator[Problem]:
 
 def _asset_problems(m: Manifest, assets: Mapping[str, bytes]) -> Iterator[Problem]:
     checked: set[str] = set()
-    for place, layer in _layers(m):
+    for layer_place, layer in _layers(m):
         name = getattr(layer, "image", None)
+        place = f"{layer_place}.image"
+        empty = getattr(layer, "empty", None)
+        if name is None and empty is not None:
+            name, place = getattr(empty, "image", None), f"{layer_place}.empty.image"
         if name is None:
             continue
         if name not in assets:
-            yield Problem(f"{place}.image", _unknown(name, set(assets), "asset"))
+            yield Problem(place, _unknown(name, set(assets), "asset"))
         elif name not in checked:
             checked.add(name)
-            yield from _asset_decodes(f"{place}.image", name, assets[name])
+            yield from _asset_decodes(place, name, assets[name])
 
 
 def _asset_decodes(place: str, name: str, data: bytes) -> Iterator[Problem]:

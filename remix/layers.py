@@ -16,6 +16,8 @@ from frames.model import (
     BackgroundLayer,
     CreditLayer,
     ImageLayer,
+    NoPhotoImage,
+    NoPhotoPattern,
     PhotoLayer,
     QrLayer,
     TextLayer,
@@ -105,12 +107,11 @@ def draw_image(canvas: Image.Image, frame: Frame, layer: ImageLayer) -> None:
 
 
 def draw_photo(canvas: Image.Image, layer: PhotoLayer, photo: Photo | None, *,
-               focal: tuple[float, float] | None = None, zoom: float = 1.0) -> None:
+               focal: tuple[float, float] | None = None, zoom: float = 1.0, frame: Frame | None = None) -> None:
     left, top, right, bottom = layer.box.pixels(*canvas.size)
     size = (right - left, bottom - top)
     if photo is None:
-        if layer.placeholder:
-            canvas.paste(Image.new("RGB", size, rgba(layer.placeholder)[:3]), (left, top), _shape_mask(size, layer.shape))
+        canvas.paste(no_photo(frame, layer, size), (left, top), _shape_mask(size, layer.shape))
         return
     image = _fitted_photo(photo, size, layer.fit, focal or (layer.focal.x, layer.focal.y), zoom)
     mask = _shape_mask(size, layer.shape)
@@ -118,6 +119,45 @@ def draw_photo(canvas: Image.Image, layer: PhotoLayer, photo: Photo | None, *,
         canvas.paste(image, (left, top), image if mask is None else _and_masks(image.getchannel("A"), mask))
     else:
         canvas.paste(image, (left, top), mask)
+
+
+def no_photo(frame: Frame | None, layer: PhotoLayer, size: tuple[int, int]) -> Image.Image:
+    """How a photo box looks without a photo: the organizer's image, else a brand-colour pattern
+    (the layer's, else stripes in its placeholder colour), never a flat empty area."""
+    empty = layer.empty
+    if isinstance(empty, NoPhotoImage) and frame is not None:
+        return fitted_asset(frame, empty.image, size, "cover").convert("RGB")
+    if isinstance(empty, NoPhotoPattern):
+        return pattern(size, empty.style, tuple(empty.colors))
+    base = (layer.placeholder or "#8a8f94")[:7]
+    return pattern(size, "stripes", (base, _mix(base, "#ffffff", 0.14)))
+
+
+def _mix(a: str, b: str, t: float) -> str:
+    ca, cb = rgba(a), rgba(b)
+    return "#" + "".join(f"{round(x * (1 - t) + y * t):02x}" for x, y in zip(ca[:3], cb[:3]))
+
+
+@lru_cache(maxsize=16)
+def pattern(size: tuple[int, int], style: str, colors: tuple[str, ...]) -> Image.Image:
+    """A brand pattern: diagonal stripes, or a grid of dots, in colours[1:] on colours[0]."""
+    w, h = size
+    scale = 2  # drawn at twice the size and shrunk: smooth edges
+    big = Image.new("RGB", (w * scale, h * scale), rgba(colors[0])[:3])
+    draw = ImageDraw.Draw(big)
+    step = max(24, round(min(w, h) / 7)) * scale
+    inks = [rgba(c)[:3] for c in colors[1:]]
+    if style == "dots":
+        r = step // 4
+        for row, y in enumerate(range(-step, big.height + step, step)):
+            for col, x in enumerate(range(-step + (row % 2) * step // 2, big.width + step, step)):
+                draw.ellipse((x - r, y - r, x + r, y + r), fill=inks[(row + col) % len(inks)])
+    else:
+        band = step // 2
+        for i, x in enumerate(range(-big.height, big.width + step, step)):
+            draw.polygon([(x, big.height), (x + band, big.height), (x + band + big.height, 0), (x + big.height, 0)],
+                         fill=inks[i % len(inks)])
+    return big.resize(size, Image.Resampling.LANCZOS)
 
 
 @lru_cache(maxsize=16)

@@ -107,7 +107,7 @@ def _draw_layer(canvas: Image.Image, frame: Frame, layer: object, w: Words, cont
         layers.draw_background(canvas, frame, layer)
     elif isinstance(layer, PhotoLayer):
         focal, zoom = options.photo_crop(layer)
-        layers.draw_photo(canvas, layer, _photo_for(photos, layer.field), focal=focal, zoom=zoom)
+        layers.draw_photo(canvas, layer, _photo_for(photos, layer.field), focal=focal, zoom=zoom, frame=frame)
     elif isinstance(layer, ImageLayer):
         layers.draw_image(canvas, frame, layer)
     elif isinstance(layer, TextLayer):
