@@ -124,18 +124,18 @@ def draw_photo(canvas: Image.Image, layer: PhotoLayer, photo: Photo | None, *,
 def no_photo(frame: Frame | None, layer: PhotoLayer, size: tuple[int, int]) -> Image.Image:
     """How a photo box looks without a photo: the organizer's image, else a brand-colour pattern
     (the layer's, else stripes in its placeholder colour), never a flat empty area. Cached."""
-    return _no_photo(frame, layer.empty, layer.placeholder, size)
+    empty = layer.empty
+    if isinstance(empty, NoPhotoImage) and frame is not None:
+        return _no_photo_image(frame, empty.image, size)
+    if isinstance(empty, NoPhotoPattern):
+        return pattern(size, empty.style, tuple(empty.colors))
+    base = (layer.placeholder or "#8a8f94")[:7]
+    return pattern(size, "stripes", (base, _mix(base, "#ffffff", 0.14)))
 
 
 @lru_cache(maxsize=16)
-def _no_photo(frame: Frame | None, empty: NoPhotoImage | NoPhotoPattern | None, placeholder: str | None,
-              size: tuple[int, int]) -> Image.Image:
-    if isinstance(empty, NoPhotoImage) and frame is not None:
-        return fitted_asset(frame, empty.image, size, "cover").convert("RGB")
-    if isinstance(empty, NoPhotoPattern):
-        return pattern(size, empty.style, tuple(empty.colors))
-    base = (placeholder or "#8a8f94")[:7]
-    return pattern(size, "stripes", (base, _mix(base, "#ffffff", 0.14)))
+def _no_photo_image(frame: Frame, name: str, size: tuple[int, int]) -> Image.Image:
+    return fitted_asset(frame, name, size, "cover").convert("RGB")
 
 
 def _mix(a: str, b: str, t: float) -> str:
