@@ -22,8 +22,8 @@ from frames.model import PLATFORMS, FieldSpec
 from gallery import publish_remix
 from gallery.remixes import place_from
 from remix import Photo, RenderOptions, clean_values
-from remix.pipeline import make_remix
 from remix.photo import sample_photo
+from remix.pipeline import make_remix
 from remix.posttext import platform_length
 from remix.render import extension
 

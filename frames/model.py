@@ -108,7 +108,7 @@ class NoPhotoPattern(Strict):
     colors: Annotated[list[Color], Field(min_length=2, max_length=4)]
 
 
-NoPhoto = Annotated[Union[NoPhotoImage, NoPhotoPattern], Field(discriminator="kind")]
+NoPhoto = Annotated[NoPhotoImage | NoPhotoPattern, Field(discriminator="kind")]
 
 
 class PhotoLayer(Strict):
