@@ -76,7 +76,7 @@ def test_remix_page_has_images_alt_text_credits_and_lineage(site) -> None:
     page = (out / "remixes" / f"{ids['child']}.html").read_text()
     alts = re.findall(r'<img src="[^"]+" alt="([^"]*)"', page)
     assert len(alts) == 3 and all("Porto" in a for a in alts)
-    assert "Remix by <strong>anonymous</strong>" in page and "Transit Riders Union" in page
+    assert "“Why I ride the bus” by Transit Riders Union · CC BY 4.0 · remix by anonymous" in page
     assert f'href="{ids["evil"]}.html"' in page
     evil_page = (out / "remixes" / f"{ids['evil']}.html").read_text()
     assert "based on <span class=\"tombstone\">a removed remix</span>" in evil_page
