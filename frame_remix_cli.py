@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Sequence
 
 from frames.bundled import bundled_frames, load_frame
 from frames.errors import FrameRemixError, Problem
 from frames.schema import manifest_schema
+from gallery.config import Settings, is_loopback
 
 USER_ERROR = 2
 
@@ -27,6 +30,9 @@ class CliError(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.settings = Settings.from_env(os.environ)  # the one read of the configuration
+    if getattr(args, "data", None):
+        args.settings = replace(args.settings, data_dir=args.data)
     try:
         _check_utf8(args)
         return args.handler(args)
@@ -107,10 +113,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 def _gallery_only_frames(args: argparse.Namespace) -> list:
     """The latest version of every frame published in this gallery, when there is one (listing never creates it)."""
     from frames.bundled import bundled_ids
-    from gallery.config import data_dir, db_path
     from gallery.framestore import get_frame, list_frames
 
-    if not db_path(args.data or data_dir()).exists():
+    if not args.settings.db_path.exists():
         return []
     store = _store(args)
     return [get_frame(store, info.id) for info in list_frames(store) if info.id not in bundled_ids()]
@@ -165,7 +170,8 @@ def _add_remix_inputs(p: argparse.ArgumentParser) -> None:
     """What `render` and `publish` both take: the frame, the values, the photo, language and maker."""
     p.add_argument("frame", metavar="PATH_OR_ID", help="a frame folder, .zip, or the id of a bundled or gallery frame")
     p.add_argument("--set", dest="values", action="append", default=[], metavar="FIELD=VALUE", help="a field value (repeatable)")
-    p.add_argument("--sample", action="store_true", help="fill fields you did not --set with the frame's sample values")
+    p.add_argument("--sample", action="store_true",
+                   help="fill fields you did not --set with the frame's sample values (and the sample photo)")
     p.add_argument("--photo", type=Path, help="a JPEG, PNG or WebP photo")
     p.add_argument("--lang", help="a language code the frame is translated into")
     p.add_argument("--maker", default="", help="display name for the credit line")
@@ -183,7 +189,13 @@ def _remix_inputs(args: argparse.Namespace, frame) -> tuple[dict[str, str], byte
         values = words(frame.manifest, args.lang).samples() | values
     if args.photo and not any(f.kind == "photo" for f in frame.manifest.fields):
         raise CliError(f"the frame '{frame.id}' has no photo field; leave out --photo")
-    return values, _read_file(args.photo, "photo") if args.photo else None
+    if args.photo:
+        return values, _read_file(args.photo, "photo")
+    if args.sample and any(f.kind == "photo" for f in frame.manifest.fields):
+        from frames.bundled import SAMPLE_PHOTO
+
+        return values, SAMPLE_PHOTO.read_bytes()  # the project's sample photo, like the sample words
+    return values, None
 
 
 def _setup_render(p: argparse.ArgumentParser) -> None:
@@ -198,14 +210,33 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     frame = _any_frame(args)
     values, photo = _remix_inputs(args, frame)
-    options = RenderOptions(lang=args.lang, maker=args.maker)
+    options = RenderOptions(lang=args.lang, maker=args.maker, public_url=_baked_url(args))
     start = time.perf_counter()
     result = make_remix(frame, values, photo, args.format, options, strict=True)
     written = write_remix(result, args.out)
+    _warn_if_loopback(args, frame)
     summary = {"frame": frame.id, "version": frame.version, "files": [str(p) for p in written],
                "ms": round((time.perf_counter() - start) * 1000, 1)}
     print(json.dumps(summary, ensure_ascii=False, indent=2) if args.json else "\n".join(summary["files"]))
     return 0
+
+
+_warned_loopback: set[str] = set()
+
+
+def _baked_url(args: argparse.Namespace) -> str:
+    """The public URL that QR codes and post texts get (FRAME_REMIX_PUBLIC_URL, else the default)."""
+    return args.settings.base_url()
+
+
+def _warn_if_loopback(args: argparse.Namespace, frame) -> None:
+    """Once per process, after images were made: a loopback address in a QR code reaches nobody."""
+    url = _baked_url(args)
+    has_qr = any(layer.kind == "qr" for spec in frame.manifest.formats.values() for layer in spec.layers)
+    if has_qr and is_loopback(url) and url not in _warned_loopback:
+        _warned_loopback.add(url)
+        print(f"warning: the QR codes point at {url}, which only works on this computer; "
+              "set FRAME_REMIX_PUBLIC_URL to the address people reach your instance on", file=sys.stderr)
 
 
 def _check_lang(frame, lang: str | None) -> None:
@@ -261,8 +292,10 @@ def cmd_bulk(args: argparse.Namespace) -> int:
         raise CliError(f"'{args.csv.name}' has a header but no rows")
     start = time.perf_counter()
     results = run_bulk(args.frame, rows, args.csv.parent, args.out, jobs=args.jobs,
-                       options=RenderOptions(lang=args.lang), progress=_progress_bar())
+                       options=RenderOptions(lang=args.lang, public_url=_baked_url(args)), progress=_progress_bar())
     report = write_report(results, args.out)
+    if any(r.ok for r in results):
+        _warn_if_loopback(args, frame)
     return _bulk_summary(results, report, time.perf_counter() - start)
 
 
@@ -344,11 +377,10 @@ def _add_data(p: argparse.ArgumentParser) -> None:
 def _instance(args: argparse.Namespace):
     """The gallery in --data (else FRAME_REMIX_DATA, else ./data), opened once per command: bundled
     frames installed, the instance admin key (FRAME_REMIX_ADMIN_KEY, else the key file) in use."""
-    from gallery.config import admin_key, data_dir
     from gallery.instance import open_instance
 
     if getattr(args, "instance", None) is None:
-        args.instance = open_instance(args.data or data_dir(), admin_key())
+        args.instance = open_instance(args.settings)
     return args.instance
 
 
@@ -358,7 +390,7 @@ def _store(args: argparse.Namespace):
 
 def _key(args: argparse.Namespace) -> str | None:
     """--key, else the instance admin key (an operator at the shell is the admin)."""
-    return getattr(args, "key", None) or _instance(args).admin.key
+    return getattr(args, "key", None) or _instance(args).settings.admin_key or None
 
 
 def _print_json(data: object) -> None:
@@ -445,8 +477,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     frame = _any_frame(args)
     values, photo = _remix_inputs(args, frame)
     result = publish_remix(store, frame, values, consent=args.consent, photo=photo,
-                           options=RenderOptions(lang=args.lang, maker=args.maker), place=args.place,
-                           remix_of=args.remix_of, idempotency_key=args.idempotency_key, strict=True)
+                           options=RenderOptions(lang=args.lang, maker=args.maker, public_url=_baked_url(args)),
+                           place=args.place, remix_of=args.remix_of, idempotency_key=args.idempotency_key,
+                           strict=True)
+    _warn_if_loopback(args, frame)
     if args.json:
         _print_json(result)
     else:
@@ -459,7 +493,6 @@ def _any_frame(args: argparse.Namespace):
     """A frame pack on disk or a bundled id, else the latest version of a frame in the gallery
     (opened only then, so rendering a pack or a bundled frame touches no data folder)."""
     from frames.errors import FrameError
-    from gallery.config import data_dir, db_path
     from gallery.errors import GalleryError
     from gallery.framestore import get_frame
 
@@ -469,7 +502,7 @@ def _any_frame(args: argparse.Namespace):
         if Path(args.frame).exists():
             raise
     try:
-        if args.command == "render" and not db_path(args.data or data_dir()).exists():
+        if args.command == "render" and not args.settings.db_path.exists():
             raise GalleryError("no gallery here")  # rendering never creates a gallery
         return get_frame(_store(args), args.frame)
     except GalleryError:

@@ -5,18 +5,24 @@ with the share pages (`/share/<remix id>`, plain HTML with Open Graph tags that 
 pages cannot set), after opening the gallery once: the bundled frames installed and the
 instance admin key made on first start and printed to the server's log. Every browser session
 then runs this same file as its script, where it only sets the page config and picks the page.
+The configuration is read from the environment here, once per process
+(`app_pages.caching.settings` for the pages), and passed down.
 """
+import os
+import sys
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 if get_script_run_ctx() is None:
     from app_pages.share import share_routes
-    from gallery.config import admin_key, data_dir
+    from gallery.config import Settings, public_url_notice
     from gallery.instance import admin_notice, open_instance
-    from remix.qr import public_url
 
-    print(admin_notice(open_instance(data_dir(), admin_key()).admin, public_url()), flush=True)  # the operator's log
-    app = st.App(__file__, routes=share_routes())
+    instance = open_instance(Settings.from_env(os.environ))
+    print(public_url_notice(instance.settings), file=sys.stderr, flush=True)  # the operator's log
+    print(admin_notice(instance.admin, instance.settings.base_url()), flush=True)
+    app = st.App(__file__, routes=share_routes(instance.settings))
 else:
     st.set_page_config(page_title="frame-remix", page_icon="🖼️", layout="wide")
     page = st.navigation([

@@ -6,6 +6,7 @@ the process's store handle, decoded photos, encoded previews and texts.
 from __future__ import annotations
 
 import io
+import os
 
 import streamlit as st
 from PIL import Image
@@ -13,18 +14,30 @@ from PIL import Image
 from frames import Frame
 from frames.manifest import MANIFEST_NAME
 from frames.pack import frame_from_files
-from gallery import Store, get_frame, get_remix, image, languages, list_frames
-from gallery.config import admin_key, data_dir
-from gallery.instance import open_instance
+from gallery import Settings, Store, get_frame, get_remix, image, languages, list_frames
+from gallery.instance import Instance, open_instance
 from gallery.models import FrameInfo, RemixDetail
 from remix import Photo, RenderOptions, build_texts, load_photo, render
+from remix.photo import sample_photo
 from remix.pipeline import photo_box, render_format, sample_values
+
+
+@st.cache_resource(show_spinner=False)
+def instance() -> Instance:
+    """The instance: configuration read from the environment once per server process, the
+    gallery opened with the bundled frames installed and the admin key resolved."""
+    return open_instance(Settings.from_env(os.environ))
+
+
+def settings() -> Settings:
+    """The instance's configuration (with its admin key)."""
+    return instance().settings
 
 
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
     """The process's gallery (FRAME_REMIX_DATA/gallery.db), with the bundled frames installed and the admin key in use."""
-    return open_instance(data_dir(), admin_key()).store
+    return instance().store
 
 
 def frames() -> list[FrameInfo]:
@@ -66,7 +79,8 @@ def texts(frame_id: str, version: int, values: tuple[tuple[str, str], ...], opti
 def frame_thumbnail(frame_id: str, version: int, width: int = 480) -> bytes:
     """A frame's first format rendered with its example words, small, for the frame cards."""
     f = frame(frame_id, version)
-    return _small(render(f, sample_values(f), None, next(iter(f.manifest.formats)), RenderOptions()), width, quality=85)
+    return _small(render(f, sample_values(f), sample_photo(), next(iter(f.manifest.formats)), RenderOptions()),
+                  width, quality=85)
 
 
 def remix_detail(remix_id: str) -> RemixDetail:
@@ -125,4 +139,4 @@ def draft_frame(manifest: bytes, assets: tuple[tuple[str, bytes], ...]) -> Frame
 @st.cache_data(show_spinner=False, max_entries=32)
 def draft_image(digest: str, fmt: str, _frame: Frame) -> bytes:
     """One format of a draft rendered with its fields' sample values; `digest` stands for the frame."""
-    return render_format(_frame, sample_values(_frame), None, fmt)
+    return render_format(_frame, sample_values(_frame), sample_photo(), fmt)

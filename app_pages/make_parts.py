@@ -15,15 +15,15 @@ from dataclasses import replace
 import streamlit as st
 
 from app_pages import caching
-from app_pages.ui import app_link, plain, share_link, show_error
+from app_pages.ui import app_link, plain, public_url, share_link, show_error
 from frames import Frame, FrameRemixError
 from frames.localize import Words, language_name, languages, words
 from frames.model import PLATFORMS, FieldSpec
 from gallery import publish_remix
 from gallery.remixes import place_from
 from remix import Photo, RenderOptions, clean_values
+from remix.photo import sample_photo
 from remix.posttext import platform_length
-from remix.qr import public_url
 from remix.render import extension
 
 PLATFORM_NAMES = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon", "instagram": "Instagram"}
@@ -104,7 +104,8 @@ def editor(frame_id: str, remix_of: str | None) -> None:
     try:
         preview = clean_values(frame.manifest, _with_samples(frame, w, raw))
         with outputs:
-            _preview(frame, preview, photo_key, options, photo)
+            shown, shown_key = (photo, photo_key) if photo is not None else (sample_photo(), "sample")
+            _preview(frame, preview, shown_key, options, shown)  # no upload yet: the sample photo, like the sample words
             _post_texts(frame, preview, options)
         _publish(frame, raw, photo, options, remix_of, photo_key)
     except FrameRemixError as exc:
@@ -114,6 +115,8 @@ def editor(frame_id: str, remix_of: str | None) -> None:
 def _header(frame: Frame, remix_of: str | None) -> Words:
     m = frame.manifest
     langs = languages(m)
+    if st.query_params.get("lang") in langs:  # a QR code or link in a translation: open in its language
+        st.session_state.setdefault(f"make_lang_{frame.id}", st.query_params["lang"])
     lang = (st.selectbox("Language", langs, key=f"make_lang_{frame.id}", format_func=language_name)
             if len(langs) > 1 else langs[0])
     w = words(m, lang)

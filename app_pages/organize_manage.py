@@ -8,15 +8,32 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import caching
-from app_pages.organize_state import KEY, NEW_KEY, Draft, bump, flash, owner_key, sentences, show_flash
+from app_pages.organize_state import (
+    KEY,
+    NEW_KEY,
+    Draft,
+    bump,
+    flash,
+    owner_key,
+    sentences,
+    show_flash,
+)
+from app_pages.ui import public_url
 from frames import Frame
 from frames.bundled import bundled_ids
 from gallery import (
-    GalleryError, counts, frame_info, list_remixes, moderate, moderation_log, open_reports, pack_frame,
+    GalleryError,
+    counts,
+    frame_info,
+    list_remixes,
+    moderate,
+    moderation_log,
+    open_reports,
+    pack_frame,
     publish_frame,
 )
 from gallery.moderation import ACTIONS
-from remix.qr import frame_link, public_url
+from remix.qr import frame_link
 
 STATUSES = ("pending", "reported", "hidden", "published")
 PAGE = 20

@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages import caching
 from app_pages.organize_state import NEW_KEY, Draft, flash, sentences, set_draft
+from app_pages.ui import public_url
 from frames.bundled import bundled_frame, bundled_ids
 from frames.editing import manifest_data, starter_data
 from gallery import GalleryError, fork_frame, get_frame
@@ -48,7 +49,7 @@ def _fork() -> None:
     st.caption("Forking publishes a copy under your id at once, credits the original and gives you its owner key.")
     if st.button("Fork", key="org_fork") and source:
         with sentences():
-            published = fork_frame(caching.store(), source, _free_id(new_id))
+            published = fork_frame(caching.store(), source, _free_id(new_id), instance=public_url())
             st.session_state[NEW_KEY] = (published.id, published.owner_key)
             _open_frame(published.id, published.owner_key or "")
             flash(f"Forked '{source}' as '{published.id}'. Edit it below and publish version 2 when ready.")
@@ -63,7 +64,7 @@ def _open() -> None:
         with sentences():
             if not key.strip():
                 raise GalleryError("paste the owner key you got when the frame was published")
-            authorize_frame(caching.store().read(), frame_id, key.strip())
+            authorize_frame(caching.store().read(), frame_id, key.strip(), caching.settings().admin_key)
             _open_frame(frame_id, key.strip())
             st.rerun()
 

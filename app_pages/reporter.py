@@ -15,8 +15,8 @@ import secrets
 
 import streamlit as st
 
+from app_pages import caching
 from gallery import client_address
-from gallery.config import trust_forwarded_for
 
 COOKIE = "frame_remix_reporter"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{24,64}$")
@@ -39,7 +39,7 @@ def reporter_identity() -> tuple[str, str]:
         token = st.session_state.setdefault("gal_reporter_token", secrets.token_urlsafe(32))
         _set_cookie(data={"name": COOKIE, "token": token}, key="gal_reporter_cookie")
     peer, forwarded = _text(st.context.ip_address), _text(st.context.headers.get("X-Forwarded-For"))
-    return token, client_address(peer or None, forwarded or None, trust_proxy=trust_forwarded_for())
+    return token, client_address(peer or None, forwarded or None, trust_proxy=caching.settings().trust_proxy)
 
 
 def _text(value: object) -> str:

@@ -4,52 +4,65 @@ which forwards people to the remix in the gallery. `/share/<remix id>/image` ser
 
 Streamlit pages cannot set `<meta property="og:...">`, hence plain Starlette routes. Only
 published remixes are shown; everything else is a plain 404 page. Autoescape is on: every
-value in the page is participant text.
+value in the page is participant text. Links use the configured public URL, else the host the
+page was asked on (through a proxy's X-Forwarded-Proto/Host), so the page forwards to the
+instance people actually reached.
 """
 from __future__ import annotations
+
+from functools import partial
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from frames import FrameRemixError
-from gallery import get_remix, image, open_store
+from gallery import Settings, get_remix, image, open_store
+from gallery.config import request_base_url
 from gallery.site import environment
-from remix.qr import public_url
+from remix.credits import remix_by
 
 _MISSING = "<!doctype html><title>Not found</title><p>This remix is not in the gallery (any more).</p>"
 PREFERRED = ("card", "square")
+_VARY = "Host, X-Forwarded-Host, X-Forwarded-Proto"  # the page's links follow the host it was asked on
 
 
-def share_routes() -> list[Route]:
-    return [Route("/share/{remix_id}", share_page), Route("/share/{remix_id}/image", share_image)]
+def share_routes(settings: Settings) -> list[Route]:
+    """The share routes for an instance configured by `settings` (built once at the app's entry)."""
+    return [Route("/share/{remix_id}", partial(share_page, settings=settings)),
+            Route("/share/{remix_id}/image", partial(share_image, settings=settings))]
 
 
 def _best_format(formats: list[str]) -> str:
     return next((f for f in PREFERRED if f in formats), formats[0])
 
 
-def share_page(request: Request) -> Response:
+def base_url(request: Request, settings: Settings) -> str:
+    """The configured public URL, else the address this request was made on."""
+    return settings.base_url(request_base_url(str(request.base_url), request.headers))
+
+
+def share_page(request: Request, settings: Settings) -> Response:
     remix_id = request.path_params["remix_id"]
     try:
-        detail = get_remix(open_store(), remix_id)
+        detail = get_remix(open_store(settings=settings), remix_id)
     except FrameRemixError:
         return HTMLResponse(_MISSING, status_code=404)
     fmt = _best_format([i.format for i in detail.images])
-    base = public_url()
+    base = base_url(request, settings)
     s = detail.summary
     html = environment().get_template("share.html").render(
-        lang=s.language, title=f"{s.frame_title} · remix by {s.credit_name}",
+        lang=s.language, title=f"{s.frame_title} · {remix_by(s.maker, s.language)}",
         description=detail.alt.get(fmt, ""), image_url=f"{base}/share/{remix_id}/image",
         page_url=f"{base}/share/{remix_id}", gallery_url=f"{base}/gallery?remix={remix_id}",
     )
-    return HTMLResponse(html, headers={"Cache-Control": "public, max-age=300"})
+    return HTMLResponse(html, headers={"Cache-Control": "public, max-age=300", "Vary": _VARY})
 
 
-def share_image(request: Request) -> Response:
+def share_image(request: Request, settings: Settings) -> Response:
     remix_id = request.path_params["remix_id"]
     try:
-        store = open_store()
+        store = open_store(settings=settings)
         detail = get_remix(store, remix_id)
         stored = image(store, remix_id, _best_format([i.format for i in detail.images]))
     except FrameRemixError:

@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from remix.qr import public_url
+from app_pages import caching
+from gallery.config import request_base_url
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$<&:])")
 
@@ -20,8 +21,18 @@ def plain(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", text).replace("\n", "  \n")
 
 
+def public_url() -> str:
+    """This instance's address: FRAME_REMIX_PUBLIC_URL when set, else the address the browser is
+    using (through a proxy's X-Forwarded-Proto/Host), so links work on any host and port."""
+    try:
+        here = request_base_url(st.context.url or "", dict(st.context.headers))
+    except Exception:  # noqa: BLE001 - no browser request (AppTest, a bare script run): use the default
+        here = ""
+    return caching.settings().base_url(here)
+
+
 def app_link(page: str = "", **params: str) -> str:
-    """An absolute link into this instance (FRAME_REMIX_PUBLIC_URL), e.g. app_link("gallery", remix=id)."""
+    """An absolute link into this instance (see `public_url`), e.g. app_link("gallery", remix=id)."""
     query = urlencode({k: v for k, v in params.items() if v})
     return f"{public_url()}/{page}" + (f"?{query}" if query else "")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from frames.model import BackgroundLayer, ImageLayer, Manifest
+from frames.model import BackgroundLayer, ImageLayer, Manifest, NoPhotoImage, PhotoLayer
 
 FRAME_PIXEL_BUDGET = 24_000_000  # decoded pixels of all of a frame's images together (~4900 x 4900)
 DRAW_BUDGET = 40_000_000  # canvases plus image boxes over all formats; the bundled frames draw 4-6 million
@@ -37,6 +37,9 @@ def asset_uses(manifest: Manifest) -> dict[str, list[Use]]:
             elif isinstance(layer, ImageLayer):
                 left, top, right, bottom = layer.box.pixels(fmt.width, fmt.height)
                 uses.setdefault(layer.image, []).append(Use(right - left, bottom - top, layer.fit))
+            elif isinstance(layer, PhotoLayer) and isinstance(layer.empty, NoPhotoImage):
+                left, top, right, bottom = layer.box.pixels(fmt.width, fmt.height)  # the no-photo design
+                uses.setdefault(layer.empty.image, []).append(Use(right - left, bottom - top, "cover"))
     return uses
 
 

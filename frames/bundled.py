@@ -9,6 +9,9 @@ from frames.model import Frame
 from frames.pack import load_pack
 
 BUNDLED_DIR = Path(__file__).parent / "bundled"
+# The project's sample photo (an illustration made for frame-remix, CC0; frames/samples/LICENCE.md):
+# what `--sample` renders and previews without an upload show in a photo box.
+SAMPLE_PHOTO = Path(__file__).parent / "samples" / "sample-photo.jpg"
 
 
 @lru_cache(maxsize=1)

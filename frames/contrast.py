@@ -76,6 +76,8 @@ def contrast_problems(manifest: Manifest) -> Iterator[Problem]:
                 continue  # an empty text layer only draws its panel
             place = f"formats.{name}.layers[{i}]"
             under = [layer.panel] if isinstance(layer, TextLayer) and layer.panel and len(layer.panel) == 7 else backdrops(fmt, i)
+            if under is None and isinstance(layer, CreditLayer):
+                continue  # the renderer puts a plate behind a credit over a photo or image
             if under is None:
                 yield Problem(place, "text over a photo or image cannot be checked for contrast; give it a panel colour")
                 continue

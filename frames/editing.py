@@ -203,8 +203,10 @@ def asset_png(data: bytes, what: str = "the image") -> bytes:
 
 def used_assets(data: Mapping[str, Any], assets: Mapping[str, bytes]) -> dict[str, bytes]:
     """Only the assets some layer shows, so a replaced image does not travel in the pack."""
-    names = {layer.get("image") for fmt in (data.get("formats") or {}).values() if isinstance(fmt, dict)
-             for layer in fmt.get("layers") or [] if isinstance(layer, dict)}
+    layers = [layer for fmt in (data.get("formats") or {}).values() if isinstance(fmt, dict)
+              for layer in fmt.get("layers") or [] if isinstance(layer, dict)]
+    names = {layer.get("image") for layer in layers} | {
+        layer["empty"].get("image") for layer in layers if isinstance(layer.get("empty"), dict)}
     return {name: blob for name, blob in assets.items() if name in names}
 
 

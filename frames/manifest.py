@@ -112,6 +112,8 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
         after_index = i > 0 and isinstance(loc[i - 1], int)
         if after_index and part in LAYER_KINDS and i >= 2 and loc[i - 2] == "layers":
             continue
+        if i > 0 and loc[i - 1] == "empty" and part in ("image", "pattern"):  # a photo layer's no-photo design
+            continue
         if isinstance(part, str) and part.startswith(("function-", "constrained-", "literal[")):
             continue
         out.append(part)

@@ -7,6 +7,7 @@ rules (templates, assets, translations) live in `frames.validate`; parsing in `f
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Literal, Union
@@ -95,8 +96,29 @@ class BackgroundLayer(Strict):
     image: AssetName | None = None
 
 
+class NoPhotoImage(Strict):
+    """Without a photo, the box shows an organizer image (cover-fitted), e.g. campaign art."""
+
+    kind: Literal["image"]
+    image: AssetName
+
+
+class NoPhotoPattern(Strict):
+    """Without a photo, the box shows a pattern in the brand colours (the first is the ground)."""
+
+    kind: Literal["pattern"]
+    style: Literal["stripes", "dots"] = "stripes"
+    colors: Annotated[list[Color], Field(min_length=2, max_length=4)]
+
+
+NoPhoto = Annotated[NoPhotoImage | NoPhotoPattern, Field(discriminator="kind")]
+
+
 class PhotoLayer(Strict):
-    """The participant's photo, cover- or contain-fitted into its box around a focal point."""
+    """The participant's photo, cover- or contain-fitted into its box around a focal point.
+
+    `empty` says how the box looks when there is no photo (an image or a brand pattern); without
+    it a stripe pattern in `placeholder` (or grey) is drawn, so no image is ever half empty."""
 
     kind: Literal["photo"]
     field: Slug = "photo"
@@ -105,6 +127,7 @@ class PhotoLayer(Strict):
     focal: Point = Point()
     shape: Literal["rect", "circle"] = "rect"
     placeholder: Color | None = None
+    empty: NoPhoto | None = None
 
 
 class ImageLayer(Strict):
@@ -147,6 +170,16 @@ class TextLayer(Strict):
         return self
 
 
+# A QR code must still scan when its image is shown 360 px wide and re-encoded as JPEG q70, as
+# feeds do. Measured with zxing-cpp over 36 placements (square, story and card canvases, 12
+# offsets each; tests/test_qr.py runs the bundled frames): at 4.2 px per module on a 1080 px
+# wide canvas 19-27 of 36 decoded, at 4.6 32-36, from 4.8 up 30-36 (the misses sit where a
+# module lands near 2 px at 360 and aliases). The schema asks for 5, counting 41 modules: a
+# version-4 code (links up to 78 bytes at level L) plus the four-module quiet zones.
+QR_MIN_MODULE_PX = 5.0  # per module, on a canvas 1080 px wide (scaled with the canvas width)
+QR_REFERENCE_MODULES = 41
+
+
 class QrLayer(Strict):
     """A QR code back to this frame on this instance; the URL is never the organizer's."""
 
@@ -155,9 +188,33 @@ class QrLayer(Strict):
     color: Color = "#000000"
     background: Color = "#ffffff"
 
+    def module_px(self, width: int, height: int) -> float:
+        """Pixels per module of a reference-size code in this box, as if the canvas were 1080 px wide."""
+        left, top, right, bottom = self.box.pixels(width, height)
+        return min(right - left, bottom - top) / QR_REFERENCE_MODULES * 1080 / width
+
+    def min_side(self, width: int) -> int:
+        """The smallest box side in pixels that gives QR_MIN_MODULE_PX on a canvas this wide."""
+        return math.ceil(QR_MIN_MODULE_PX * QR_REFERENCE_MODULES * width / 1080)
+
+
+# Credits must be readable in a feed: capital letters at least 24 px tall on a canvas 1080 px
+# wide (scaled with the width). The bundled fonts' capitals are 0.714 em tall (Noto Sans and
+# Serif, 'H'; tests/test_credits.py measures them), so the text size is cap height x 1.43.
+CREDIT_CAP_PX = 24
+CREDIT_SIZE_PER_CAP = 1.43
+CREDIT_LINE_HEIGHT = 1.15
+CREDIT_TWO_LINES_EM = 2.5  # two Latin lines: ascent + descent (1.37 em) + one line pitch (1.15 em)
+
+
+def credit_size(width: int) -> int:
+    """The credit line's text size on a canvas this wide (its floor; a layer may ask for more)."""
+    return math.ceil(CREDIT_CAP_PX * CREDIT_SIZE_PER_CAP * width / 1080)
+
 
 class CreditLayer(Strict):
-    """The credit line (frame, organizer, licence, maker); its wording is not editable."""
+    """The credit line (frame, organizer, licence, maker); its wording is not editable, and its
+    size is at least `credit_size(width)` whatever `max_size` says."""
 
     kind: Literal["credit"]
     box: Box

@@ -6,6 +6,7 @@ together, and returns every problem at once so an organizer can fix them in one 
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterator, Mapping
 
 from frames.assets import (
@@ -17,7 +18,15 @@ from frames.assets import (
 )
 from frames.errors import FrameError, Problem
 from frames.images import load_pixels, open_untrusted
-from frames.model import RESERVED_NAMES, Manifest
+from frames.model import (
+    CREDIT_TWO_LINES_EM,
+    QR_MIN_MODULE_PX,
+    RESERVED_NAMES,
+    CreditLayer,
+    Manifest,
+    QrLayer,
+    credit_size,
+)
 from frames.templating import check_template
 
 
@@ -29,6 +38,8 @@ def validate_frame(manifest: Manifest, assets: Mapping[str, bytes]) -> list[Prob
         *_draw_problems(manifest),
         *_asset_problems(manifest, assets),
         *_layer_id_problems(manifest),
+        *_qr_problems(manifest),
+        *_credit_problems(manifest),
         *_translation_problems(manifest),
     ]
 
@@ -70,24 +81,52 @@ def _layers(m: Manifest) -> Iterator[tuple[str, object]]:
             yield f"formats.{name}.layers[{i}]", layer
 
 
+def _qr_problems(m: Manifest) -> Iterator[Problem]:
+    """QR codes large enough to scan when the image is shown 360 px wide (see QR_MIN_MODULE_PX)."""
+    for name, fmt in m.formats.items():
+        for i, layer in enumerate(fmt.layers):
+            if isinstance(layer, QrLayer) and layer.module_px(fmt.width, fmt.height) < QR_MIN_MODULE_PX - 1e-9:
+                side = layer.min_side(fmt.width)
+                yield Problem(f"formats.{name}.layers[{i}].box", (
+                    f"this QR code is too small to scan once the image is shown small; make the box at least "
+                    f"{side} x {side} px (w >= {side / fmt.width:.3f}, h >= {side / fmt.height:.3f})"))
+
+
+def _credit_problems(m: Manifest) -> Iterator[Problem]:
+    """Credit boxes tall enough for two lines at the readable size (capitals 24 px at 1080 wide)."""
+    for name, fmt in m.formats.items():
+        for i, layer in enumerate(fmt.layers):
+            if isinstance(layer, CreditLayer):
+                _, top, _, bottom = layer.box.pixels(fmt.width, fmt.height)
+                need = math.ceil(credit_size(fmt.width) * CREDIT_TWO_LINES_EM)
+                if bottom - top < need:
+                    yield Problem(f"formats.{name}.layers[{i}].box", (
+                        f"the credit line needs room for two lines of readable text; make the box at least "
+                        f"{need} px tall (h >= {need / fmt.height:.3f})"))
+
+
 def _asset_problems(m: Manifest, assets: Mapping[str, bytes]) -> Iterator[Problem]:
     """Missing assets, then each asset's header, the frame's pixel budget, and only within
     the budget a full decode of each (so no pack makes validation decode gigapixels)."""
     sizes: dict[str, tuple[int, int]] = {}
     places: dict[str, str] = {}
     problems: list[Problem] = []
-    for place, layer in _layers(m):
+    for layer_place, layer in _layers(m):
         name = getattr(layer, "image", None)
+        place = f"{layer_place}.image"
+        empty = getattr(layer, "empty", None)
+        if name is None and empty is not None:
+            name, place = getattr(empty, "image", None), f"{layer_place}.empty.image"
         if name is None:
             continue
         if name not in assets:
-            problems.append(Problem(f"{place}.image", _unknown(name, set(assets), "asset")))
+            problems.append(Problem(place, _unknown(name, set(assets), "asset")))
         elif name not in places:
-            places[name] = f"{place}.image"
+            places[name] = place
             try:
                 sizes[name] = open_untrusted(assets[name], what=f"the image {name}", error=FrameError).size
             except FrameError as exc:
-                problems.append(Problem(places[name], str(exc)))
+                problems.append(Problem(place, str(exc)))
     yield from problems
     over = _over_budget(m, sizes)
     if over is not None:
@@ -113,7 +152,7 @@ def _over_budget(m: Manifest, sizes: Mapping[str, tuple[int, int]]) -> Problem |
         return None
     uses = asset_uses(m)
     largest = sorted(sizes, key=lambda n: -sizes[n][0] * sizes[n][1])
-    shown = [f"{n} is {sizes[n][0]}x{sizes[n][1]} but drawn at most {'x'.join(map(str, drawn_size(sizes[n], uses[n])))}"
+    shown = [f"{n} is {sizes[n][0]}x{sizes[n][1]} but drawn at most {'x'.join(map(str, drawn_size(sizes[n], uses.get(n, []))))}"
              for n in largest[:3]]
     more = f" and {len(largest) - 3} more" if len(largest) > 3 else ""
     return Problem("assets", (

@@ -5,8 +5,8 @@ The file (`<data folder>/admin.key`, owner-only) is written under a temporary na
 into place: `link` fails when the name exists, like `O_EXCL`, so two processes starting at once
 (the app and an operator's CLI) end up with one key, and nobody ever reads a half-written file.
 Deleting the file and restarting makes a new key (rotation). Never imports streamlit; the edges
-(the CLI's `main`, the app's entry) call `resolve_admin_key` once and hand the key to
-`gallery.keys.use_admin_key`.
+(the CLI's `main`, the app's entry) call `gallery.instance.open_instance` once, which
+resolves the key here and puts it into the store's Settings.
 """
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from typing import Iterator
 
 from sqlite_utils import Database
 
-from gallery.config import db_path
+from gallery.config import Settings
 
 try:
     import fcntl
@@ -35,8 +35,9 @@ WRITER_CACHE_KIB = 32 * 1024
 class Store:
     """The gallery database at one path. Safe to share between threads; open one per process."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, settings: Settings | None = None) -> None:
         self.path = Path(path)
+        self.settings = settings or Settings(data_dir=self.path.parent)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -114,20 +115,26 @@ _stores: dict[Path, Store] = {}
 _stores_lock = threading.Lock()
 
 
-def open_store(path: Path | str | None = None) -> Store:
-    """The process's Store for a database file (FRAME_REMIX_DATA/gallery.db by default), migrated.
+def open_store(path: Path | str | None = None, settings: Settings | None = None) -> Store:
+    """The process's Store for a database file (`settings.db_path` when no path is given), migrated.
 
     Returns the same Store for the same path, so a process never has two writers on one file.
+    Settings given here (admin key, report threshold) become the store's; without them an
+    already open store keeps its own, and a new one gets the defaults (nobody is admin).
     """
     from gallery.schema import migrate
 
-    resolved = Path(path or db_path()).resolve()
+    if path is None and settings is None:
+        raise ValueError("open_store needs a database path or the instance's Settings")
+    resolved = Path(path or settings.db_path).resolve()  # type: ignore[union-attr]
     with _stores_lock:
         store = _stores.get(resolved)
         if store is None:
-            store = Store(resolved)
+            store = Store(resolved, settings)
             migrate(store)
             _stores[resolved] = store
+        elif settings is not None:
+            store.settings = settings
         return store
 
 

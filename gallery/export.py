@@ -1,7 +1,10 @@
 """The published gallery as a self-contained static site: index pages, a page per frame and per remix,
 images, an Atom feed and a JSON feed.
 
-Links are relative, so the site works opened from disk and on any static host. Pages come from
+Links are relative, so the site works opened from disk and on any static host; with a site URL,
+the frame links that post texts carry (baked at publish time against the instance's address)
+are rewritten to the frame's page on the site, so no page points at the instance it came from.
+Pages come from
 Jinja2 templates with autoescape on (`gallery.site.environment`), so participant text is escaped
 everywhere. The site is built in a sibling folder and swapped in whole; an existing folder is only
 replaced if a previous export made it.
@@ -9,11 +12,13 @@ replaced if a previous export made it.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import quote
 
 from frames.localize import RTL_LANGUAGES
 from gallery.clock import now_iso
@@ -91,7 +96,7 @@ def _build(store: Store, root: Path, base: str, title: str) -> tuple[int, int, i
     for info in frames:
         pages += _write_frame(root, env, common, store, info, by_frame.get(info.id, []), local)
     for s in summaries:
-        _write_remix(root, env, common, store, details[s.id], images[s.id], local)
+        _write_remix(root, env, common, store, details[s.id], images[s.id], local, base)
     _write_feeds(root, env, common, base, cards)
     return len(summaries), len(frames), pages + len(summaries), sum(len(v) for v in images.values())
 
@@ -181,13 +186,14 @@ def _write_frame(root: Path, env, common: dict, store: Store, info: FrameInfo, c
 
 
 def _write_remix(root: Path, env, common: dict, store: Store, detail: RemixDetail, images: list[dict],
-                 local: set[str]) -> None:
+                 local: set[str], base: str) -> None:
     s = detail.summary
     lineage = remix_lineage(store, s.id)
+    post = {name: site_links(text, s.frame_id, base) for name, text in detail.post.items()}
     html = env.get_template("remix.html").render(
         **common, root="../", page_title=f"{s.credit_name} · {s.frame_title}", lang=s.language,
         dir=direction(s.language), r=s,
-        images=images, credits=detail.credits, post=detail.post, ancestors=lineage.ancestors,
+        images=images, credits=detail.credits, post=post, ancestors=lineage.ancestors,
         children=[c for c in lineage.descendants if c.depth == 1],
         frame_sources=[_source(f, local) for f in lineage.frame_ancestors])
     (root / "remixes" / f"{s.id}.html").write_text(html, encoding="utf-8")
@@ -196,6 +202,13 @@ def _write_remix(root: Path, env, common: dict, store: Store, detail: RemixDetai
 def direction(lang: str) -> str:
     """The page's base direction for its language: 'rtl' for Arabic, Hebrew, Persian, Urdu..."""
     return "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+def site_links(text: str, frame_id: str, base: str) -> str:
+    """A post text with its frame links (`<any instance>/?frame=ID[&lang=xx]`) pointing at the
+    frame's page on the site at `base`; unchanged when there is no site URL to point at."""
+    if not base:
+        return text
+    link = re.compile(r"https?://[^\s?#]*/?\?frame=" + re.escape(quote(frame_id)) + r"(?:&lang=[A-Za-z0-9-]+)?(?![\w&=%-])")
+    return link.sub(f"{base}frames/{quote(frame_id)}.html", text)
 
 
 def _write_feeds(root: Path, env, common: dict, base: str, cards: list[dict]) -> None:

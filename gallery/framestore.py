@@ -25,7 +25,6 @@ from gallery.errors import GalleryError, WrongKeyError
 from gallery.forking import fork_manifest
 from gallery.keys import hash_key, is_admin, key_matches, new_key
 from gallery.models import FrameInfo, FrameSource, PublishedFrame
-from remix.qr import public_url
 
 CACHED_FRAMES = 32  # parsed frame versions kept per process (assets included), least recently used out
 _cache: OrderedDict[str, Frame] = OrderedDict()
@@ -47,7 +46,7 @@ def publish_frame(store: Store, frame: Frame, key: str | None = None) -> Publish
         if not key:
             raise GalleryError(f"a frame with the id '{frame.id}' already exists here; choose another id, "
                                "or give its owner key to publish a new version")
-        authorize_frame(db, frame.id, key)
+        authorize_frame(db, frame.id, key, store.settings.admin_key)
         return add_version(db, frame, row)
 
 
@@ -57,7 +56,7 @@ def fork_frame(store: Store, source_id: str, new_id: str, *, version: int | None
     if source_id in bundled_ids():
         install_bundled(store, bundled_frame(source_id))
     source = get_frame(store, source_id, version)
-    origin = FrameSource(source.id, source.version, instance or public_url(), source.title, source.manifest.organizer.name)
+    origin = FrameSource(source.id, source.version, instance or store.settings.base_url(), source.title, source.manifest.organizer.name)
     try:
         forked = frame_from_files({MANIFEST_NAME: fork_manifest(source.manifest_bytes, new_id, origin), **source.assets},
                                   f"fork of {source.id}")
@@ -72,9 +71,9 @@ def fork_frame(store: Store, source_id: str, new_id: str, *, version: int | None
     return PublishedFrame(new_id, 1, owner_key)
 
 
-def authorize_frame(db: Database, frame_id: str, key: str | None) -> str:
-    """'admin' or 'owner' when the key opens this frame; raises WrongKeyError otherwise."""
-    if is_admin(key):
+def authorize_frame(db: Database, frame_id: str, key: str | None, admin_key: str) -> str:
+    """'admin' or 'owner' when the key opens this frame (`admin_key`: the instance's); raises WrongKeyError otherwise."""
+    if is_admin(key, admin_key):
         return "admin"
     row = frame_row(db, frame_id)
     if row is None:

@@ -4,31 +4,33 @@ and the instance admin key resolved and in use. The CLI's `main` and the app's e
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
 
 from gallery.adminkey import AdminKey, resolve_admin_key
-from gallery.config import db_path
+from gallery.config import Settings
 from gallery.db import Store, open_store
 from gallery.framestore import install_bundled_frames
-from gallery.keys import use_admin_key
 
 
 @dataclass(frozen=True)
 class Instance:
-    """The process's store and its admin key (`admin.created` is true on the start that made the key file)."""
+    """The process's store, its admin key (`admin.created` is true on the start that made the key
+    file) and the settings with that key filled in (what the store carries)."""
 
     store: Store
     admin: AdminKey
+    settings: Settings
 
 
-def open_instance(data_dir: Path, env_admin_key: str = "") -> Instance:
-    """Open the gallery in `data_dir`, install the bundled frames, make or read the admin key and use it."""
-    store = open_store(db_path(Path(data_dir)))
+def open_instance(settings: Settings) -> Instance:
+    """Open the gallery in `settings.data_dir`, make or read the admin key (the variable wins, else
+    the key file), give the store the settings with that key, and install the bundled frames."""
+    store = open_store(settings=settings)
+    admin = resolve_admin_key(settings.data_dir, settings.admin_key)
+    resolved = replace(settings, admin_key=admin.key)
+    store.settings = resolved
     install_bundled_frames(store)
-    admin = resolve_admin_key(Path(data_dir), env_admin_key)
-    use_admin_key(admin.key)
-    return Instance(store, admin)
+    return Instance(store, admin, resolved)
 
 
 def admin_notice(admin: AdminKey, public_url: str) -> str:

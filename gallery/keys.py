@@ -1,9 +1,7 @@
 """Ownership without accounts: secret keys handed out once, stored only as hashes, checked in constant time.
 
 Owner and delete keys are 192-bit random tokens, so a plain SHA-256 is a sound one-way store
-(there is nothing to brute-force). The admin key is FRAME_REMIX_ADMIN_KEY, else the instance's
-key file (`gallery.adminkey`) that the edges hand over with `use_admin_key`; it is never stored
-in the database.
+(there is nothing to brute-force); the admin key comes from the instance's Settings and is never stored.
 """
 from __future__ import annotations
 
@@ -11,8 +9,6 @@ import base64
 import hashlib
 import hmac
 import secrets
-
-from gallery.config import admin_key
 
 
 def new_key() -> str:
@@ -35,18 +31,9 @@ def key_matches(key: str | None, stored_hash: str | None) -> bool:
     return hmac.compare_digest(hash_key(key), stored_hash)
 
 
-_instance_admin_key = ""
-
-
-def use_admin_key(key: str) -> None:
-    """The instance admin key for this process (the edges resolve it once; the environment still wins)."""
-    global _instance_admin_key
-    _instance_admin_key = key
-
-
-def is_admin(key: str | None) -> bool:
-    expected = admin_key() or _instance_admin_key
-    return bool(key and expected) and hmac.compare_digest(key.encode(), expected.encode())
+def is_admin(key: str | None, admin_key: str) -> bool:
+    """True when `key` is the instance's admin key; an empty admin key makes nobody admin."""
+    return bool(key and admin_key) and hmac.compare_digest(key.encode(), admin_key.encode())
 
 
 def derived_key(secret: str, purpose: str, value: str) -> str:

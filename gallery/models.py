@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from remix.credits import SEPARATOR, CreditFacts, credit_line, remix_by
+
 
 @dataclass(frozen=True)
 class FrameSource:
@@ -93,7 +95,7 @@ class RemixRef:
 
     @property
     def label(self) -> str:
-        return "a removed remix" if self.removed else f"remix by {self.maker or 'anonymous'}"
+        return "a removed remix" if self.removed else remix_by(self.maker)
 
 
 @dataclass(frozen=True)
@@ -106,16 +108,23 @@ class Credits:
     licence: str
     frame_source: FrameSource | None
     remix_of: RemixRef | None
+    language: str = ""  # the remix's language: the line is worded in it
 
     @property
     def line(self) -> str:
-        parts = [f"remix by {self.maker}", f"frame “{self.frame_title}” by {self.organizer} ({self.licence})"]
-        if self.frame_source:
-            verb = "says it adapts" if self.frame_source.claimed else "adapted from"
-            parts.append(f"{verb} “{self.frame_source.title or self.frame_source.id}” v{self.frame_source.version}")
+        """The same credit line as on the remix's images (remix.credits), in the remix's language,
+        then what the gallery knows of its lineage: a merely claimed source, the remix it is based on."""
+        source = self.frame_source
+        verified = source if source and not source.claimed else None
+        parts = [credit_line(CreditFacts(
+            self.frame_title, self.organizer, self.licence, "",
+            (verified.title or verified.id) if verified else "", verified.organizer if verified else "",
+        ), self.language or None), remix_by(self.maker, self.language or None)]
+        if source and source.claimed:
+            parts.append(f"says it adapts “{source.title or source.id}” v{source.version}")
         if self.remix_of:
             parts.append("based on " + self.remix_of.label)
-        return " · ".join(parts)
+        return SEPARATOR.join(parts)
 
 
 @dataclass(frozen=True)

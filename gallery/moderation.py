@@ -2,7 +2,7 @@
 
 Every change needs the frame's owner key or the admin key, carries a reason and is logged.
 Reports count once per person and once per network address, and each address may send only
-`reports_per_hour()` of them, so nobody can hide a remix alone by changing browsers or tokens;
+the instance's `reports_per_hour` (Settings) of them, so nobody can hide a remix alone by changing browsers or tokens;
 only keyed hashes of reporters and addresses are stored.
 A hidden remix stays in the database as a tombstone for lineage; only its maker (delete key)
 or the admin can delete it for good.
@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlite_utils import Database
 
 from gallery.clock import now_iso
-from gallery.config import report_threshold, reports_per_hour
+from gallery.config import Settings
 from gallery.db import Store
 from gallery.errors import GalleryError
 from gallery.framestore import authorize_frame
@@ -41,7 +41,7 @@ def moderate(store: Store, remix_id: str, action: str, key: str | None, reason: 
         raise GalleryError(f"give a reason to {action} this remix; it is kept in the moderation log")
     with store.write() as db:
         seq, frame_id, status = _remix(db, remix_id)
-        actor = authorize_frame(db, frame_id, key)
+        actor = authorize_frame(db, frame_id, key, store.settings.admin_key)
         allowed, new_status = ACTIONS[action]
         if status not in allowed:
             raise GalleryError(_refusal(action, status))
@@ -65,8 +65,8 @@ def report_remix(store: Store, remix_id: str, reporter: str, reason: str, *, add
     `reporter` identifies the person (the app: a random per-browser token), `address` their
     network address (`client_address`). A person counts once per remix and so does an address,
     so one person changing tokens or browsers adds nothing; an address may send at most
-    `reports_per_hour()` reports an hour. Only keyed hashes of both are stored. At
-    FRAME_REMIX_REPORT_THRESHOLD addresses the remix is hidden pending review ('reported')
+    `settings.reports_per_hour` reports an hour. Only keyed hashes of both are stored. At the
+    instance's report threshold (Settings) addresses the remix is hidden pending review ('reported')
     until its organizer restores or hides it.
     """
     reason = " ".join(reason.split())[:MAX_REASON]
@@ -79,12 +79,12 @@ def report_remix(store: Store, remix_id: str, reporter: str, reason: str, *, add
         seq, frame_id, status = _remix(db, remix_id)
         if status != "published":
             raise GalleryError("this remix is not shown in the gallery, so it cannot be reported")
-        _check_rate(db, network)
+        _check_rate(db, network, store.settings)
         db.execute("INSERT OR IGNORE INTO reports (remix_seq, reporter_hash, reason, created, reviewed, address_hash) "
                    "VALUES (?, ?, ?, ?, 0, ?)", [seq, person, reason, now_iso(), network])
         count = db.execute("SELECT count(DISTINCT coalesce(address_hash, reporter_hash)) FROM reports "
                            "WHERE remix_seq = ? AND reviewed = 0", [seq]).fetchone()[0]
-        if count >= report_threshold():
+        if count >= store.settings.report_threshold:
             db.execute("UPDATE remixes SET status = 'reported' WHERE seq = ?", [seq])
             log(db, remix_id, frame_id, "auto-hide", f"{count} reports; hidden pending review", "reports")
     return count
@@ -95,21 +95,22 @@ def _keyed(secret: bytes, value: str) -> str:
     return hmac.new(secret, value.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
 
 
-def _check_rate(db: Database, network: str) -> None:
+def _check_rate(db: Database, network: str, settings: Settings) -> None:
     since = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     sent = db.execute("SELECT count(*) FROM reports WHERE address_hash = ? AND created > ?", [network, since]).fetchone()[0]
-    if sent >= reports_per_hour():
+    if sent >= settings.reports_per_hour:
         raise GalleryError(f"your network has already sent {sent} report{'' if sent == 1 else 's'} in the last "
                            "hour, the most allowed; please try again later")
 
 
 def client_address(peer: str | None, forwarded_for: str | None = None, *, trust_proxy: bool = False) -> str:
     """The address to count a reporter by: the connection's peer, or, only behind a trusted proxy
-    (which appends the real client), the first address in X-Forwarded-For. IPv6 clients count
+    (which appends the address it was reached from), the LAST address in X-Forwarded-For: every
+    earlier entry is whatever the client sent, so taking the first would let anyone pick theirs. IPv6 clients count
     by their /64, since one household or phone holds a whole /64."""
     candidate = peer or ""
     if trust_proxy and forwarded_for:
-        candidate = forwarded_for.split(",")[0].strip() or candidate
+        candidate = forwarded_for.split(",")[-1].strip() or candidate
     try:
         ip = ipaddress.ip_address(candidate)
     except ValueError:
@@ -124,7 +125,7 @@ def client_address(peer: str | None, forwarded_for: str | None = None, *, trust_
 def moderation_log(store: Store, frame_id: str, key: str | None, limit: int = 200) -> list[ModerationEntry]:
     """The newest entries of a frame's moderation log (needs the owner or admin key). Read-only."""
     db = store.read()
-    authorize_frame(db, frame_id, key)
+    authorize_frame(db, frame_id, key, store.settings.admin_key)
     rows = db.execute("""SELECT remix_id, frame_id, action, reason, actor, created FROM moderation_log
                          WHERE frame_id = ? ORDER BY id DESC LIMIT ?""", [frame_id, limit]).fetchall()
     return [ModerationEntry(*row) for row in rows]
@@ -134,7 +135,7 @@ def open_reports(store: Store, remix_id: str, key: str | None) -> list[str]:
     """The reasons of a remix's unreviewed reports (needs its frame's owner or admin key). Read-only."""
     db = store.read()
     seq, frame_id, _ = _remix(db, remix_id)
-    authorize_frame(db, frame_id, key)
+    authorize_frame(db, frame_id, key, store.settings.admin_key)
     return [r for (r,) in db.execute("SELECT reason FROM reports WHERE remix_seq = ? AND reviewed = 0 ORDER BY created",
                                      [seq])]
 

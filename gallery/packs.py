@@ -48,7 +48,7 @@ def import_pack(store: Store, data: bytes, *, key: str | None = None, source: st
             raise GalleryError(f"this gallery already holds '{frame.id}' v{frame.version} with other content and keeps its own; "
                                "fork the frame under a new id instead")
         try:
-            authorize_frame(db, frame.id, key)
+            authorize_frame(db, frame.id, key, store.settings.admin_key)
         except WrongKeyError:
             raise WrongKeyError(f"'{frame.id}' already exists here; adding version {frame.version} needs its owner key "
                                 "or the admin key") from None

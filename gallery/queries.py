@@ -30,7 +30,7 @@ def list_remixes(store: Store, *, frame: str | None = None, place: str | None = 
                  key: str | None = None) -> Page:
     """One page, newest first. Statuses other than 'published' need the frame's owner key or the admin key."""
     db = store.read()
-    _check_status(db, status, frame, key)
+    _check_status(db, status, frame, key, store.settings.admin_key)
     where, params = _filters("", status, frame, place, lang)
     return _page(db, f"SELECT {COLUMNS} FROM remixes WHERE {where}", params, "seq", cursor, limit)
 
@@ -77,21 +77,21 @@ def _bounded(limit: object, cursor: object) -> tuple[int, int | None]:
         raise GalleryError("that page link is not valid; go back to the first page") from None
 
 
-def _check_status(db: Database, status: str, frame: str | None, key: str | None) -> None:
+def _check_status(db: Database, status: str, frame: str | None, key: str | None, admin_key: str) -> None:
     if status not in STATUSES:
         raise GalleryError(f"'{status}' is not a remix status; use one of: {', '.join(STATUSES)}")
-    if status == "published" or is_admin(key):
+    if status == "published" or is_admin(key, admin_key):
         return
     if not frame:
         raise GalleryError("only the admin key lists unpublished remixes of every frame; choose a frame")
-    authorize_frame(db, frame, key)
+    authorize_frame(db, frame, key, admin_key)
 
 
 def get_remix(store: Store, remix_id: str, key: str | None = None) -> RemixDetail:
     """A remix with its texts, images and credits. Unpublished ones need a key (delete, owner or admin)."""
     db = store.read()
     row = _row(db, remix_id)
-    _check_visible(db, row, key)
+    _check_visible(db, row, key, store.settings.admin_key)
     summary = RemixSummary(*(row[c.strip()] for c in COLUMNS.split(",")))
     texts = json.loads(row["texts_json"]) or {"post": {}, "alt": {}}
     images = tuple(ImageInfo(*r) for r in db.execute(
@@ -111,15 +111,16 @@ def credits(store: Store, db: Database, row: dict[str, Any]) -> Credits:
     frame = get_frame(store, row["frame_id"], row["frame_version"])
     parent = db.execute("SELECT id, status, maker FROM remixes WHERE id = ?", [row["remix_of"]]).fetchone() \
         if row["remix_of"] else None
-    return Credits(row["maker"] or "anonymous", frame.id, frame.version, frame.title, frame.manifest.organizer.name,
-                   frame.manifest.licence, frame_source(stored), RemixRef.from_row(parent) if parent else None)
+    return Credits(row["maker"], frame.id, frame.version, frame.title, frame.manifest.organizer.name,
+                   frame.manifest.licence, frame_source(stored), RemixRef.from_row(parent) if parent else None,
+                   row["language"])
 
 
 def image(store: Store, remix_id: str, fmt: str, key: str | None = None) -> StoredImage:
     """One stored image of a remix (bytes as rendered, no metadata)."""
     db = store.read()
     row = _row(db, remix_id)
-    _check_visible(db, row, key)
+    _check_visible(db, row, key, store.settings.admin_key)
     found = db.execute("SELECT data, media_type, file_name, alt FROM remix_images WHERE remix_seq = ? AND format = ?",
                        [row["seq"], fmt]).fetchone()
     if found is None:
@@ -134,15 +135,15 @@ def _row(db: Database, remix_id: str) -> dict[str, Any]:
     return row
 
 
-def _check_visible(db: Database, row: dict[str, Any], key: str | None) -> None:
+def _check_visible(db: Database, row: dict[str, Any], key: str | None, admin_key: str) -> None:
     if row["status"] == "published":
         return
     if row["status"] == "deleted":
         raise GalleryError("this remix was deleted by its maker or the admin")
-    if is_admin(key) or key_matches(key, row["delete_key_hash"]):
+    if is_admin(key, admin_key) or key_matches(key, row["delete_key_hash"]):
         return
     try:
-        authorize_frame(db, row["frame_id"], key)
+        authorize_frame(db, row["frame_id"], key, admin_key)
     except GalleryError:
         waiting = "is waiting for its organizer's approval" if row["status"] == "pending" else "was removed from the gallery"
         raise GalleryError(f"this remix {waiting}") from None

@@ -168,7 +168,7 @@ def delete_remix(store: Store, remix_id: str, key: str) -> None:
         row = db.execute("SELECT seq, delete_key_hash, status, frame_id FROM remixes WHERE id = ?", [remix_id]).fetchone()
         if row is None:
             raise GalleryError(f"there is no remix '{remix_id}' in this gallery")
-        actor = "admin" if is_admin(key) else "maker" if key_matches(key, row[1]) else None
+        actor = "admin" if is_admin(key, store.settings.admin_key) else "maker" if key_matches(key, row[1]) else None
         if actor is None:
             raise WrongKeyError("that delete key does not match this remix; use the private link you got when you published it")
         if row[2] == "deleted":

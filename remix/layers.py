@@ -8,15 +8,29 @@ frame's files hold.
 """
 from __future__ import annotations
 
-from PIL import Image, ImageChops, ImageDraw, ImageOps
+from PIL import Image, ImageChops, ImageDraw, ImageOps, ImageStat
 
 from frames.assets import asset_uses, drawn_size
+from frames.contrast import contrast_ratio, luminance
 from frames.images import load_pixels, open_untrusted
-from frames.model import BackgroundLayer, CreditLayer, Frame, ImageLayer, PhotoLayer, QrLayer, TextLayer
+from frames.model import (
+    CREDIT_LINE_HEIGHT,
+    BackgroundLayer,
+    CreditLayer,
+    Frame,
+    ImageLayer,
+    NoPhotoImage,
+    NoPhotoPattern,
+    PhotoLayer,
+    QrLayer,
+    TextLayer,
+    credit_size,
+)
 from remix import qr
 from remix.imagecache import IMAGES
 from remix.photo import Photo
-from remix.textlayout import draw_fit, fit_text
+from remix.textlayout import Fit, draw_fit, fit_text, line_width
+from remix.textlayout import _start_x as start_x
 
 # Participant photos are resized once per box with bilinear: Pillow's bilinear is antialiased
 # when shrinking, and draft decoding (remix.photo) leaves a photo within about 2x of its box,
@@ -107,12 +121,11 @@ def draw_image(canvas: Image.Image, frame: Frame, layer: ImageLayer) -> None:
 
 
 def draw_photo(canvas: Image.Image, layer: PhotoLayer, photo: Photo | None, *,
-               focal: tuple[float, float] | None = None, zoom: float = 1.0) -> None:
+               focal: tuple[float, float] | None = None, zoom: float = 1.0, frame: Frame | None = None) -> None:
     left, top, right, bottom = layer.box.pixels(*canvas.size)
     size = (right - left, bottom - top)
     if photo is None:
-        if layer.placeholder:
-            canvas.paste(Image.new("RGB", size, rgba(layer.placeholder)[:3]), (left, top), _shape_mask(size, layer.shape))
+        canvas.paste(no_photo(frame, layer, size), (left, top), _shape_mask(size, layer.shape))
         return
     image = _fitted_photo(photo, size, layer.fit, focal or (layer.focal.x, layer.focal.y), zoom)
     mask = _shape_mask(size, layer.shape)
@@ -120,6 +133,50 @@ def draw_photo(canvas: Image.Image, layer: PhotoLayer, photo: Photo | None, *,
         canvas.paste(image, (left, top), image if mask is None else _and_masks(image.getchannel("A"), mask))
     else:
         canvas.paste(image, (left, top), mask)
+
+
+def no_photo(frame: Frame | None, layer: PhotoLayer, size: tuple[int, int]) -> Image.Image:
+    """How a photo box looks without a photo: the organizer's image, else a brand-colour pattern
+    (the layer's, else stripes in its placeholder colour), never a flat empty area. Cached."""
+    empty = layer.empty
+    if isinstance(empty, NoPhotoImage) and frame is not None:
+        return _no_photo_image(frame, empty.image, size)
+    if isinstance(empty, NoPhotoPattern):
+        return pattern(size, empty.style, tuple(empty.colors))
+    base = (layer.placeholder or "#8a8f94")[:7]
+    return pattern(size, "stripes", (base, _mix(base, "#ffffff", 0.14)))
+
+
+@IMAGES.cached
+def _no_photo_image(frame: Frame, name: str, size: tuple[int, int]) -> Image.Image:
+    return fitted_asset(frame, name, size, "cover").convert("RGB")
+
+
+def _mix(a: str, b: str, t: float) -> str:
+    ca, cb = rgba(a), rgba(b)
+    return "#" + "".join(f"{round(x * (1 - t) + y * t):02x}" for x, y in zip(ca[:3], cb[:3]))
+
+
+@IMAGES.cached
+def pattern(size: tuple[int, int], style: str, colors: tuple[str, ...]) -> Image.Image:
+    """A brand pattern: diagonal stripes, or a grid of dots, in colours[1:] on colours[0]."""
+    w, h = size
+    scale = 2  # drawn at twice the size and shrunk: smooth edges
+    big = Image.new("RGB", (w * scale, h * scale), rgba(colors[0])[:3])
+    draw = ImageDraw.Draw(big)
+    step = max(24, round(min(w, h) / 7)) * scale
+    inks = [rgba(c)[:3] for c in colors[1:]]
+    if style == "dots":
+        r = step // 4
+        for row, y in enumerate(range(-step, big.height + step, step)):
+            for col, x in enumerate(range(-step + (row % 2) * step // 2, big.width + step, step)):
+                draw.ellipse((x - r, y - r, x + r, y + r), fill=inks[(row + col) % len(inks)])
+    else:
+        band = step // 2
+        for i, x in enumerate(range(-big.height, big.width + step, step)):
+            draw.polygon([(x, big.height), (x + band, big.height), (x + band + big.height, 0), (x + big.height, 0)],
+                         fill=inks[i % len(inks)])
+    return big.resize(size, Image.Resampling.LANCZOS)
 
 
 @IMAGES.cached
@@ -185,8 +242,65 @@ def draw_qr(canvas: Image.Image, layer: QrLayer, url: str) -> None:
     canvas.paste(image, (left + (right - left - side) // 2, top + (bottom - top - side) // 2))
 
 
-def draw_credit(canvas: Image.Image, layer: CreditLayer, text: str) -> None:
+def draw_credit(canvas: Image.Image, layer: CreditLayer, text: str, rtl: bool = False, plate: str = "#000000") -> None:
+    """The credit line at a readable size (capitals >= 24 px at 1080 wide), bottom-aligned in its
+    box, on a translucent plate of `plate` (the layout's colour) when what lies under it is busy
+    or too close to the text's colour. `rtl`: the wording's direction (the render's language)."""
     box = layer.box.pixels(*canvas.size)
-    fit = fit_text(text, layer.font, box[2] - box[0], box[3] - box[1], min_size=8, max_size=layer.max_size, max_lines=3, line_height=1.15, balance=False, rtl=False)
-    draw_fit(canvas, fit, layer.font, box, align=layer.align, valign="bottom", fill=rgba(layer.color)[:3])
+    size = credit_size(canvas.width)
+    fit = fit_text(text, layer.font, box[2] - box[0], box[3] - box[1], min_size=size, max_size=max(size, layer.max_size),
+                   max_lines=CREDIT_MAX_LINES, line_height=CREDIT_LINE_HEIGHT, balance=False, rtl=rtl)
+    fill = rgba(layer.color)[:3]
+    area = _text_area(fit, layer, box)
+    if needs_plate(canvas, area, fill):
+        _draw_plate(canvas, area, fit.size, plate_colour(fill, plate))
+    draw_fit(canvas, fit, layer.font, box, align=layer.align, valign="bottom", fill=fill)
+
+
+CREDIT_MAX_LINES = 6
+PLATE_ALPHA = 0.82
+BUSY_STDDEV = 24  # luminance standard deviation (0-255) above which a backdrop is too busy to read on
+MIN_CONTRAST = 4.5  # WCAG AA for normal text
+
+
+def _text_area(fit: Fit, layer: CreditLayer, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """Where the fitted lines will be drawn (bottom-aligned, as draw_fit places them)."""
+    left, _, right, bottom = box
+    widths = [line_width(layer.font, text, fit.size, rtl) for text, rtl in fit.lines] or [0.0]
+    rtl = bool(fit.lines and fit.lines[0][1])
+    starts = [start_x(layer.align, rtl, left, right, w) for w in widths]
+    x0 = min(starts)
+    x1 = max(s + w for s, w in zip(starts, widths))
+    return round(x0), round(bottom - fit.height), round(x1), bottom
+
+
+def needs_plate(canvas: Image.Image, area: tuple[int, int, int, int], fill: tuple[int, int, int]) -> bool:
+    """True when the pixels under the text are busy (a photo) or lack contrast with its colour."""
+    region = canvas.crop(area)
+    grey = ImageStat.Stat(region.convert("L"))
+    if grey.stddev[0] > BUSY_STDDEV:
+        return True
+    mean = "#" + "".join(f"{round(c):02x}" for c in ImageStat.Stat(region.convert("RGB")).mean)
+    return contrast_ratio(_hex(fill), mean) < MIN_CONTRAST
+
+
+def plate_colour(fill: tuple[int, int, int], layout: str) -> str:
+    """The layout's colour when the text reads on it, else black or white, whichever contrasts."""
+    if contrast_ratio(_hex(fill), layout[:7]) >= MIN_CONTRAST:
+        return layout[:7]
+    return "#000000" if luminance(_hex(fill)) > 0.18 else "#ffffff"
+
+
+def _draw_plate(canvas: Image.Image, area: tuple[int, int, int, int], size: int, colour: str) -> None:
+    pad = max(4, round(size * 0.3))
+    left, top, right, bottom = area
+    plate = (max(0, left - pad), max(0, top - pad // 2), min(canvas.width, right + pad), min(canvas.height, bottom + pad // 2))
+    w, h = plate[2] - plate[0], plate[3] - plate[1]
+    mask = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(mask).rounded_rectangle((0, 0, w - 1, h - 1), radius=pad, fill=round(255 * PLATE_ALPHA))
+    canvas.paste(rgba(colour)[:3], plate, mask)
+
+
+def _hex(rgb: tuple[int, ...]) -> str:
+    return "#" + "".join(f"{c:02x}" for c in rgb[:3])
 

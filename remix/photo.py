@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PIL import Image
 
+from frames.bundled import SAMPLE_PHOTO
 from frames.images import load_pixels, open_untrusted, to_srgb
 from remix.errors import PhotoError
 
@@ -102,3 +104,9 @@ def _shrink(image: Image.Image, fit_within: tuple[int, int] | None, orientation:
     if fit_within and max(image.size) <= 2 * max(target):
         return image  # close enough: the layer's one resize keeps more detail than two
     return image.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
+
+
+@lru_cache(maxsize=1)
+def sample_photo() -> Photo:
+    """The bundled sample photo (frames.bundled.SAMPLE_PHOTO), decoded once per process."""
+    return load_photo(SAMPLE_PHOTO.read_bytes())

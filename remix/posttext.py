@@ -20,7 +20,6 @@ import regex
 from frames.localize import Words, words
 from frames.model import PLATFORMS, FieldSpec, Frame
 from frames.templating import render_template
-from remix.qr import frame_link
 from remix.render import RenderOptions
 from remix.textnorm import grapheme_count, normalize_text
 from remix.values import template_context
@@ -98,7 +97,7 @@ def fits(text: str, platform: str, limit: int) -> bool:
 
 def build_texts(frame: Frame, values: Mapping[str, str], options: RenderOptions = RenderOptions()) -> Texts:
     w = words(frame.manifest, options.lang)
-    link = frame_link(options.base_url(), frame.id)
+    link = options.link(frame, w)
     post = {p: post_text(w, values, p, link, options.maker) for p in PLATFORMS}
     context = template_context(w, values, link=link, maker=options.maker)
     alt = {fmt: _bounded(_fill(w.alt_template(fmt), context), ALT_LIMIT) for fmt in frame.manifest.formats}

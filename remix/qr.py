@@ -1,31 +1,33 @@
 """QR codes back to a frame on this instance, cached per URL and size (generation costs ~7 ms).
 
 The URL is always built from the instance's public URL and the frame id, never from a manifest.
+The public URL comes in with the render options (the shells read the configuration); the
+engine never reads the environment.
 """
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from urllib.parse import quote
 
 import qrcode
 from PIL import Image
 
-DEFAULT_PUBLIC_URL = "http://localhost:8501"
+DEFAULT_PUBLIC_URL = "http://localhost:8501"  # only when a caller gave no public URL at all
+QUIET_ZONE = 4  # modules of light margin on every side, inside the layer's box
 
 
-def public_url() -> str:
-    """The instance's public base URL (FRAME_REMIX_PUBLIC_URL), without a trailing slash."""
-    return (os.environ.get("FRAME_REMIX_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
-
-
-def frame_link(base_url: str, frame_id: str) -> str:
-    return f"{base_url.rstrip('/')}/?frame={quote(frame_id)}"
+def frame_link(base_url: str, frame_id: str, lang: str | None = None) -> str:
+    """`BASE/?frame=ID`, with `&lang=xx` for a translation so the app opens in that language."""
+    query = f"?frame={quote(frame_id)}" + (f"&lang={quote(lang)}" if lang else "")
+    return f"{base_url.rstrip('/')}/{query}"
 
 
 @lru_cache(maxsize=64)
 def _matrix(url: str) -> tuple[tuple[bool, ...], ...]:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    """The code with the four-module quiet zone the standard asks for, at level L: on a screen
+    nothing tears or stains the code, and fewer, larger modules are what survive an image shown
+    360 px wide and re-encoded as JPEG (decoding tests: tests/test_qr.py)."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_L, border=QUIET_ZONE)
     code.add_data(url)
     code.make(fit=True)
     return tuple(tuple(row) for row in code.get_matrix())

@@ -14,9 +14,10 @@ from frames.localize import Words, words
 from frames.model import BackgroundLayer, CreditLayer, Format, Frame, ImageLayer, PhotoLayer, QrLayer, TextLayer
 from frames.templating import render_template
 from remix import layers
+from remix.credits import frame_credit_line
 from remix.errors import RemixError
 from remix.photo import Photo
-from remix.qr import frame_link, public_url
+from remix.qr import DEFAULT_PUBLIC_URL, frame_link
 from remix.textnorm import normalize_text
 from remix.values import template_context
 
@@ -40,8 +41,15 @@ class RenderOptions:
         clamp = lambda v: min(1.0, max(0.0, float(v)))  # noqa: E731
         return (clamp(fx), clamp(fy)), min(MAX_ZOOM, max(1.0, float(self.zoom)))
 
+    def link(self, frame: Frame, w: Words) -> str:
+        """The frame's link on this instance (QR codes, post texts), in the render's language
+        when that is a translation."""
+        lang = w.lang if w.lang != frame.manifest.language else None
+        return frame_link(self.base_url(), frame.id, lang)
+
     def base_url(self) -> str:
-        return self.public_url or public_url()
+        """The instance's public URL as the shell passed it (a fixed default when it passed none)."""
+        return (self.public_url or DEFAULT_PUBLIC_URL).rstrip("/")
 
 
 def format_spec(frame: Frame, fmt: str) -> Format:
@@ -61,13 +69,19 @@ def render(
     """
     spec = format_spec(frame, fmt)
     w = words(frame.manifest, options.lang)
-    link = frame_link(options.base_url(), frame.id)
+    link = options.link(frame, w)
     context = template_context(w, values, link=link, maker=options.maker)
     canvas = Image.new("RGB", (spec.width, spec.height), "white")
     mirror = spec.mirror_rtl and w.rtl
+    plate = layout_colour(spec)
     for layer in spec.layers:
-        _draw_layer(canvas, frame, mirrored(layer) if mirror else layer, w, context, photos, link, options)
+        _draw_layer(canvas, frame, mirrored(layer) if mirror else layer, w, context, photos, link, options, plate)
     return canvas
+
+
+def layout_colour(spec: Format) -> str:
+    """The format's own colour (its background's), for plates drawn behind credits."""
+    return next((layer.color for layer in spec.layers if isinstance(layer, BackgroundLayer)), "#000000")
 
 
 _SWAPPED_ALIGN = {"left": "right", "right": "left"}
@@ -87,12 +101,12 @@ def mirrored(layer: object) -> object:
 
 
 def _draw_layer(canvas: Image.Image, frame: Frame, layer: object, w: Words, context: dict[str, str], photos,
-                link: str, options: RenderOptions) -> None:
+                link: str, options: RenderOptions, plate: str = "#000000") -> None:
     if isinstance(layer, BackgroundLayer):
         layers.draw_background(canvas, frame, layer)
     elif isinstance(layer, PhotoLayer):
         focal, zoom = options.photo_crop(layer)
-        layers.draw_photo(canvas, layer, _photo_for(photos, layer.field), focal=focal, zoom=zoom)
+        layers.draw_photo(canvas, layer, _photo_for(photos, layer.field), focal=focal, zoom=zoom, frame=frame)
     elif isinstance(layer, ImageLayer):
         layers.draw_image(canvas, frame, layer)
     elif isinstance(layer, TextLayer):
@@ -101,26 +115,13 @@ def _draw_layer(canvas: Image.Image, frame: Frame, layer: object, w: Words, cont
     elif isinstance(layer, QrLayer):
         layers.draw_qr(canvas, layer, link)
     elif isinstance(layer, CreditLayer):
-        layers.draw_credit(canvas, layer, credit_line(frame, w, context.get("maker", "")))
+        layers.draw_credit(canvas, layer, frame_credit_line(frame, w, context.get("maker", "")), w.rtl, plate)
 
 
 def _photo_for(photos: Mapping[str, Photo] | Photo | None, field: str) -> Photo | None:
     if photos is None or isinstance(photos, Photo):
         return photos
     return photos.get(field)
-
-
-def credit_line(frame: Frame, w: Words, maker: str) -> str:
-    """Credits that travel with every image: frame, organizer, licence, fork source, maker."""
-    m = frame.manifest
-    parts = [f"“{w.title}” by {m.organizer.name} · {m.licence.replace('-', ' ')}"]
-    if m.derived_from:
-        source = m.derived_from.title or m.derived_from.id
-        by = f" by {m.derived_from.organizer}" if m.derived_from.organizer else ""
-        parts.append(f"adapted from “{source}”{by}")
-    if maker:
-        parts.append(f"remix by {maker}")
-    return " · ".join(parts)  # drawn left to right (the wording is English): see layers.draw_credit
 
 
 def encode(image: Image.Image, frame: Frame, fmt: str) -> bytes:

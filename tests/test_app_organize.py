@@ -1,6 +1,7 @@
 """The Organize page through the entrypoint (AppTest): create, fork, open, edit, publish, moderate, pack."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from frames import bundled_frame
-from gallery import frame_info, get_frame, get_remix, open_store, publish_remix
+from gallery import Settings, frame_info, get_frame, get_remix, open_store, publish_remix
 from remix import RenderOptions
 from tests.samples import phone_jpeg
 
@@ -29,6 +30,11 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     at.switch_page("app_pages/organize.py").run()
     assert not at.exception
     return at
+
+
+def _store():
+    """The app's gallery, configured the way the app's entry configures it (from the environment)."""
+    return open_store(settings=Settings.from_env(os.environ))
 
 
 def wk(at: AppTest, place: str) -> str:
@@ -68,15 +74,15 @@ def test_create_from_a_starter_and_publish_shows_the_owner_key_once(app: AppTest
     key = app.code[0].value
     assert len(key) >= 30 and "shown only now" in app.warning[0].value
     assert any("?frame=bus-lisbon" in m.value for m in app.markdown)
-    info = frame_info(open_store(), "bus-lisbon")
+    info = frame_info(_store(), "bus-lisbon")
     assert (info.title, info.latest_version, info.organizer) == ("Ride the bus in Lisbon", 1, "Lisbon riders")
 
     app.button(key="org_key_saved").click().run()
     assert not [c for c in app.code if c.value == key]  # shown once: gone after the organizer saved it
     app.text_area(key=wk(app, "message")).set_value("Buses for everyone.").run()
     app.button(key="org_publish").click().run()  # version 2 with the key this session was given
-    assert not errors(app) and frame_info(open_store(), "bus-lisbon").latest_version == 2
-    assert get_frame(open_store(), "bus-lisbon", 1).manifest.message != "Buses for everyone."
+    assert not errors(app) and frame_info(_store(), "bus-lisbon").latest_version == 2
+    assert get_frame(_store(), "bus-lisbon", 1).manifest.message != "Buses for everyone."
 
 
 def test_new_id_taken_or_malformed_is_one_sentence(app: AppTest) -> None:
@@ -155,17 +161,17 @@ def test_fork_then_publish_version_two(app: AppTest) -> None:
     app.button(key="org_fork").click().run()
     assert not app.exception and not errors(app)
     assert "shown only now" in app.warning[0].value and app.code[0].value
-    info = frame_info(open_store(), "my-bus")
+    info = frame_info(_store(), "my-bus")
     assert info.derived_from.id == "ride-the-bus" and not info.derived_from.claimed
     app.text_input(key=wk(app, "title")).set_value("My bus").run()
     app.button(key="org_publish").click().run()
-    assert not errors(app) and frame_info(open_store(), "my-bus").latest_version == 2
+    assert not errors(app) and frame_info(_store(), "my-bus").latest_version == 2
 
 
 def test_moderation_approves_a_pending_remix_and_pack_downloads(app: AppTest) -> None:
     frame = bundled_frame("care-counts")
     values = {"quote": "Nights on the ward, *every* week.", "role": "nurse", "city": "Leeds"}
-    remix = publish_remix(open_store(), frame, values, consent=True, options=RenderOptions(maker="Ana"), place="Leeds")
+    remix = publish_remix(_store(), frame, values, consent=True, options=RenderOptions(maker="Ana"), place="Leeds")
     assert remix.status == "pending"
     open_frame(app, "care-counts", ADMIN)
     assert not app.exception and not errors(app)
@@ -173,7 +179,7 @@ def test_moderation_approves_a_pending_remix_and_pack_downloads(app: AppTest) ->
     app.text_input(key=f"org_reason_{remix.id}").set_value("kind words")
     app.button(key=f"org_approve_{remix.id}").click().run()
     assert not errors(app)
-    assert get_remix(open_store(), remix.id).summary.status == "published"
+    assert get_remix(_store(), remix.id).summary.status == "published"
     assert any("The remix by Ana is published now." == shown(s.value) for s in app.success)
     downloads = app.get("download_button")
     assert any("Download the frame pack" in d.proto.label for d in downloads)
@@ -186,7 +192,7 @@ def test_owner_key_opens_a_frame_for_its_next_version(app: AppTest) -> None:
 
     source = bundled_frame("ride-the-bus")
     frame = build_frame(starter_data(source, "bus-porto", "Porto riders"), source.assets)
-    key = publish_frame(open_store(), frame).owner_key
+    key = publish_frame(_store(), frame).owner_key
     app.run()  # the frame list is read on every run
     open_frame(app, "bus-porto", key)
     assert not app.exception and not errors(app)
@@ -194,7 +200,7 @@ def test_owner_key_opens_a_frame_for_its_next_version(app: AppTest) -> None:
     assert not app.code  # an existing key is never shown back
     app.text_input(key=wk(app, "call_to_action")).set_value("Ride with us.").run()
     app.button(key="org_publish").click().run()
-    assert frame_info(open_store(), "bus-porto").latest_version == 2
+    assert frame_info(_store(), "bus-porto").latest_version == 2
 
 
 def test_bundled_frames_are_moderated_but_not_versioned_here(app: AppTest) -> None:
@@ -206,17 +212,17 @@ def test_bundled_frames_are_moderated_but_not_versioned_here(app: AppTest) -> No
 
 def test_hiding_needs_a_reason_and_is_logged(app: AppTest) -> None:
     frame = bundled_frame("care-counts")
-    remix = publish_remix(open_store(), frame, {"quote": "Every day.", "role": "parent"}, consent=True)
+    remix = publish_remix(_store(), frame, {"quote": "Every day.", "role": "parent"}, consent=True)
     open_frame(app, "care-counts", ADMIN)
     app.button(key=f"org_hide_{remix.id}").click().run()
     assert errors(app) == ["give a reason to hide this remix; it is kept in the moderation log"]
     app.text_input(key=f"org_reason_{remix.id}").set_value("not about care")
     app.button(key=f"org_hide_{remix.id}").click().run()
-    assert get_remix(open_store(), remix.id, key=ADMIN).summary.status == "hidden"
+    assert get_remix(_store(), remix.id, key=ADMIN).summary.status == "hidden"
     app.selectbox(key="org_mod_status").set_value("hidden").run()
     app.text_input(key=f"org_reason_{remix.id}").set_value("it is, after all")
     app.button(key=f"org_restore_{remix.id}").click().run()
-    assert get_remix(open_store(), remix.id).summary.status == "published"
+    assert get_remix(_store(), remix.id).summary.status == "published"
     log = app.dataframe[0].value
     assert list(log["action"]) == ["restore", "hide"] and list(log["reason"]) == ["it is, after all", "not about care"]
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from gallery import get_frame, get_remix, open_store, publish_remix
-from gallery.config import db_path
 from remix import RenderOptions
 
 pytestmark = pytest.mark.browser
@@ -55,7 +54,7 @@ def test_organizer_forks_publishes_and_approves(server: str, server_data: Path, 
     page.get_by_role("button", name="Publish version 2").click()
     page.get_by_text(f"Published '{fork_id}' version 2.").wait_for()
 
-    store = open_store(db_path(server_data))
+    store = open_store(server_data / "gallery.db")
     values = {"quote": "Twelve-hour shifts and a smile at the end.", "role": "nurse", "city": "Leeds"}
     remix = publish_remix(store, get_frame(store, fork_id), values, consent=True, options=RenderOptions(maker="Ana"), place="Leeds")
     assert remix.status == "pending"

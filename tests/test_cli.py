@@ -186,3 +186,14 @@ def test_the_readme_commands_work_as_written(tmp_path: Path) -> None:
         argv = [str(installed), *shlex.split(command)[1:]]
         done = subprocess.run(argv, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120, check=False)
         assert done.returncode == 0 and "Traceback" not in done.stderr, (command, done.stderr)
+def test_render_warns_once_when_it_bakes_a_loopback_address(tmp_path: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "FRAME_REMIX_PUBLIC_URL"}
+    cmd = [sys.executable, str(ROOT / "frame_remix_cli.py"), "render", "care-counts", "--sample", "--format", "card",
+           "--out", str(tmp_path / "o")]
+    run = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert run.returncode == 0 and run.stderr.count("warning: the QR codes point at http://localhost:8501") == 1
+    configured = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False,
+                                env={**env, "FRAME_REMIX_PUBLIC_URL": "https://remix.example.org"})
+    assert configured.returncode == 0 and configured.stderr == ""

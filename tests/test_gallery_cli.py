@@ -51,7 +51,7 @@ def test_publish_list_show_and_delete(data, capsys) -> None:
     code, out, _ = run(capsys, "gallery", "list", "--place", "porto", "--json")
     assert [r["id"] for r in json.loads(out)["items"]] == [second]
     code, out, _ = run(capsys, "gallery", "show", second)
-    assert code == 0 and "credits: remix by anonymous" in out and "lineage: remix by Ola <- frame ride-the-bus v1" in out
+    assert code == 0 and "credits: “Why I ride the bus” by Transit Riders Union · CC BY 4.0 · remix by anonymous" in out and "lineage: remix by Ola <- frame ride-the-bus v1" in out
     code, _, _ = run(capsys, "gallery", "delete", first)
     assert code == 0
     code, out, _ = run(capsys, "gallery", "show", second)

@@ -76,7 +76,7 @@ def test_remix_page_has_images_alt_text_credits_and_lineage(site) -> None:
     page = (out / "remixes" / f"{ids['child']}.html").read_text()
     alts = re.findall(r'<img src="[^"]+" alt="([^"]*)"', page)
     assert len(alts) == 3 and all("Porto" in a for a in alts)
-    assert "Remix by <strong>anonymous</strong>" in page and "Transit Riders Union" in page
+    assert "“Why I ride the bus” by Transit Riders Union · CC BY 4.0 · remix by anonymous" in page
     assert f'href="{ids["evil"]}.html"' in page
     evil_page = (out / "remixes" / f"{ids['evil']}.html").read_text()
     assert "based on <span class=\"tombstone\">a removed remix</span>" in evil_page
@@ -160,3 +160,25 @@ def test_long_galleries_are_paged_with_links_both_ways(store, tmp_path: Path, mo
     assert 'href="ride-the-bus-page-2.html"' in (out / "frames" / "ride-the-bus.html").read_text()
     assert 'rel="prev" href="page-2.html"' in (out / "page-3.html").read_text()
     assert result.pages == 3 + 3 + 5
+
+
+def test_site_url_rewrites_every_frame_link_in_the_remix_pages(store, tmp_path: Path) -> None:
+
+    gallery.publish_remix(store, bus(), {"city": "Lisbon", "story": "x"}, consent=True,
+                          public_url="http://localhost:8501")
+    gallery.publish_remix(store, bus(), {"city": "Porto", "story": "y"}, consent=True, lang="en",
+                          public_url="http://127.0.0.1:9999")
+    export_site(store, tmp_path / "s", site_url="https://buses.example/gallery/")
+    pages = [p.read_text() for p in (tmp_path / "s").rglob("*.html")] + [(tmp_path / "s" / "feed.atom").read_text()]
+    assert not [p for p in pages if "localhost" in p or "127.0.0.1" in p]
+    remix_pages = [p.read_text() for p in (tmp_path / "s" / "remixes").glob("*.html")]
+    assert all("https://buses.example/gallery/frames/ride-the-bus.html" in p for p in remix_pages)
+
+
+def test_site_links_keep_other_text_and_other_frames() -> None:
+    from gallery.export import site_links
+
+    text = "Ride! https://a.example/?frame=ride-the-bus&lang=ar and https://a.example/?frame=ride-the-bus-2 end."
+    assert site_links(text, "ride-the-bus", "https://s.example/") == \
+        "Ride! https://s.example/frames/ride-the-bus.html and https://a.example/?frame=ride-the-bus-2 end."
+    assert site_links(text, "ride-the-bus", "") == text

@@ -1,6 +1,8 @@
 """Moderation per frame: approve first, hide and restore with reasons, the log, reports, wrong keys."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 import gallery
@@ -81,8 +83,8 @@ def test_unknown_actions_and_remixes(store, admin) -> None:
         moderate(store, "x", "hide", admin, "why")
 
 
-def test_reports_count_once_per_reporter_and_hide_pending_review(store, admin, monkeypatch) -> None:
-    monkeypatch.setenv("FRAME_REMIX_REPORT_THRESHOLD", "3")
+def test_reports_count_once_per_reporter_and_hide_pending_review(store, admin) -> None:
+    store.settings = replace(store.settings, report_threshold=3)
     r = publish(store)
     assert report_remix(store, r.id, "session-a", "spam", address="198.51.100.1") == 1
     assert report_remix(store, r.id, "session-a", "spam again", address="198.51.100.1") == 1

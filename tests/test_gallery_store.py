@@ -38,7 +38,7 @@ def test_publish_a_real_render_stores_every_image_with_its_alt_text(store) -> No
         assert stored.data == data and stored.media_type == "image/jpeg"
         assert stored.alt == expected.texts.alt[fmt] and "Kraków" in stored.alt
     assert detail.values == values("Kraków") and detail.summary.place == "Kraków"
-    assert detail.credits.line == "remix by Ola · frame “Why I ride the bus” by Transit Riders Union (CC-BY-4.0)"
+    assert detail.credits.line == "“Why I ride the bus” by Transit Riders Union · CC BY 4.0 · remix by Ola"
     assert detail.post["x"] == expected.texts.post["x"]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -31,8 +32,9 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def admin(monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("FRAME_REMIX_ADMIN_KEY", ADMIN)
+def admin(store: Store) -> str:
+    """The instance admin key, configured on the test's store as a shell would (Settings)."""
+    store.settings = replace(store.settings, admin_key=ADMIN)
     return ADMIN
 
 

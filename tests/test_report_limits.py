@@ -2,6 +2,8 @@
 browsers or tokens from one address; each address may send only so many reports an hour."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 import gallery
@@ -12,9 +14,9 @@ LIMIT = "your network has already sent 5 reports in the last hour, the most allo
 
 
 @pytest.fixture(autouse=True)
-def limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FRAME_REMIX_REPORT_THRESHOLD", "3")
-    monkeypatch.setenv("FRAME_REMIX_REPORTS_PER_HOUR", "5")
+def limits(store) -> None:  # noqa: F811
+    """The instance's limits, configured on the test's store as a shell would (Settings)."""
+    store.settings = replace(store.settings, report_threshold=3, reports_per_hour=5)
 
 
 def test_three_people_from_three_addresses_count_as_three(store) -> None:  # noqa: F811
@@ -48,7 +50,8 @@ def test_an_address_is_limited_across_remixes(store) -> None:  # noqa: F811
 @pytest.mark.parametrize("peer, forwarded, trust, expected", [
     ("198.51.100.4", None, False, "198.51.100.4"),
     ("10.0.0.2", "203.0.113.8, 10.0.0.2", False, "10.0.0.2"),  # the header is ignored unless the proxy is trusted
-    ("10.0.0.2", "203.0.113.8, 10.0.0.2", True, "203.0.113.8"),
+    ("10.0.0.2", "203.0.113.8", True, "203.0.113.8"),
+    ("10.0.0.2", "192.0.2.66, 203.0.113.8", True, "203.0.113.8"),  # a forged first entry is not the client
     ("10.0.0.2", "not an address", True, "not an address"),
     ("2001:db8:1:2:aaaa::1", None, False, "2001:db8:1:2::/64"),
     ("::ffff:198.51.100.4", None, False, "198.51.100.4"),

@@ -9,15 +9,13 @@ from starlette.testclient import TestClient
 
 from app_pages.share import share_routes
 from frames import bundled_frame
-from gallery import open_store, publish_remix
+from gallery import Settings, open_store, publish_remix
 from remix import RenderOptions
 
 
 @pytest.fixture
-def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    monkeypatch.setenv("FRAME_REMIX_DATA", str(tmp_path))
-    monkeypatch.setenv("FRAME_REMIX_PUBLIC_URL", "https://remix.example")
-    return TestClient(Starlette(routes=share_routes()))
+def client(tmp_path: Path) -> TestClient:
+    return TestClient(Starlette(routes=share_routes(Settings(public_url="https://remix.example", data_dir=tmp_path))))
 
 
 def test_a_published_remix_has_open_graph_tags_with_participant_text_escaped(client, tmp_path: Path) -> None:
@@ -41,3 +39,18 @@ def test_pending_unknown_and_deleted_remixes_are_404(client, tmp_path: Path) -> 
     for path in (f"/share/{pending.id}", f"/share/{pending.id}/image", "/share/nope", "/share/nope/image"):
         response = client.get(path)
         assert response.status_code == 404 and "not in the gallery" in response.text
+
+
+def test_without_a_public_url_the_page_follows_the_host_it_was_asked_on(tmp_path: Path) -> None:
+    unset = TestClient(Starlette(routes=share_routes(Settings(data_dir=tmp_path))), base_url="http://10.1.2.3:8765")
+    remix = publish_remix(open_store(tmp_path / "gallery.db"), bundled_frame("ride-the-bus"),
+                          {"city": "Lyon", "story": "x"}, consent=True)
+    html = unset.get(f"/share/{remix.id}").text
+    assert f'content="http://10.1.2.3:8765/share/{remix.id}/image"' in html
+    assert f"url=http://10.1.2.3:8765/gallery?remix={remix.id}" in html
+    proxied = unset.get(f"/share/{remix.id}", headers={"X-Forwarded-Proto": "https",
+                                                       "X-Forwarded-Host": "remix.example.org"})
+    assert f'content="https://remix.example.org/share/{remix.id}/image"' in proxied.text
+    assert "X-Forwarded-Host" in proxied.headers["vary"]
+    forged = unset.get(f"/share/{remix.id}", headers={"X-Forwarded-Host": "evil.example/x?"}).text
+    assert "evil.example" not in forged
