@@ -130,17 +130,19 @@ def _and_masks(a: Image.Image, b: Image.Image) -> Image.Image:
     return ImageChops.multiply(a, b)
 
 
-def draw_text(canvas: Image.Image, layer: TextLayer, text: str) -> None:
-    """Fit and draw text into the layer's box (after its panel and padding)."""
+def draw_text(canvas: Image.Image, layer: TextLayer, text: str, *, prefer_rtl: bool = False) -> None:
+    """Fit and draw text into the layer's box (after its panel and padding), at the layer's
+    pinned size or the largest of its range that fits; `prefer_rtl` for a right-to-left render."""
     box = layer.box.pixels(*canvas.size)
     if layer.panel:
         _draw_panel(canvas, box, layer.panel)
     if not text.strip():
         return
     inner = _inset(box, layer.padding, (layer.outline.width if layer.outline else 0))
+    lo, hi = layer.size_range
     fit = fit_text(
-        text, layer.font, inner[2] - inner[0], inner[3] - inner[1], min_size=layer.min_size,
-        max_size=layer.max_size, max_lines=layer.max_lines, line_height=layer.line_height,
+        text, layer.font, inner[2] - inner[0], inner[3] - inner[1], min_size=lo, max_size=hi,
+        max_lines=layer.max_lines, line_height=layer.line_height, prefer_rtl=prefer_rtl,
     )
     outline = layer.outline
     draw_fit(

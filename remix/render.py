@@ -19,6 +19,7 @@ from remix.errors import RemixError
 from remix.photo import Photo
 from remix.qr import frame_link, public_url
 from remix.textnorm import normalize_text
+from remix.typography import curly_quotes
 from remix.values import template_context
 
 MAX_LAYER_TEXT = 3000
@@ -97,8 +98,10 @@ def _draw_layer(canvas: Image.Image, frame: Frame, layer: object, w: Words, cont
     elif isinstance(layer, ImageLayer):
         layers.draw_image(canvas, frame, layer)
     elif isinstance(layer, TextLayer):
-        text = render_template(w.layer_template(layer), context, limit=MAX_LAYER_TEXT)
-        layers.draw_text(canvas, layer, normalize_text(text, multiline=True, max_chars=MAX_LAYER_TEXT))
+        text = normalize_text(render_template(w.layer_template(layer), context, limit=MAX_LAYER_TEXT), multiline=True, max_chars=MAX_LAYER_TEXT)
+        if layer.typography == "curly":
+            text = curly_quotes(text, w.lang)
+        layers.draw_text(canvas, layer, text, prefer_rtl=w.rtl)
     elif isinstance(layer, QrLayer):
         layers.draw_qr(canvas, layer, link)
     elif isinstance(layer, CreditLayer):
