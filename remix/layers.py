@@ -64,6 +64,20 @@ def fitted_asset(frame: Frame, name: str, size: tuple[int, int], fit: str) -> Im
     return fit_image(_decoded_asset(frame, name), size, fit, (0.5, 0.5))
 
 
+def cover_crop(
+    image_size: tuple[int, int], size: tuple[int, int], focal: tuple[float, float], zoom: float = 1.0,
+) -> tuple[float, float, float, float]:
+    """The part of the image (left, top, right, bottom) a cover fit shows in a box of `size`:
+    as large as the box's shape allows (smaller by `zoom`), centred on the focal point and
+    moved back inside the image where it would leave it."""
+    (iw, ih), (w, h) = image_size, size
+    scale = max(w / iw, h / ih) * max(1.0, zoom)
+    cw, ch = min(w / scale, iw), min(h / scale, ih)
+    left = max(0.0, min(focal[0] * iw - cw / 2, iw - cw))
+    top = max(0.0, min(focal[1] * ih - ch / 2, ih - ch))
+    return left, top, left + cw, top + ch
+
+
 def fit_image(
     image: Image.Image, size: tuple[int, int], fit: str, focal: tuple[float, float],
     resample: Image.Resampling = Image.Resampling.LANCZOS, *, zoom: float = 1.0,
@@ -73,12 +87,9 @@ def fit_image(
     iw, ih = image.size
     if fit == "stretch":
         return image.resize(size, resample)
-    scale = max(w / iw, h / ih) * max(1.0, zoom) if fit == "cover" else min(w / iw, h / ih)
     if fit == "cover":
-        cw, ch = min(w / scale, iw), min(h / scale, ih)
-        left = max(0.0, min(focal[0] * iw - cw / 2, iw - cw))
-        top = max(0.0, min(focal[1] * ih - ch / 2, ih - ch))
-        return image.resize(size, resample, box=(left, top, left + cw, top + ch), reducing_gap=2.0)
+        return image.resize(size, resample, box=cover_crop(image.size, size, focal, zoom), reducing_gap=2.0)
+    scale = min(w / iw, h / ih)
     inner = image.resize((max(1, round(iw * scale)), max(1, round(ih * scale))), resample, reducing_gap=2.0)
     out = Image.new("RGBA", size, (0, 0, 0, 0))
     out.paste(inner.convert("RGBA"), ((w - inner.width) // 2, (h - inner.height) // 2))

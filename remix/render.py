@@ -16,6 +16,7 @@ from frames.pack import Frame
 from frames.templating import render_template
 from remix import layers
 from remix.errors import RemixError
+from remix.faces import face_focal
 from remix.photo import Photo
 from remix.qr import frame_link, public_url
 from remix.textnorm import normalize_text
@@ -36,14 +37,24 @@ class RenderOptions:
     focal: tuple[float, float] | None = None  # the participant's focal point, overriding the layer's
     zoom: float = 1.0  # 1 = the photo just covers its box; up to MAX_ZOOM crops closer around the focal point
 
-    def photo_crop(self, layer: PhotoLayer) -> tuple[tuple[float, float], float]:
-        """(focal point, zoom) for a photo layer, clamped to their ranges."""
-        fx, fy = self.focal if self.focal is not None else (layer.focal.x, layer.focal.y)
+    def photo_crop(self, layer: PhotoLayer, photo: Photo | None = None) -> tuple[tuple[float, float], float]:
+        """(focal point, zoom) for a photo layer, clamped to their ranges.
+
+        The participant's focal point wins; without one a cover crop centres on the faces in the
+        photo (`remix.faces`), and without faces on the layer's focal point.
+        """
+        fx, fy = self.focal if self.focal is not None else _default_focal(layer, photo)
         clamp = lambda v: min(1.0, max(0.0, float(v)))  # noqa: E731
         return (clamp(fx), clamp(fy)), min(MAX_ZOOM, max(1.0, float(self.zoom)))
 
     def base_url(self) -> str:
         return self.public_url or public_url()
+
+
+def _default_focal(layer: PhotoLayer, photo: Photo | None) -> tuple[float, float]:
+    if photo is not None and layer.fit == "cover" and (found := face_focal(photo)) is not None:
+        return found
+    return layer.focal.x, layer.focal.y
 
 
 def format_spec(frame: Frame, fmt: str) -> Format:
@@ -93,8 +104,9 @@ def _draw_layer(canvas: Image.Image, frame: Frame, layer: object, w: Words, cont
     if isinstance(layer, BackgroundLayer):
         layers.draw_background(canvas, frame, layer)
     elif isinstance(layer, PhotoLayer):
-        focal, zoom = options.photo_crop(layer)
-        layers.draw_photo(canvas, layer, _photo_for(photos, layer.field), focal=focal, zoom=zoom)
+        photo = _photo_for(photos, layer.field)
+        focal, zoom = options.photo_crop(layer, photo)
+        layers.draw_photo(canvas, layer, photo, focal=focal, zoom=zoom)
     elif isinstance(layer, ImageLayer):
         layers.draw_image(canvas, frame, layer)
     elif isinstance(layer, TextLayer):
