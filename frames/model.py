@@ -92,8 +92,41 @@ class BackgroundLayer(Strict):
     image: AssetName | None = None
 
 
+class Duotone(Strict):
+    """The photo in two brand colours: its shadows in `dark`, its highlights in `light`."""
+
+    dark: Color
+    light: Color
+    strength: Annotated[float, Field(ge=0.1, le=1.0, allow_inf_nan=False)] = 1.0  # 1 = fully two-tone
+
+    @model_validator(mode="after")
+    def _dark_is_darker(self) -> Duotone:
+        if _luminance(self.dark) > _luminance(self.light):
+            raise PydanticCustomError(
+                "duotone_order",
+                "dark {dark} is lighter than light {light}; swap them (shadows take dark, highlights light)",
+                {"dark": self.dark, "light": self.light},
+            )
+        return self
+
+
+class Scrim(Strict):
+    """A gradient of a brand colour over the photo, strongest at one side, so text there reads."""
+
+    color: Color = "#000000"
+    side: Literal["bottom", "top", "left", "right"] = "bottom"
+    strength: Annotated[float, Field(ge=0.05, le=1.0, allow_inf_nan=False)] = 0.7  # opacity at that side
+    extent: Annotated[float, Field(ge=0.1, le=1.0, allow_inf_nan=False)] = 0.6  # share of the photo it covers
+
+
+def _luminance(color: str) -> float:
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
 class PhotoLayer(Strict):
-    """The participant's photo, cover- or contain-fitted into its box around a focal point."""
+    """The participant's photo, cover- or contain-fitted into its box around a focal point,
+    optionally treated: a duotone in two brand colours, then a scrim under the text."""
 
     kind: Literal["photo"]
     field: Slug = "photo"
@@ -102,6 +135,8 @@ class PhotoLayer(Strict):
     focal: Point = Point()
     shape: Literal["rect", "circle"] = "rect"
     placeholder: Color | None = None
+    duotone: Duotone | None = None
+    scrim: Scrim | None = None
 
 
 class ImageLayer(Strict):

@@ -10,7 +10,7 @@ from functools import lru_cache
 from PIL import Image, ImageChops, ImageDraw, ImageOps
 
 from frames.images import load_pixels, open_untrusted
-from frames.model import BackgroundLayer, CreditLayer, ImageLayer, PhotoLayer, QrLayer, TextLayer
+from frames.model import BackgroundLayer, CreditLayer, Duotone, ImageLayer, PhotoLayer, QrLayer, Scrim, TextLayer
 from frames.pack import Frame
 from remix import qr
 from remix.photo import Photo
@@ -113,7 +113,7 @@ def draw_photo(canvas: Image.Image, layer: PhotoLayer, photo: Photo | None, *,
         if layer.placeholder:
             canvas.paste(Image.new("RGB", size, rgba(layer.placeholder)[:3]), (left, top), _shape_mask(size, layer.shape))
         return
-    image = _fitted_photo(photo, size, layer.fit, focal or (layer.focal.x, layer.focal.y), zoom)
+    image = _fitted_photo(photo, size, layer.fit, focal or (layer.focal.x, layer.focal.y), zoom, layer.duotone, layer.scrim)
     mask = _shape_mask(size, layer.shape)
     if layer.fit == "contain":
         canvas.paste(image, (left, top), image if mask is None else _and_masks(image.getchannel("A"), mask))
@@ -122,9 +122,52 @@ def draw_photo(canvas: Image.Image, layer: PhotoLayer, photo: Photo | None, *,
 
 
 @lru_cache(maxsize=16)
-def _fitted_photo(photo: Photo, size: tuple[int, int], fit: str, focal: tuple[float, float], zoom: float = 1.0) -> Image.Image:
+def _fitted_photo(photo: Photo, size: tuple[int, int], fit: str, focal: tuple[float, float], zoom: float = 1.0,
+                  duotone: Duotone | None = None, scrim: Scrim | None = None) -> Image.Image:
+    """The photo fitted into its box and treated (cached: a text edit does not redo any of it)."""
     image = fit_image(photo.image, size, fit, focal, PHOTO_RESAMPLE, zoom=zoom)
-    return image if fit == "contain" or image.mode == "RGB" else image.convert("RGB")
+    if fit != "contain" and image.mode != "RGB":
+        image = image.convert("RGB")
+    if duotone:
+        image = _duotone(image, duotone)
+    if scrim:
+        image = _scrimmed(image, scrim)
+    return image
+
+
+def _duotone(image: Image.Image, duotone: Duotone) -> Image.Image:
+    """Grey levels mapped from the dark colour to the light one (alpha kept), blended by strength."""
+    toned = ImageOps.colorize(image.convert("L"), rgba(duotone.dark)[:3], rgba(duotone.light)[:3])
+    if duotone.strength < 1:
+        toned = Image.blend(image.convert("RGB"), toned, duotone.strength)
+    if image.mode == "RGBA":
+        toned.putalpha(image.getchannel("A"))
+    return toned
+
+
+def _scrimmed(image: Image.Image, scrim: Scrim) -> Image.Image:
+    """The scrim's colour laid over the photo through a smooth ramp from its side."""
+    out = image.copy()
+    out.paste(rgba(scrim.color)[:3], (0, 0, *image.size), _scrim_mask(image.size, scrim.side, scrim.strength, scrim.extent))
+    return out
+
+
+@lru_cache(maxsize=16)
+def _scrim_mask(size: tuple[int, int], side: str, strength: float, extent: float) -> Image.Image:
+    """Opacity `strength` at `side`, easing (smoothstep) to nothing `extent` of the way across."""
+    length = size[1] if side in ("top", "bottom") else size[0]
+    reach = max(1, round(length * extent))
+    ramp = []
+    for i in range(length):
+        t = max(0.0, 1 - i / reach)  # 1 at the side, 0 from `reach` on
+        ramp.append(round(255 * strength * t * t * (3 - 2 * t)))
+    line = Image.new("L", (1, length))
+    line.putdata(ramp)
+    if side in ("bottom", "right"):
+        line = line.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+    if side in ("left", "right"):
+        line = line.transpose(Image.Transpose.TRANSPOSE)
+    return line.resize(size, Image.Resampling.NEAREST)
 
 
 @lru_cache(maxsize=32)
