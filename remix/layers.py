@@ -17,12 +17,15 @@ from remix.photo import Photo
 from remix.textlayout import draw_fit, fit_text
 
 
-# Participant photos are resized once per box with bilinear: Pillow's bilinear is antialiased
-# when shrinking, and draft decoding (remix.photo) leaves a photo within about 2x of its box,
-# where it looks like bicubic or Lanczos at half their cost or less (7 ms against 15-20 ms for
-# a 1080 px box here); resizing is the largest cost of a render after decoding. Organizer art
-# keeps Lanczos: it is fitted once per size and cached.
+# Participant photos are resized once per box. Draft decoding (remix.photo) leaves a photo
+# within about 2x of its box, and resizing is the largest cost of a render after decoding.
+# Enlarging or shrinking a little: bilinear (as good as bicubic or Lanczos here at half their
+# cost or less). Shrinking by 1.25x or more (the story's box from a half-scale decode): box
+# filtering, i.e. area averaging, which is what a downscale of that size needs and costs about
+# 60% of bilinear (its kernel is half as wide). Organizer art keeps Lanczos: fitted once, cached.
 PHOTO_RESAMPLE = Image.Resampling.BILINEAR
+PHOTO_SHRINK_RESAMPLE = Image.Resampling.BOX
+SHRINK_FROM = 1.25
 
 
 def rgba(color: str) -> tuple[int, int, int, int]:
@@ -125,7 +128,7 @@ def draw_photo(canvas: Image.Image, layer: PhotoLayer, photo: Photo | None, *,
 def _fitted_photo(photo: Photo, size: tuple[int, int], fit: str, focal: tuple[float, float], zoom: float = 1.0,
                   duotone: Duotone | None = None, scrim: Scrim | None = None) -> Image.Image:
     """The photo fitted into its box and treated (cached: a text edit does not redo any of it)."""
-    image = fit_image(photo.image, size, fit, focal, PHOTO_RESAMPLE, zoom=zoom)
+    image = fit_image(photo.image, size, fit, focal, photo_resample(photo.size, size, fit, focal, zoom), zoom=zoom)
     if fit != "contain" and image.mode != "RGB":
         image = image.convert("RGB")
     if duotone:
@@ -133,6 +136,17 @@ def _fitted_photo(photo: Photo, size: tuple[int, int], fit: str, focal: tuple[fl
     if scrim:
         image = _scrimmed(image, scrim)
     return image
+
+
+def photo_resample(photo: tuple[int, int], size: tuple[int, int], fit: str, focal: tuple[float, float],
+                   zoom: float) -> Image.Resampling:
+    """Box filtering when the photo shrinks by SHRINK_FROM or more into its box, else bilinear."""
+    if fit == "cover":
+        left, _, right, _ = cover_crop(photo, size, focal, zoom)
+        shrink = (right - left) / size[0]
+    else:
+        shrink = min(photo[0] / size[0], photo[1] / size[1])
+    return PHOTO_SHRINK_RESAMPLE if shrink >= SHRINK_FROM else PHOTO_RESAMPLE
 
 
 def _duotone(image: Image.Image, duotone: Duotone) -> Image.Image:

@@ -76,7 +76,7 @@ def test_without_faces_the_crop_could_cut_her_head() -> None:
 
 
 def test_the_participants_focus_wins_over_the_faces() -> None:
-    frame, _, layer = CASES[0]
+    _, _, layer = CASES[0]
     photo = load_photo(astronaut_jpeg())
     assert RenderOptions(focal=(0.9, 0.8)).photo_crop(layer, photo)[0] == (0.9, 0.8)
     assert RenderOptions().photo_crop(layer, photo)[0] == face_focal(photo)
