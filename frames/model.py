@@ -168,26 +168,35 @@ class TextLayer(Strict):
     max_lines: Annotated[int, Field(ge=1, le=40)] = 12
     line_height: Annotated[float, Field(ge=0.8, le=2.5, allow_inf_nan=False)] = 1.2
     # A pinned size: every remix of the frame draws this layer at exactly this size, so the
-    # campaign's headlines never jump between remixes (text that cannot fit is cut with "…").
+    # campaign's headlines never jump between remixes. Only text that cannot fit at it shrinks,
+    # and only if `min_size` is given (down to it); otherwise it is cut with "…".
     size: Annotated[int, Field(ge=8, le=400)] | None = None
     # "curly": straight quotes and apostrophes become the render language's typographic ones.
     typography: Literal["plain", "curly"] = "plain"
 
     @property
     def size_range(self) -> tuple[int, int]:
-        """(smallest, largest) size the text may take: both the pinned size when there is one."""
-        return (self.size, self.size) if self.size else (self.min_size, self.max_size)
+        """(smallest, largest) size the text may take."""
+        if self.size is None:
+            return self.min_size, self.max_size
+        return (self.min_size if "min_size" in self.model_fields_set else self.size), self.size
 
     @model_validator(mode="after")
-    def _sizes_ordered(self) -> "TextLayer":
-        if self.size is not None and ({"min_size", "max_size"} & self.model_fields_set) and (
-            self.min_size != self.size or self.max_size != self.size
-        ):
-            raise PydanticCustomError(
-                "size_pinned",
-                "size {size} pins the text size, so min_size and max_size do not apply; remove them (or set both to {size})",
-                {"size": self.size},
-            )
+    def _sizes_ordered(self) -> TextLayer:
+        if self.size is not None:
+            if "max_size" in self.model_fields_set and self.max_size != self.size:
+                raise PydanticCustomError(
+                    "size_pinned",
+                    "size {size} pins the text size, so max_size does not apply; remove max_size",
+                    {"size": self.size},
+                )
+            if "min_size" in self.model_fields_set and self.min_size > self.size:
+                raise PydanticCustomError(
+                    "size_order",
+                    "min_size {lo} is larger than size {size}; min_size is how far text that does not fit may shrink",
+                    {"lo": self.min_size, "size": self.size},
+                )
+            return self
         if self.min_size > self.max_size:
             raise PydanticCustomError(
                 "size_order",

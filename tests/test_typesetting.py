@@ -89,12 +89,6 @@ def _layer(**extra: object):
     return m.formats["square"].layers[1]
 
 
-def _drawn(layer, text: str) -> Image.Image:
-    canvas = Image.new("RGB", (1080, 1080), "white")
-    draw_text(canvas, layer, text)
-    return canvas
-
-
 def test_a_curly_quote_layer_draws_typographic_quotes() -> None:
     from frames.pack import frame_from_files
     from remix import RenderOptions, clean_values, render
@@ -114,14 +108,31 @@ def test_a_curly_quote_layer_draws_typographic_quotes() -> None:
 def test_a_pinned_size_does_not_move_between_remixes() -> None:
     layer = _layer(size=48)
     assert layer.size_range == (48, 48)
-    sizes = {fit_text(t, "sans", 860, 300, min_size=48, max_size=48).size for t in ("Ede", "Why I ride the bus in Kraków", "A much longer town name, Llanfairpwllgwyngyll")}
+    canvas = Image.new("RGB", (1080, 1080), "white")
+    sizes = set()
+    for text in ("Ede", "Why I ride the bus in Kraków", "A much longer town name, Llanfairpwllgwyngyll"):
+        lo, hi = layer.size_range
+        sizes.add(fit_text(text, "sans", 860, 300, min_size=lo, max_size=hi).size)
+        draw_text(canvas, layer, text)
     assert sizes == {48}
 
 
-def test_pinned_size_with_a_different_range_is_refused() -> None:
+def test_a_pinned_size_shrinks_only_text_that_cannot_fit_down_to_min_size() -> None:
+    layer = _layer(size=60, min_size=30)
+    assert layer.size_range == (30, 60)
+    lo, hi = layer.size_range
+    assert fit_text("Ede", "sans", 860, 300, min_size=lo, max_size=hi).size == 60  # never grows
+    long = "Why I ride the bus in Llanfairpwllgwyngyll, Ynys Môn, Wales, the United Kingdom"
+    fit = fit_text(long, "sans", 860, 150, min_size=lo, max_size=hi, max_lines=2)
+    assert 30 <= fit.size < 60 and not fit.clipped
+
+
+def test_pinned_size_with_a_max_size_or_a_larger_min_size_is_refused() -> None:
     text = BASE.replace('template = "{{ city }}"', 'template = "{{ city }}"\nsize = 48\nmax_size = 60')
-    assert "formats.square.layers[1]: size 48 pins the text size, so min_size and max_size do not apply; remove them (or set both to 48)" in problems(text)
-    assert _layer(size=48, min_size=48, max_size=48).size == 48
+    assert "formats.square.layers[1]: size 48 pins the text size, so max_size does not apply; remove max_size" in problems(text)
+    text = BASE.replace('template = "{{ city }}"', 'template = "{{ city }}"\nsize = 48\nmin_size = 60')
+    assert "formats.square.layers[1]: min_size 60 is larger than size 48; min_size is how far text that does not fit may shrink" in problems(text)
+    assert _layer(size=48, max_size=48).size == 48
 
 
 def test_pinned_size_is_bounded() -> None:
