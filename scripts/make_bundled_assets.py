@@ -62,7 +62,21 @@ def wind_emblem(size: int = 400) -> Image.Image:
     return img.resize((size, size), Image.Resampling.LANCZOS)
 
 
+def ring(size: int = 480, width: float = 0.034) -> Image.Image:
+    """A green ring with a thin mint inner line, laid around clean-air's round photo: the photo
+    box is 93% of the ring's box, so the ring covers the photo's antialiased edge."""
+    s = size * 4
+    img = Image.new("RGBA", (s, s), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    outer = int(s * width)
+    d.ellipse((0, 0, s - 1, s - 1), outline=(63, 179, 127, 255), width=outer)
+    inset = outer
+    d.ellipse((inset, inset, s - 1 - inset, s - 1 - inset), outline=(212, 245, 228, 255), width=int(s * 0.008))
+    return img.resize((size, size), Image.Resampling.LANCZOS)
+
+
 if __name__ == "__main__":
     save(bus_badge(), "ride-the-bus", "badge.png")
     save(route_stripes(), "ride-the-bus", "stripes.png")
     save(wind_emblem(), "clean-air", "emblem.png")
+    save(ring(), "clean-air", "ring.png")
