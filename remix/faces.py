@@ -20,7 +20,7 @@ from PIL import Image
 
 from remix.photo import Photo
 
-DETECT_SIDE = 256
+DETECT_SIDE = 224
 SCALE_STEP = 1.25
 MIN_NEIGHBOURS = 4
 MIN_FACE = 0.12  # of the photo's short side

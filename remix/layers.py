@@ -160,20 +160,25 @@ def _duotone(image: Image.Image, duotone: Duotone) -> Image.Image:
 
 
 def _scrimmed(image: Image.Image, scrim: Scrim) -> Image.Image:
-    """The scrim's colour laid over the photo through a smooth ramp from its side."""
-    out = image.copy()
-    out.paste(rgba(scrim.color)[:3], (0, 0, *image.size), _scrim_mask(image.size, scrim.side, scrim.strength, scrim.extent))
-    return out
+    """The scrim's colour laid over the photo through a smooth ramp from its side, in place
+    (the fitted photo is this render's own new image) and only over the band it reaches."""
+    w, h = image.size
+    across = scrim.side in ("top", "bottom")
+    reach = max(1, round((h if across else w) * scrim.extent))
+    band = {"top": (0, 0, w, reach), "bottom": (0, h - reach, w, h),
+            "left": (0, 0, reach, h), "right": (w - reach, 0, w, h)}[scrim.side]
+    size = (band[2] - band[0], band[3] - band[1])
+    image.paste(rgba(scrim.color)[:3], band, _scrim_mask(size, scrim.side, scrim.strength))
+    return image
 
 
 @lru_cache(maxsize=16)
-def _scrim_mask(size: tuple[int, int], side: str, strength: float, extent: float) -> Image.Image:
-    """Opacity `strength` at `side`, easing (smoothstep) to nothing `extent` of the way across."""
+def _scrim_mask(size: tuple[int, int], side: str, strength: float) -> Image.Image:
+    """Opacity `strength` at `side`, easing (smoothstep) to nothing at the band's far edge."""
     length = size[1] if side in ("top", "bottom") else size[0]
-    reach = max(1, round(length * extent))
     ramp = []
     for i in range(length):
-        t = max(0.0, 1 - i / reach)  # 1 at the side, 0 from `reach` on
+        t = 1 - i / length  # 1 at the side, towards 0 at the far edge
         ramp.append(round(255 * strength * t * t * (3 - 2 * t)))
     line = Image.new("L", (1, length))
     line.putdata(ramp)
