@@ -92,3 +92,13 @@ def test_no_face_falls_back_to_the_layers_focal_point() -> None:
 def test_faces_are_found_once_per_photo() -> None:
     photo = load_photo(astronaut_jpeg())
     assert faces(photo) is faces(photo)
+
+
+def test_a_photo_of_the_boxs_shape_is_not_searched() -> None:
+    frame, fmt, layer = CASES[0]
+    spec = frame.manifest.formats[fmt]
+    left, top, right, bottom = layer.box.pixels(spec.width, spec.height)
+    same_shape = load_photo(jpeg_bytes(photo_image(right - left, bottom - top)))
+    RenderOptions().photo_crop(layer, same_shape, (spec.width, spec.height))
+    from remix.faces import _cache
+    assert same_shape not in _cache  # no detection ran: the crop could not move
