@@ -199,7 +199,7 @@ def prepare(family: str, text: str, rtl: bool | None = None, prefer_rtl: bool = 
 
 
 def _lines_at(p: Paragraphs, limit: float) -> list[tuple[list[Token], bool]]:
-    out = []
+    out: list[tuple[list[Token], bool]] = []
     for tokens, rtl in p.items:
         if not tokens:
             out.append(([], rtl))
