@@ -1,7 +1,7 @@
 """Render benchmarks: one command prints medians and ratios.
 
     .venv/bin/python -m benchmarks.run            # all
-    .venv/bin/python -m benchmarks.run render     # one group: render | preview | bulk
+    .venv/bin/python -m benchmarks.run render     # one group: render | preview | faces | bulk | text | gallery
 
 Figures are medians of repeated runs on whatever else the machine is doing; compare ratios
 (render / floor, 2 processes / 1 process) more than absolute milliseconds.
@@ -97,6 +97,21 @@ def bench_preview(repeat: int = 30) -> None:
         print(f"  {fmt:<8} {median_ms(job(fmt), repeat):>8.1f} ms")
 
 
+def bench_faces(repeat: int = 21) -> None:
+    """Face detection on the decoded photo, as a render meets it (the cache is bypassed)."""
+    from remix.faces import DETECT_SIDE, detect
+    from tests.test_faces import astronaut_jpeg
+
+    frame = bundled_frame(FRAME_ID)
+    detect(Image.new("RGB", (64, 64)))  # load OpenCV and the cascade outside the timing
+    print(f"face detection on a grey copy <= {DETECT_SIDE} px, median of {repeat}")
+    for name, data in (("phone photo, no face", phone_jpeg(grain=True)), ("astronaut, one face", astronaut_jpeg())):
+        for fmt in ("square", "story"):
+            photo = load_photo(data, fit_within=photo_box(frame, [fmt]))
+            ms = median_ms(lambda p=photo: detect(p.image), repeat)
+            print(f"  {name:<22} decoded {photo.size[0]}x{photo.size[1]:<5} {ms:>7.1f} ms")
+
+
 def bench_bulk(rows: int = 24) -> None:
     from remix.bulk import Row, run_bulk
 
@@ -129,7 +144,7 @@ def bench_gallery() -> None:
     run()
 
 
-GROUPS = {"render": bench_render, "preview": bench_preview, "bulk": bench_bulk, "text": bench_text, "gallery": bench_gallery}
+GROUPS = {"render": bench_render, "preview": bench_preview, "faces": bench_faces, "bulk": bench_bulk, "text": bench_text, "gallery": bench_gallery}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or GROUPS:

@@ -81,7 +81,7 @@ def contrast_problems(manifest: Manifest) -> Iterator[Problem]:
             if under is None:
                 yield Problem(place, "text over a photo or image cannot be checked for contrast; give it a panel colour")
                 continue
-            large = isinstance(layer, TextLayer) and layer.min_size >= LARGE_PX
+            large = isinstance(layer, TextLayer) and layer.size_range[0] >= LARGE_PX
             need = AA_LARGE if large else AA_NORMAL
             worst = min(contrast_ratio(layer.color[:7], c) for c in under)
             if worst < need:

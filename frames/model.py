@@ -114,8 +114,41 @@ class NoPhotoPattern(Strict):
 NoPhoto = Annotated[NoPhotoImage | NoPhotoPattern, Field(discriminator="kind")]
 
 
+class Duotone(Strict):
+    """The photo in two brand colours: its shadows in `dark`, its highlights in `light`."""
+
+    dark: Color
+    light: Color
+    strength: Annotated[float, Field(ge=0.1, le=1.0, allow_inf_nan=False)] = 1.0  # 1 = fully two-tone
+
+    @model_validator(mode="after")
+    def _dark_is_darker(self) -> Duotone:
+        if _luminance(self.dark) > _luminance(self.light):
+            raise PydanticCustomError(
+                "duotone_order",
+                "dark {dark} is lighter than light {light}; swap them (shadows take dark, highlights light)",
+                {"dark": self.dark, "light": self.light},
+            )
+        return self
+
+
+class Scrim(Strict):
+    """A gradient of a brand colour over the photo, strongest at one side, so text there reads."""
+
+    color: Color = "#000000"
+    side: Literal["bottom", "top", "left", "right"] = "bottom"
+    strength: Annotated[float, Field(ge=0.05, le=1.0, allow_inf_nan=False)] = 0.7  # opacity at that side
+    extent: Annotated[float, Field(ge=0.1, le=1.0, allow_inf_nan=False)] = 0.6  # share of the photo it covers
+
+
+def _luminance(color: str) -> float:
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
 class PhotoLayer(Strict):
-    """The participant's photo, cover- or contain-fitted into its box around a focal point.
+    """The participant's photo, cover- or contain-fitted into its box around a focal point,
+    optionally treated: a duotone in two brand colours, then a scrim under the text.
 
     `empty` says how the box looks when there is no photo (an image or a brand pattern); without
     it a stripe pattern in `placeholder` (or grey) is drawn, so no image is ever half empty."""
@@ -128,6 +161,8 @@ class PhotoLayer(Strict):
     shape: Literal["rect", "circle"] = "rect"
     placeholder: Color | None = None
     empty: NoPhoto | None = None
+    duotone: Duotone | None = None
+    scrim: Scrim | None = None
 
 
 class ImageLayer(Strict):
@@ -158,9 +193,36 @@ class TextLayer(Strict):
     valign: Literal["top", "middle", "bottom"] = "top"
     max_lines: Annotated[int, Field(ge=1, le=40)] = 12
     line_height: Annotated[float, Field(ge=0.8, le=2.5, allow_inf_nan=False)] = 1.2
+    # A pinned size: every remix of the frame draws this layer at exactly this size, so the
+    # campaign's headlines never jump between remixes. Only text that cannot fit at it shrinks,
+    # and only if `min_size` is given (down to it); otherwise it is cut with "…".
+    size: Annotated[int, Field(ge=8, le=400)] | None = None
+    # "curly": straight quotes and apostrophes become the render language's typographic ones.
+    typography: Literal["plain", "curly"] = "plain"
+
+    @property
+    def size_range(self) -> tuple[int, int]:
+        """(smallest, largest) size the text may take."""
+        if self.size is None:
+            return self.min_size, self.max_size
+        return (self.min_size if "min_size" in self.model_fields_set else self.size), self.size
 
     @model_validator(mode="after")
-    def _sizes_ordered(self) -> "TextLayer":
+    def _sizes_ordered(self) -> TextLayer:
+        if self.size is not None:
+            if "max_size" in self.model_fields_set and self.max_size != self.size:
+                raise PydanticCustomError(
+                    "size_pinned",
+                    "size {size} pins the text size, so max_size does not apply; remove max_size",
+                    {"size": self.size},
+                )
+            if "min_size" in self.model_fields_set and self.min_size > self.size:
+                raise PydanticCustomError(
+                    "size_order",
+                    "min_size {lo} is larger than size {size}; min_size is how far text that does not fit may shrink",
+                    {"lo": self.min_size, "size": self.size},
+                )
+            return self
         if self.min_size > self.max_size:
             raise PydanticCustomError(
                 "size_order",

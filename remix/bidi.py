@@ -1,125 +1,80 @@
-"""Bidirectional text for one line: embedding levels and visual order of runs (UAX #9, lite).
+"""Bidirectional text for one line: paragraph direction, embedding levels and the visual order
+of runs, from the Rust `unicode-bidi` crate (through `python-bidi`).
 
-Implements the implicit part of the Unicode Bidirectional Algorithm (rules W1-W7, N1-N2,
-I1-I2, L2) without explicit embeddings: participant text has override and embedding controls
-removed before it gets here (`remix.textnorm`), so the implicit rules are the whole story.
-Shaping inside a run is left to HarfBuzz (Pillow's RAQM layout); this module only decides
-which runs are right-to-left and in which order they stand on the line.
+The crate resolves the Unicode Bidirectional Algorithm (UAX #9) for us; this module only asks
+it for the levels and orders the runs (rule L2), because text is drawn run by run (one font and
+one direction per run, shaped by HarfBuzz) rather than as one reordered string.
+
+`python-bidi` exposes the levels only through its debug output (`get_display(..., debug=True)`
+returns the crate's `BidiInfo` printed with `{:#?}`, one level per UTF-8 byte). That format is
+pinned by the version range in pyproject.toml and checked by tests/test_textlayout.py; if a
+release changes it, `levels` raises instead of guessing.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
-_STRONG_R = {"R", "AL"}
-_NEUTRAL = {"B", "S", "WS", "ON", "BN", "ES", "ET", "CS", "LRI", "RLI", "FSI", "PDI"}
+from bidi import get_base_level  # type: ignore[import-untyped]
+from bidi.bidi import get_display_inner  # type: ignore[import-untyped]
 
-
-@lru_cache(maxsize=4096)
-def bidi_class(char: str) -> str:
-    return unicodedata.bidirectional(char) or "L"
+_LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
+_RTL_CLASSES = frozenset({"R", "AL"})
 
 
 def base_is_rtl(text: str, default: bool = False) -> bool:
-    """Paragraph direction from its first strong character (rules P2-P3)."""
-    for char in text:
-        cls = bidi_class(char)
-        if cls == "L":
-            return False
-        if cls in _STRONG_R:
-            return True
-    return default
+    """Paragraph direction from its first strong character (rules P2-P3); `default` when none."""
+    if not has_rtl(text):
+        return False if any(unicodedata.bidirectional(c) == "L" for c in text) else default
+    return get_base_level(text.replace("\n", " ")) == 1  # the first strong of the whole text
 
 
-def levels(text: str, rtl: bool) -> list[int]:
+def has_rtl(text: str) -> bool:
+    """True when some character is strongly right-to-left (Arabic, Hebrew, Syriac, Thaana...)."""
+    return not text.isascii() and any(unicodedata.bidirectional(c) in _RTL_CLASSES for c in text)
+
+
+def paragraph_rtl(text: str, prefer_rtl: bool, default: bool = False) -> bool:
+    """The direction a paragraph is laid out in.
+
+    UAX #9 takes it from the first strong character, so "COP30 في بيليم." would be a
+    left-to-right paragraph with its period at the right end. In a right-to-left render
+    (`prefer_rtl`: an Arabic or Hebrew translation) a paragraph with any right-to-left letter is
+    right-to-left, as the higher-level protocol rule HL1 allows; elsewhere the first strong wins.
+    """
+    if prefer_rtl and has_rtl(text):
+        return True
+    return base_is_rtl(text, default)
+
+
+@lru_cache(maxsize=4096)
+def levels(text: str, rtl: bool) -> tuple[int, ...]:
     """The resolved embedding level of every character of one line (even = LTR, odd = RTL)."""
     if not text:
-        return []
-    types = _weak_types([bidi_class(c) for c in text], "R" if rtl else "L")
-    types = _neutral_types(types, "R" if rtl else "L")
-    base = 1 if rtl else 0
-    return [_implicit_level(base, t) for t in types]
+        return ()
+    if not has_rtl(text) and not rtl:
+        return (0,) * len(text)
+    dump = get_display_inner(text, "R" if rtl else "L", True)
+    start, end = dump.find("levels:"), dump.find("paragraphs:")
+    per_byte = [int(v) for v in _LEVEL.findall(dump, start, end)] if 0 <= start < end else []
+    if len(per_byte) != len(text.encode("utf-8")):
+        raise RuntimeError("python-bidi's debug output changed; check the version pinned in pyproject.toml")
+    out, i = [], 0
+    for char in text:
+        out.append(per_byte[i])
+        i += len(char.encode("utf-8"))
+    return tuple(_trailing_whitespace(text, out, 1 if rtl else 0))
 
 
-def _weak_types(types: list[str], sos: str) -> list[str]:
-    out = list(types)
-    prev, strong = sos, sos
-    for i, t in enumerate(out):
-        if t == "NSM":  # W1
-            t = out[i] = prev if prev not in ("LRI", "RLI", "FSI", "PDI") else "ON"
-        if t == "EN" and strong == "AL":  # W2
-            t = out[i] = "AN"
-        if t in ("L", "R", "AL"):
-            strong = t
-        if t == "AL":  # W3
-            t = out[i] = "R"
-        prev = t
-    _separators_between_numbers(out)
-    _terminators_next_to_numbers(out)
-    strong = sos
-    for i, t in enumerate(out):
-        if t in ("ES", "ET", "CS"):  # W6
-            out[i] = "ON"
-        elif t in ("L", "R"):
-            strong = t
-        elif t == "EN" and strong == "L":  # W7
-            out[i] = "L"
+def _trailing_whitespace(text: str, out: list[int], base: int) -> list[int]:
+    """Rule L1: whitespace at the end of a line takes the paragraph's level."""
+    i = len(text)
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+        out[i] = base
     return out
-
-
-def _separators_between_numbers(out: list[str]) -> None:
-    """W4: a single ES/CS between two European (or CS between two Arabic) numbers joins them."""
-    for i in range(1, len(out) - 1):
-        before, here, after = out[i - 1], out[i], out[i + 1]
-        if here == "ES" and before == after == "EN":
-            out[i] = "EN"
-        elif here == "CS" and before == after and before in ("EN", "AN"):
-            out[i] = before
-
-
-def _terminators_next_to_numbers(out: list[str]) -> None:
-    """W5: a sequence of ETs next to a European number becomes part of it."""
-    i = 0
-    while i < len(out):
-        if out[i] != "ET":
-            i += 1
-            continue
-        j = i
-        while j < len(out) and out[j] == "ET":
-            j += 1
-        if (i > 0 and out[i - 1] == "EN") or (j < len(out) and out[j] == "EN"):
-            out[i:j] = ["EN"] * (j - i)
-        i = j
-
-
-def _neutral_types(types: list[str], embedding: str) -> list[str]:
-    """N1-N2: neutrals between two same-direction strongs take it; others the embedding's."""
-    out = list(types)
-    i = 0
-    while i < len(out):
-        if out[i] not in _NEUTRAL and out[i] != "ON":
-            i += 1
-            continue
-        j = i
-        while j < len(out) and (out[j] in _NEUTRAL or out[j] == "ON"):
-            j += 1
-        before = _strong_dir(out[i - 1]) if i > 0 else embedding
-        after = _strong_dir(out[j]) if j < len(out) else embedding
-        out[i:j] = [before if before == after else embedding] * (j - i)
-        i = j
-    return out
-
-
-def _strong_dir(t: str) -> str:
-    return "R" if t in ("R", "EN", "AN") else "L"
-
-
-def _implicit_level(base: int, t: str) -> int:
-    """I1-I2."""
-    if base % 2 == 0:
-        return base + (1 if t == "R" else 2 if t in ("AN", "EN") else 0)
-    return base + (1 if t in ("L", "EN", "AN") else 0)
 
 
 def visual_order(run_levels: Sequence[int]) -> list[int]:

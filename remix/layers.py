@@ -17,12 +17,14 @@ from frames.model import (
     CREDIT_LINE_HEIGHT,
     BackgroundLayer,
     CreditLayer,
+    Duotone,
     Frame,
     ImageLayer,
     NoPhotoImage,
     NoPhotoPattern,
     PhotoLayer,
     QrLayer,
+    Scrim,
     TextLayer,
     credit_size,
 )
@@ -32,12 +34,15 @@ from remix.photo import Photo
 from remix.textlayout import Fit, draw_fit, fit_text, line_width
 from remix.textlayout import _start_x as start_x
 
-# Participant photos are resized once per box with bilinear: Pillow's bilinear is antialiased
-# when shrinking, and draft decoding (remix.photo) leaves a photo within about 2x of its box,
-# where it looks like bicubic or Lanczos at half their cost or less (7 ms against 15-20 ms for
-# a 1080 px box here); resizing is the largest cost of a render after decoding. Organizer art
-# keeps Lanczos: it is fitted once per size and cached.
+# Participant photos are resized once per box. Draft decoding (remix.photo) leaves a photo
+# within about 2x of its box, and resizing is the largest cost of a render after decoding.
+# Enlarging or shrinking a little: bilinear (as good as bicubic or Lanczos here at half their
+# cost or less). Shrinking by 1.25x or more (the story's box from a half-scale decode): box
+# filtering, i.e. area averaging, which is what a downscale of that size needs and costs about
+# 60% of bilinear (its kernel is half as wide). Organizer art keeps Lanczos: fitted once, cached.
 PHOTO_RESAMPLE = Image.Resampling.BILINEAR
+PHOTO_SHRINK_RESAMPLE = Image.Resampling.BOX
+SHRINK_FROM = 1.25
 
 
 def rgba(color: str) -> tuple[int, int, int, int]:
@@ -93,6 +98,20 @@ def fitted_asset(frame: Frame, name: str, size: tuple[int, int], fit: str, opaci
     return image
 
 
+def cover_crop(
+    image_size: tuple[int, int], size: tuple[int, int], focal: tuple[float, float], zoom: float = 1.0,
+) -> tuple[float, float, float, float]:
+    """The part of the image (left, top, right, bottom) a cover fit shows in a box of `size`:
+    as large as the box's shape allows (smaller by `zoom`), centred on the focal point and
+    moved back inside the image where it would leave it."""
+    (iw, ih), (w, h) = image_size, size
+    scale = max(w / iw, h / ih) * max(1.0, zoom)
+    cw, ch = min(w / scale, iw), min(h / scale, ih)
+    left = max(0.0, min(focal[0] * iw - cw / 2, iw - cw))
+    top = max(0.0, min(focal[1] * ih - ch / 2, ih - ch))
+    return left, top, left + cw, top + ch
+
+
 def fit_image(
     image: Image.Image, size: tuple[int, int], fit: str, focal: tuple[float, float],
     resample: Image.Resampling = Image.Resampling.LANCZOS, *, zoom: float = 1.0,
@@ -102,12 +121,9 @@ def fit_image(
     iw, ih = image.size
     if fit == "stretch":
         return image.resize(size, resample)
-    scale = max(w / iw, h / ih) * max(1.0, zoom) if fit == "cover" else min(w / iw, h / ih)
     if fit == "cover":
-        cw, ch = min(w / scale, iw), min(h / scale, ih)
-        left = max(0.0, min(focal[0] * iw - cw / 2, iw - cw))
-        top = max(0.0, min(focal[1] * ih - ch / 2, ih - ch))
-        return image.resize(size, resample, box=(left, top, left + cw, top + ch), reducing_gap=2.0)
+        return image.resize(size, resample, box=cover_crop(image.size, size, focal, zoom), reducing_gap=2.0)
+    scale = min(w / iw, h / ih)
     inner = image.resize((max(1, round(iw * scale)), max(1, round(ih * scale))), resample, reducing_gap=2.0)
     out = Image.new("RGBA", size, (0, 0, 0, 0))
     out.paste(inner.convert("RGBA"), ((w - inner.width) // 2, (h - inner.height) // 2))
@@ -127,7 +143,7 @@ def draw_photo(canvas: Image.Image, layer: PhotoLayer, photo: Photo | None, *,
     if photo is None:
         canvas.paste(no_photo(frame, layer, size), (left, top), _shape_mask(size, layer.shape))
         return
-    image = _fitted_photo(photo, size, layer.fit, focal or (layer.focal.x, layer.focal.y), zoom)
+    image = _fitted_photo(photo, size, layer.fit, focal or (layer.focal.x, layer.focal.y), zoom, layer.duotone, layer.scrim)
     mask = _shape_mask(size, layer.shape)
     if layer.fit == "contain":
         canvas.paste(image, (left, top), image if mask is None else _and_masks(image.getchannel("A"), mask))
@@ -180,9 +196,68 @@ def pattern(size: tuple[int, int], style: str, colors: tuple[str, ...]) -> Image
 
 
 @IMAGES.cached
-def _fitted_photo(photo: Photo, size: tuple[int, int], fit: str, focal: tuple[float, float], zoom: float = 1.0) -> Image.Image:
-    image = fit_image(photo.image, size, fit, focal, PHOTO_RESAMPLE, zoom=zoom)
-    return image if fit == "contain" or image.mode == "RGB" else image.convert("RGB")
+def _fitted_photo(photo: Photo, size: tuple[int, int], fit: str, focal: tuple[float, float], zoom: float = 1.0,
+                  duotone: Duotone | None = None, scrim: Scrim | None = None) -> Image.Image:
+    """The photo fitted into its box and treated (cached: a text edit does not redo any of it)."""
+    image = fit_image(photo.image, size, fit, focal, photo_resample(photo.size, size, fit, focal, zoom), zoom=zoom)
+    if fit != "contain" and image.mode != "RGB":
+        image = image.convert("RGB")
+    if duotone:
+        image = _duotone(image, duotone)
+    if scrim:
+        image = _scrimmed(image, scrim)
+    return image
+
+
+def photo_resample(photo: tuple[int, int], size: tuple[int, int], fit: str, focal: tuple[float, float],
+                   zoom: float) -> Image.Resampling:
+    """Box filtering when the photo shrinks by SHRINK_FROM or more into its box, else bilinear."""
+    if fit == "cover":
+        left, _, right, _ = cover_crop(photo, size, focal, zoom)
+        shrink = (right - left) / size[0]
+    else:
+        shrink = min(photo[0] / size[0], photo[1] / size[1])
+    return PHOTO_SHRINK_RESAMPLE if shrink >= SHRINK_FROM else PHOTO_RESAMPLE
+
+
+def _duotone(image: Image.Image, duotone: Duotone) -> Image.Image:
+    """Grey levels mapped from the dark colour to the light one (alpha kept), blended by strength."""
+    toned = ImageOps.colorize(image.convert("L"), rgba(duotone.dark)[:3], rgba(duotone.light)[:3])
+    if duotone.strength < 1:
+        toned = Image.blend(image.convert("RGB"), toned, duotone.strength)
+    if image.mode == "RGBA":
+        toned.putalpha(image.getchannel("A"))
+    return toned
+
+
+def _scrimmed(image: Image.Image, scrim: Scrim) -> Image.Image:
+    """The scrim's colour laid over the photo through a smooth ramp from its side, in place
+    (the fitted photo is this render's own new image) and only over the band it reaches."""
+    w, h = image.size
+    across = scrim.side in ("top", "bottom")
+    reach = max(1, round((h if across else w) * scrim.extent))
+    band = {"top": (0, 0, w, reach), "bottom": (0, h - reach, w, h),
+            "left": (0, 0, reach, h), "right": (w - reach, 0, w, h)}[scrim.side]
+    size = (band[2] - band[0], band[3] - band[1])
+    image.paste(rgba(scrim.color)[:3], band, _scrim_mask(size, scrim.side, scrim.strength))
+    return image
+
+
+@IMAGES.cached
+def _scrim_mask(size: tuple[int, int], side: str, strength: float) -> Image.Image:
+    """Opacity `strength` at `side`, easing (smoothstep) to nothing at the band's far edge."""
+    length = size[1] if side in ("top", "bottom") else size[0]
+    ramp = []
+    for i in range(length):
+        t = 1 - i / length  # 1 at the side, towards 0 at the far edge
+        ramp.append(round(255 * strength * t * t * (3 - 2 * t)))
+    line = Image.new("L", (1, length))
+    line.putdata(ramp)
+    if side in ("bottom", "right"):
+        line = line.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+    if side in ("left", "right"):
+        line = line.transpose(Image.Transpose.TRANSPOSE)
+    return line.resize(size, Image.Resampling.NEAREST)
 
 
 @IMAGES.cached
@@ -199,17 +274,19 @@ def _and_masks(a: Image.Image, b: Image.Image) -> Image.Image:
     return ImageChops.multiply(a, b)
 
 
-def draw_text(canvas: Image.Image, layer: TextLayer, text: str) -> None:
-    """Fit and draw text into the layer's box (after its panel and padding)."""
+def draw_text(canvas: Image.Image, layer: TextLayer, text: str, *, prefer_rtl: bool = False) -> None:
+    """Fit and draw text into the layer's box (after its panel and padding), at the layer's
+    pinned size or the largest of its range that fits; `prefer_rtl` for a right-to-left render."""
     box = layer.box.pixels(*canvas.size)
     if layer.panel:
         _draw_panel(canvas, box, layer.panel)
     if not text.strip():
         return
     inner = _inset(box, layer.padding, (layer.outline.width if layer.outline else 0))
+    lo, hi = layer.size_range
     fit = fit_text(
-        text, layer.font, inner[2] - inner[0], inner[3] - inner[1], min_size=layer.min_size,
-        max_size=layer.max_size, max_lines=layer.max_lines, line_height=layer.line_height,
+        text, layer.font, inner[2] - inner[0], inner[3] - inner[1], min_size=lo, max_size=hi,
+        max_lines=layer.max_lines, line_height=layer.line_height, prefer_rtl=prefer_rtl,
     )
     outline = layer.outline
     draw_fit(

@@ -16,9 +16,11 @@ from frames.templating import render_template
 from remix import layers
 from remix.credits import frame_credit_line
 from remix.errors import RemixError
+from remix.faces import face_focal
 from remix.photo import Photo
 from remix.qr import DEFAULT_PUBLIC_URL, frame_link
 from remix.textnorm import normalize_text
+from remix.typography import curly_quotes
 from remix.values import template_context
 
 MAX_LAYER_TEXT = 3000
@@ -35,9 +37,15 @@ class RenderOptions:
     focal: tuple[float, float] | None = None  # the participant's focal point, overriding the layer's
     zoom: float = 1.0  # 1 = the photo just covers its box; up to MAX_ZOOM crops closer around the focal point
 
-    def photo_crop(self, layer: PhotoLayer) -> tuple[tuple[float, float], float]:
-        """(focal point, zoom) for a photo layer, clamped to their ranges."""
-        fx, fy = self.focal if self.focal is not None else (layer.focal.x, layer.focal.y)
+    def photo_crop(self, layer: PhotoLayer, photo: Photo | None = None,
+                   canvas: tuple[int, int] | None = None) -> tuple[tuple[float, float], float]:
+        """(focal point, zoom) for a photo layer, clamped to their ranges.
+
+        The participant's focal point wins; without one a cover crop centres on the faces in the
+        photo (`remix.faces`), and without faces on the layer's focal point. With the canvas
+        size given, a photo that already has its box's shape is not searched (nothing to move).
+        """
+        fx, fy = self.focal if self.focal is not None else _default_focal(layer, photo, self.zoom, canvas)
         clamp = lambda v: min(1.0, max(0.0, float(v)))  # noqa: E731
         return (clamp(fx), clamp(fy)), min(MAX_ZOOM, max(1.0, float(self.zoom)))
 
@@ -50,6 +58,23 @@ class RenderOptions:
     def base_url(self) -> str:
         """The instance's public URL as the shell passed it (a fixed default when it passed none)."""
         return (self.public_url or DEFAULT_PUBLIC_URL).rstrip("/")
+
+
+def _default_focal(layer: PhotoLayer, photo: Photo | None, zoom: float,
+                   canvas: tuple[int, int] | None) -> tuple[float, float]:
+    if photo is not None and layer.fit == "cover" and _crop_can_move(layer, photo, zoom, canvas):
+        found = face_focal(photo)
+        if found is not None:
+            return found
+    return layer.focal.x, layer.focal.y
+
+
+def _crop_can_move(layer: PhotoLayer, photo: Photo, zoom: float, canvas: tuple[int, int] | None) -> bool:
+    """False when a cover crop would keep (almost) the whole photo: faces cannot change it."""
+    if canvas is None or zoom > 1.0:
+        return True
+    box_aspect = (layer.box.w * canvas[0]) / (layer.box.h * canvas[1])
+    return not 0.97 <= box_aspect / (photo.size[0] / photo.size[1]) <= 1.03
 
 
 def format_spec(frame: Frame, fmt: str) -> Format:
@@ -105,13 +130,16 @@ def _draw_layer(canvas: Image.Image, frame: Frame, layer: object, w: Words, cont
     if isinstance(layer, BackgroundLayer):
         layers.draw_background(canvas, frame, layer)
     elif isinstance(layer, PhotoLayer):
-        focal, zoom = options.photo_crop(layer)
-        layers.draw_photo(canvas, layer, _photo_for(photos, layer.field), focal=focal, zoom=zoom, frame=frame)
+        photo = _photo_for(photos, layer.field)
+        focal, zoom = options.photo_crop(layer, photo, canvas.size)
+        layers.draw_photo(canvas, layer, photo, focal=focal, zoom=zoom, frame=frame)
     elif isinstance(layer, ImageLayer):
         layers.draw_image(canvas, frame, layer)
     elif isinstance(layer, TextLayer):
-        text = render_template(w.layer_template(layer), context, limit=MAX_LAYER_TEXT)
-        layers.draw_text(canvas, layer, normalize_text(text, multiline=True, max_chars=MAX_LAYER_TEXT))
+        text = normalize_text(render_template(w.layer_template(layer), context, limit=MAX_LAYER_TEXT), multiline=True, max_chars=MAX_LAYER_TEXT)
+        if layer.typography == "curly":
+            text = curly_quotes(text, w.lang)
+        layers.draw_text(canvas, layer, text, prefer_rtl=w.rtl)
     elif isinstance(layer, QrLayer):
         layers.draw_qr(canvas, layer, link)
     elif isinstance(layer, CreditLayer):

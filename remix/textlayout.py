@@ -4,8 +4,8 @@ Why not `PIL.ImageText.Text.wrap`: it takes one font, and a participant's story 
 Arabic and Devanagari in one line; here each run is drawn with the bundled font that covers it.
 Words are measured once at a reference size and scaled (fast size search), then the chosen
 lines are measured for real, ink overhang included, so the promise holds: text never leaves
-its box. Breaks fall between grapheme clusters only (UAX #14, simplified; Thai words from
-BudouX); emoji are pasted in colour, scaled from the emoji font's one bitmap size.
+its box. Breaks fall where ICU's line breaker (UAX #14) allows them, never inside a grapheme
+cluster; bidi levels come from the Rust unicode-bidi crate (`remix.bidi`); emoji are pasted in colour, scaled from the emoji font's one bitmap size.
 """
 from __future__ import annotations
 
@@ -15,20 +15,19 @@ from functools import lru_cache
 from pathlib import Path
 
 import regex
+from icu4py.breakers import LineBreaker
 from PIL import Image, ImageDraw
 
 from frames.fontbook import CJK
 from remix import bidi, glyphs
 from remix.fonts import (
-    advance, attaches, chain, cjk_language, clusters, embolden, font, font_runs, is_emoji, metrics, scale, strike,
+    advance, chain, cjk_language, clusters, embolden, font, font_runs, metrics, scale, strike,
 )
 
 REF = 100
 ELLIPSIS = "…"
-_NO_START = set("、。，．,.!?！？:;：；)]}）」』】〉》〕〗〙〛»”’‐‑–—ー・ゝゞ々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%‰")
-_NO_END = set("([{（「『【〈《〔〖〘〚«“‘")
-_BREAK_AFTER = set("-/–—")
-_THAI = regex.compile(r"[\u0E00-\u0E7F]+")
+BREAK_LOCALE = "en"  # ICU picks the Thai, Lao, Khmer and Burmese dictionaries by script, not locale
+_THAI = regex.compile(r"[\u0E00-\u0E7F]")
 
 
 @dataclass(frozen=True)
@@ -55,67 +54,50 @@ class Token:
     rtl: bool
 
 
-def _is_cjk(char: str) -> bool:
-    code = ord(char)
-    return (
-        0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFF60
-        or 0x20000 <= code <= 0x3FFFF or 0x3000 <= code <= 0x30FF
-    )
-
-
-def _break_before(prev: str, cluster: str) -> bool:
-    """Simplified UAX #14: may a line break fall between two grapheme clusters?"""
-    last, first = prev[-1], cluster[0]
-    if first.isspace() or attaches(first) or first in _NO_START or last in _NO_END:
-        return False
-    if last.isspace():
-        return True
-    if _is_cjk(first) or _is_cjk(last) or is_emoji(cluster) or is_emoji(prev):
-        return True
-    return last in _BREAK_AFTER and first.isalnum()
-
-
-@lru_cache(maxsize=1)
-def _thai_parser():
-    """BudouX's Thai model (pure Python, a 33 KB weight file shipped in its wheel), loaded on
-    first use so processes that never see Thai do not pay for it."""
-    import budoux
-
-    return budoux.load_default_thai_parser()
-
-
 @lru_cache(maxsize=4096)
+def _line_segments(paragraph: str) -> tuple[str, ...]:
+    """ICU's line breaker (full UAX #14, with dictionaries for Thai, Lao, Khmer and Burmese)."""
+    return tuple(LineBreaker(paragraph, BREAK_LOCALE))
+
+
 def thai_breaks(paragraph: str) -> frozenset[int]:
     """Offsets inside runs of Thai letters where a word ends, so a line may break there."""
-    parser = _thai_parser()
-    out: set[int] = set()
-    for match in _THAI.finditer(paragraph):
-        pos = match.start()
-        for chunk in parser.parse(match.group())[:-1]:
-            pos += len(chunk)
+    out, pos = set(), 0
+    for segment in _line_segments(paragraph)[:-1]:
+        pos += len(segment)
+        if _THAI.match(paragraph, pos) and _THAI.match(paragraph, pos - 1):
             out.add(pos)
     return frozenset(out)
 
 
 def split_tokens(paragraph: str) -> list[str]:
-    """Pieces of a paragraph between break opportunities, each with its trailing spaces.
+    """Pieces of a paragraph between line-break opportunities, each with its trailing spaces.
 
-    Never inside a grapheme cluster (an emoji sequence or a conjunct stays whole); Thai, written
-    without spaces, breaks between the words BudouX finds (`thai_breaks`).
+    The opportunities are ICU's (UAX #14): never inside a number (`1,000,000`, `-5`), a hashtag
+    (`#Budget2026`) or a word, never before closing or after opening punctuation, between
+    Chinese and Japanese characters, and between Thai words found by ICU's dictionary. A
+    piece is also never cut inside a grapheme cluster (a conjunct, a flag, a family emoji).
     """
-    thai = thai_breaks(paragraph) if _THAI.search(paragraph) else frozenset()
+    if not paragraph:
+        return []
     out: list[str] = []
-    current, prev, pos = "", "", 0
-    for cl in clusters(paragraph):
-        if current and (pos in thai or _break_before(prev, cl)):
-            out.append(current)
-            current = ""
-        current += cl
-        prev = cl
-        pos += len(cl)
-    if current:
-        out.append(current)
+    starts, pos = _cluster_starts(paragraph), 0
+    for segment in _line_segments(paragraph):
+        if out and pos not in starts:
+            out[-1] += segment  # a break ICU allows inside a cluster: keep the cluster whole
+        else:
+            out.append(segment)
+        pos += len(segment)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _cluster_starts(paragraph: str) -> frozenset[int]:
+    starts, pos = set(), 0
+    for cl in clusters(paragraph):
+        starts.add(pos)
+        pos += len(cl)
+    return frozenset(starts)
 
 
 @lru_cache(maxsize=65536)
@@ -133,16 +115,32 @@ def token(family: str, text: str) -> Token:
 
 
 def _hard_split(family: str, tok: Token, limit: float) -> list[Token]:
-    """Break a word wider than the line into pieces that fit (long words, URLs, CJK runs)."""
+    """Break a word wider than the line into pieces that fit (long words, URLs, CJK runs).
+
+    Between grapheme clusters, and where possible not inside a number: `#Budget2026` becomes
+    `#Budget` + `2026`, not `#Budget20` + `26`.
+    """
     pieces: list[str] = []
-    current = ""
+    current: list[str] = []
     for cl in clusters(tok.text.rstrip(" ")):
-        if current and measure(family, current + cl) > limit:
-            pieces.append(current)
-            current = ""
-        current += cl
-    pieces.append(current + tok.text[len(tok.text.rstrip(" ")):])
+        if current and measure(family, "".join(current) + cl) > limit:
+            cut = _cut_outside_number(current, cl)
+            pieces.append("".join(current[:cut]))
+            current = current[cut:]
+        current.append(cl)
+    pieces.append("".join(current) + tok.text[len(tok.text.rstrip(" ")):])
     return [token(family, p) for p in pieces]
+
+
+def _cut_outside_number(current: list[str], following: str) -> int:
+    """Where to end the piece: before the number a cut here would split (digits with their
+    `,` `.` separators), unless the piece is nothing but that number."""
+    if not (current[-1][-1].isdigit() and following[0].isdigit()):
+        return len(current)
+    cut = len(current)
+    while cut > 0 and (current[cut - 1][-1].isdigit() or current[cut - 1] in ",." and cut > 1 and current[cut - 2][-1].isdigit()):
+        cut -= 1
+    return cut or len(current)
 
 
 def wrap(family: str, tokens: list[Token], limit: float) -> list[list[Token]]:
@@ -185,22 +183,23 @@ class Paragraphs:
     descent: float
 
 
-def prepare(family: str, text: str, rtl: bool | None = None) -> Paragraphs:
+def prepare(family: str, text: str, rtl: bool | None = None, prefer_rtl: bool = False) -> Paragraphs:
     """Tokenize and measure once; every size tried afterwards only scales these numbers.
 
-    `rtl` fixes every paragraph's direction (None: from its first strong character, UAX #9).
+    `rtl` fixes every paragraph's direction (None: from the text, `remix.bidi.paragraph_rtl`;
+    `prefer_rtl` for a render in a right-to-left language).
     """
-    default_rtl = bidi.base_is_rtl(text)
+    default_rtl = bidi.paragraph_rtl(text, prefer_rtl)
     items = []
     for para in text.split("\n"):
         tokens = tuple(token(family, t) for t in split_tokens(para))
-        items.append((tokens, bidi.base_is_rtl(para, default_rtl) if rtl is None else rtl))
+        items.append((tokens, bidi.paragraph_rtl(para, prefer_rtl, default_rtl) if rtl is None else rtl))
     asc, desc = _metrics(family, text)
     return Paragraphs(family, tuple(items), asc, desc)
 
 
 def _lines_at(p: Paragraphs, limit: float) -> list[tuple[list[Token], bool]]:
-    out = []
+    out: list[tuple[list[Token], bool]] = []
     for tokens, rtl in p.items:
         if not tokens:
             out.append(([], rtl))
@@ -237,7 +236,8 @@ def _balanced_limit(p: Paragraphs, size: int, w: int) -> float:
     count = len(_lines_at(p, full))
     if count < 2:
         return full
-    lo, hi = full * 0.5, full
+    widest = max((t.width for tokens, _ in p.items for t in tokens if t.width <= full), default=0.0)
+    lo, hi = max(full * 0.5, widest), full  # never so narrow that a word which fits gets cut
     for _ in range(10):
         mid = (lo + hi) / 2
         if len(_lines_at(p, mid)) <= count:
@@ -250,13 +250,15 @@ def _balanced_limit(p: Paragraphs, size: int, w: int) -> float:
 def fit_text(
     text: str, family: str, width: int, height: int, *, min_size: int, max_size: int,
     max_lines: int = 12, line_height: float = 1.2, balance: bool = True, rtl: bool | None = None,
+    prefer_rtl: bool = False,
 ) -> Fit:
     """Largest size in [min_size, max_size] at which the text fits; else min_size, clipped.
 
     `rtl` fixes the paragraphs' direction (the credit line's wording is left-to-right whatever
-    script a title quoted in it uses); None takes it from the text.
+    script a title quoted in it uses); None takes it from the text, and `prefer_rtl` (a render in
+    a right-to-left language) makes every paragraph with a right-to-left letter right-to-left.
     """
-    p = prepare(family, text, rtl)
+    p = prepare(family, text, rtl, prefer_rtl)
     size = _largest_size(p, width, height, min_size, max_size, max_lines, line_height)
     while size is not None:
         limit = _balanced_limit(p, size, width) if balance else width * REF / size

@@ -148,11 +148,25 @@ def _stop_and_person(d: ImageDraw.ImageDraw, w: int, h: int) -> None:
     d.rounded_rectangle((cx + w * 0.03, h * 0.66, cx + w * 0.075, h * 0.74), radius=w * 0.008, fill=(231, 96, 60))
 
 
+def ring(size: int = 480, width: float = 0.034) -> Image.Image:
+    """A green ring with a thin mint inner line, laid around clean-air's round photo: the photo
+    box is 93% of the ring's box, so the ring covers the photo's antialiased edge."""
+    s = size * 4
+    img = Image.new("RGBA", (s, s), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    outer = int(s * width)
+    d.ellipse((0, 0, s - 1, s - 1), outline=(63, 179, 127, 255), width=outer)
+    inset = outer
+    d.ellipse((inset, inset, s - 1 - inset, s - 1 - inset), outline=(212, 245, 228, 255), width=int(s * 0.008))
+    return img.resize((size, size), Image.Resampling.LANCZOS)
+
+
 if __name__ == "__main__":
     save(bus_badge(), "ride-the-bus", "badge.png")
     save(route_stripes(), "ride-the-bus", "stripes.png")
     save(wind_emblem(), "clean-air", "emblem.png")
     save(route_map(), "ride-the-bus", "no-photo.png")
+    save(ring(), "clean-air", "ring.png")
     SAMPLE.parent.mkdir(parents=True, exist_ok=True)
     sample_photo().save(SAMPLE, quality=88, optimize=True)
     print(SAMPLE.relative_to(BUNDLED.parent.parent))

@@ -25,6 +25,15 @@ SHARE_TOLERANCE = 0.0005  # share of pixels differing by more than 40
 CASES = [("ride-the-bus", "square", None), ("ride-the-bus", "story", None), ("care-counts", "square", None),
          ("care-counts", "card", None), ("clean-air", "square", None), ("clean-air", "square", "ar"),
          ("clean-air", "card", "hi")]
+# The campaign look and the typesetting, each on the words that show it (name: frame, format,
+# language, values over the samples).
+SPECIAL = {
+    "scrim": ("ride-the-bus", "card", None, {}),
+    "duotone": ("clean-air", "story", None, {}),
+    "curly-quotes": ("care-counts", "square", None, {"quote": "\"Care isn't a favour,\" my mum says. She's right: it's work, and it's 1,000,000 nights a year."}),
+    "arabic-punctuation": ("clean-air", "square", "ar", {"city": "COP30", "hope": "COP30 في بيليم - 2026. أريد هواءً نظيفاً لـ 1,000,000 طفل."}),
+    "thai": ("ride-the-bus", "square", None, {"city": "กรุงเทพ", "story": "ฉันนั่งรถเมล์ไปทำงานทุกวันเพราะมันถูกและเร็ว รัฐบาลต้องลงทุนในระบบขนส่งสาธารณะเพื่อทุกคน"}),
+}
 
 
 def difference(a: Image.Image, b: Image.Image) -> tuple[float, float]:
@@ -47,9 +56,18 @@ def rendered(frame_id: str, fmt: str, lang: str | None, **overrides: str) -> Ima
 
 @pytest.mark.parametrize("frame_id, fmt, lang", CASES)
 def test_matches_golden(frame_id: str, fmt: str, lang: str | None) -> None:
+    check(f"{frame_id}-{fmt}{'-' + lang if lang else ''}", rendered(frame_id, fmt, lang))
+
+
+@pytest.mark.parametrize("name", SPECIAL)
+def test_campaign_look_and_typesetting_match_golden(name: str) -> None:
+    frame_id, fmt, lang, values = SPECIAL[name]
+    check(name, rendered(frame_id, fmt, lang, **values))
+
+
+def check(name: str, image: Image.Image) -> None:
     assert features.check("raqm"), "these goldens were drawn with the RAQM layout engine"
-    path = GOLDEN / f"{frame_id}-{fmt}{'-' + lang if lang else ''}.png"
-    image = rendered(frame_id, fmt, lang)
+    path = GOLDEN / f"{name}.png"
     if os.environ.get("FRAME_REMIX_UPDATE_GOLDEN"):
         path.parent.mkdir(parents=True, exist_ok=True)
         image.save(path)

@@ -108,7 +108,7 @@ def test_cjk_breaks_between_characters_but_not_before_closing_punctuation() -> N
     ],
 )
 def test_bidi_levels(text: str, rtl: bool, expected: list[int]) -> None:
-    assert bidi.levels(text, rtl) == expected
+    assert list(bidi.levels(text, rtl)) == expected
 
 
 def test_visual_order_reverses_rtl_runs() -> None:
