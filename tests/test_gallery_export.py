@@ -165,9 +165,9 @@ def test_long_galleries_are_paged_with_links_both_ways(store, tmp_path: Path, mo
 def test_site_url_rewrites_every_frame_link_in_the_remix_pages(store, tmp_path: Path) -> None:
 
     gallery.publish_remix(store, bus(), {"city": "Lisbon", "story": "x"}, consent=True,
-                          public_url="http://localhost:8501")
-    gallery.publish_remix(store, bus(), {"city": "Porto", "story": "y"}, consent=True, lang="en",
-                          public_url="http://127.0.0.1:9999")
+                          options=RenderOptions(public_url="http://localhost:8501"))
+    gallery.publish_remix(store, bus(), {"city": "Porto", "story": "y"}, consent=True,
+                          options=RenderOptions(lang="en", public_url="http://127.0.0.1:9999"))
     export_site(store, tmp_path / "s", site_url="https://buses.example/gallery/")
     pages = [p.read_text() for p in (tmp_path / "s").rglob("*.html")] + [(tmp_path / "s" / "feed.atom").read_text()]
     assert not [p for p in pages if "localhost" in p or "127.0.0.1" in p]
