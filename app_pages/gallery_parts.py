@@ -67,7 +67,23 @@ def _cards(items: tuple[RemixSummary, ...]) -> None:
                 if thumb:
                     st.image(thumb[0], alt=thumb[1], width="stretch")
                 st.caption(plain(f"{item.credit_name} · {item.place or 'somewhere'} · {item.frame_title}"))
-                st.page_link("app_pages/gallery.py", label="Open", query_params={"remix": item.id})
+                open_button("Open", item.id, key=f"gal_open_{item.id}")
+
+
+def open_button(label: str, remix_id: str, key: str, kind: str = "secondary") -> None:
+    """Open a remix on this page *through the address bar* (`?remix=ID`).
+
+    A page_link to the page it is on shows the remix once but leaves the address at /gallery, so
+    the next click (Remix this, Send report) reran without `remix` and fell back to the grid.
+    Setting st.query_params writes the address, so every later rerun, a reload, a copied
+    address and the browser's back button all see the remix.
+    """
+    st.button(label, key=key, type=kind, on_click=_show_remix, args=(remix_id,))  # type: ignore[arg-type]
+
+
+def _show_remix(remix_id: str) -> None:
+    st.query_params.clear()
+    st.query_params["remix"] = remix_id
 
 
 def _pager(page: Page, cursors: list[int | None]) -> None:
@@ -82,7 +98,7 @@ def _pager(page: Page, cursors: list[int | None]) -> None:
 
 def remix_view(remix_id: str, delete_key: str | None) -> None:
     """One remix: images with alt text, post texts, credits, lineage, share, remix this, report."""
-    st.page_link("app_pages/gallery.py", label="← Back to the gallery")
+    st.button("← Back to the gallery", key="gal_back", type="tertiary", on_click=st.query_params.clear)
     try:
         detail = caching.remix_detail(remix_id)
     except FrameRemixError as exc:
@@ -152,7 +168,7 @@ def _ref_line(prefix: str, ref: RemixRef) -> None:
     if ref.removed:
         st.caption(f"{prefix}: a removed remix")
     else:
-        st.page_link("app_pages/gallery.py", label=plain(f"{prefix}: {ref.label}"), query_params={"remix": ref.id})
+        open_button(plain(f"{prefix}: {ref.label}"), ref.id, key=f"gal_ref_{ref.id}", kind="tertiary")
 
 
 def _delete_box(remix_id: str, key: str, formats: list[str]) -> None:

@@ -224,7 +224,7 @@ def test_a_makers_name_in_lineage_links_is_shown_as_typed(data_dir: Path) -> Non
     publish(child.text_area(key=STORY).set_value("Mine.").run())
     [kid] = [i for i in published_ids(data_dir) if i != parent]
     view = ok(app(remix=kid).switch_page("app_pages/gallery.py").run())
-    labels = [p.label for p in view.get("page_link")]
+    labels = [b.label for b in view.button]
     based = next(label for label in labels if label.startswith("Based on"))
     assert "\\*\\*Bold\\*\\*" in based and "\\[x\\]" in based
 

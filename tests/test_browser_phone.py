@@ -1,0 +1,102 @@
+"""The participant's flow on a phone (390 x 844, touch) and a desktop (1280), in a real browser.
+
+Gallery navigation keeps the remix in the address, so "Remix this" and "Send report" work from
+a grid-opened remix as from a deep link. Screenshots go to shots/ (not committed).
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from frames import bundled_frames
+from gallery import get_frame, install_bundled, open_store, publish_remix
+from gallery.config import db_path
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parent.parent / "shots"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+SHARE_STUB = ("navigator.canShare = () => true; navigator.share = async d => { window.__shared = "
+              "{files: (d.files || []).map(f => [f.type, f.name, f.size]), text: d.text}; };")
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def page(browser, request) -> Iterator:
+    """A fresh browser context (a new Streamlit session) on a phone or a desktop, Web Share stubbed."""
+    context = browser.new_context(**(PHONE if request.param == "phone" else DESKTOP))
+    context.add_init_script(SHARE_STUB)
+    context.set_default_timeout(30_000)
+    yield context.new_page()
+    context.close()
+
+
+def shoot(page, name: str) -> None:
+    """Save what the participant sees (Streamlit scrolls inside its main block, so grow the viewport)."""
+    size = page.viewport_size
+    height = page.evaluate("Math.max(...[...document.querySelectorAll('[data-testid=stMain] *')].map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 6000)})
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{size['width']}.png"), full_page=True)
+    page.set_viewport_size(size)
+
+
+def seed(server_data: Path, place: str, hope: str = "Market mornings without the haze.") -> str:
+    """A published clean-air remix, stored as an operator's script would."""
+    store = open_store(db_path(server_data))
+    for frame in bundled_frames():  # the app installs them on its first page; the seed may come first
+        install_bundled(store, frame)
+    values = {"city": place, "hope": hope}
+    return publish_remix(store, get_frame(store, "clean-air"), values, consent=True, maker="Ana", place=place).id
+
+
+def rows(server_data: Path, sql: str, *args: str) -> list[tuple]:
+    with sqlite3.connect(db_path(server_data)) as db:
+        return db.execute(sql, args).fetchall()
+
+
+def open_from_grid(page, server: str, place: str, remix_id: str) -> None:
+    page.goto(f"{server}/gallery")
+    card = page.locator("[data-testid=stVerticalBlock]", has_text=f"Ana · {place} ·").last
+    card.get_by_role("button", name="Open").click()
+    page.get_by_role("button", name="Remix this").wait_for()
+    page.wait_for_url(f"**/gallery?remix={remix_id}")
+
+
+def test_remix_this_from_a_grid_opened_remix_records_its_parent(server: str, server_data: Path, page) -> None:
+    width = page.viewport_size["width"]
+    place = f"Lagos {width}"
+    parent = seed(server_data, place)
+    open_from_grid(page, server, place, parent)
+    shoot(page, "gallery-remix")
+    page.get_by_role("button", name="Remix this").click()
+    page.get_by_text("You are remixing someone's remix").wait_for()
+    page.get_by_text("Show my remix publicly in the gallery").click()
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text("Published! Your remix is in the gallery.").wait_for()
+    shoot(page, "make-remix-published")
+    [(child, values)] = rows(server_data, "SELECT id, values_json FROM remixes WHERE remix_of = ?", parent)
+    assert place in values and child != parent
+
+
+def test_report_from_a_grid_opened_remix_is_stored(server: str, server_data: Path, page) -> None:
+    width = page.viewport_size["width"]
+    place = f"Accra {width}"
+    remix_id = seed(server_data, place)
+    open_from_grid(page, server, place, remix_id)
+    page.get_by_text("Report this remix").click()
+    page.get_by_role("textbox", name="What is wrong with it?").fill("Not about clean air.")
+    page.get_by_role("button", name="Send report").click()
+    page.get_by_text("Thank you. The organizer will review it.").wait_for()
+    assert page.url.endswith(f"/gallery?remix={remix_id}")
+    reasons = rows(server_data, "SELECT r.reason FROM reports r JOIN remixes m ON m.seq = r.remix_seq WHERE m.id = ?",
+                   remix_id)
+    assert reasons == [("Not about clean air.",)]
+    page.get_by_role("button", name="← Back to the gallery").click()
+    page.get_by_role("textbox", name="Search the stories").wait_for()
+    page.wait_for_url("**/gallery")
+    page.go_back()  # the browser's own back button returns to the remix
+    page.get_by_role("button", name="Remix this").wait_for()
+    page.wait_for_url(f"**/gallery?remix={remix_id}")
