@@ -15,6 +15,7 @@ from dataclasses import replace
 import streamlit as st
 
 from app_pages import caching
+from app_pages.live_fields import LiveField, live_fields
 from app_pages.ui import app_link, plain, share_link, show_error
 from frames import Frame, FrameRemixError
 from frames.localize import Words, language_name, languages, words
@@ -127,28 +128,27 @@ def _header(frame: Frame, remix_of: str | None) -> Words:
     return w
 
 
+MAKER = LiveField("make_maker", "Your name for the credit line (optional)", "text", limit=60,
+                  help="Shown on the image and in the gallery. Leave it empty to stay anonymous.")
+
+
 def _fields(frame: Frame, w: Words) -> tuple[dict[str, str], str]:
-    """The participant's raw values by field name, and their display name."""
-    raw = {spec.name: _field(frame, w, spec) for spec in frame.manifest.fields if spec.kind != "photo"}
-    maker = st.text_input(
-        "Your name for the credit line (optional)", max_chars=60, key="make_maker",
-        help="Shown on the image and in the gallery. Leave it empty to stay anonymous.",
-    )
-    return raw, maker
+    """The participant's raw values by field name, and their display name, as they type them."""
+    specs = [spec for spec in frame.manifest.fields if spec.kind != "photo"]
+    typed = live_fields([*(_live(frame, w, spec) for spec in specs), MAKER], key=f"make_live_{frame.id}")
+    return {spec.name: typed[_key(frame, spec)] for spec in specs}, typed[MAKER.key]
 
 
-def _field(frame: Frame, w: Words, spec: FieldSpec) -> str:
-    key = f"make_{frame.id}_{spec.name}"
-    label = plain(w.label(spec)) + (" \\*" if spec.required else "")  # organizer words: shown as typed
-    helptext = plain(w.help(spec)) or None
-    if spec.kind == "text":
-        return st.text_input(label, max_chars=spec.limit, help=helptext, key=key, placeholder=w.sample(spec))
-    if spec.kind == "long_text":
-        return st.text_area(label, max_chars=spec.limit, help=helptext, key=key, placeholder=w.sample(spec))
-    values = [o.value for o in spec.options]
-    if key in st.session_state and st.session_state[key] not in values:
-        del st.session_state[key]
-    return st.selectbox(label, values, format_func=lambda v: w.option_label(spec, v), help=helptext, key=key)
+def _key(frame: Frame, spec: FieldSpec) -> str:
+    return f"make_{frame.id}_{spec.name}"
+
+
+def _live(frame: Frame, w: Words, spec: FieldSpec) -> LiveField:
+    """A field in the participant's language; organizer words go to the browser as plain text."""
+    options = tuple((o.value, w.option_label(spec, o.value)) for o in spec.options)
+    return LiveField(_key(frame, spec), w.label(spec), spec.kind, help=w.help(spec) or "",
+                     placeholder=w.sample(spec) or "", limit=spec.limit if spec.kind != "choice" else None,
+                     required=spec.required, options=options)
 
 
 def _photo(frame: Frame, w: Words, maker: str) -> tuple[Photo | None, str, RenderOptions]:

@@ -45,9 +45,14 @@ def ok(at: AppTest) -> AppTest:
     return at
 
 
+def typed(at: AppTest, key: str, value: str) -> AppTest:
+    """What the live fields component does when a participant types: the value lands in session state."""
+    at.session_state[key] = value
+    return at.run()
+
+
 def fill(at: AppTest, city: str = "Lisbon", story: str = "The 728 runs along the river.") -> AppTest:
-    at.text_input(key=CITY).set_value(city).run()
-    return at.text_area(key=STORY).set_value(story).run()
+    return typed(typed(at, CITY, city), STORY, story)
 
 
 def publish(at: AppTest, consent: bool = True) -> AppTest:
@@ -90,7 +95,7 @@ def test_typing_updates_the_post_text() -> None:
 
 def test_empty_required_field_still_previews_with_the_example() -> None:
     at = ok(app(frame="ride-the-bus"))
-    at.text_input(key=CITY).set_value("").run()
+    typed(at, CITY, "")
     assert len(at.image) == 1 and any("Kraków" in c.value for c in at.code)
 
 
@@ -140,7 +145,7 @@ def test_publish_shows_share_and_delete_links_and_a_double_click_stores_one(data
 
 def test_pending_frame_says_it_waits_for_approval(data_dir: Path) -> None:
     at = app(frame="care-counts")
-    at.text_area(key="make_care-counts_quote").set_value("Night shifts, every week.").run()
+    typed(at, "make_care-counts_quote", "Night shifts, every week.")
     ok(publish(at))
     assert "once the organizer approves it" in at.success[0].value
     assert published_ids(data_dir) == []
@@ -166,9 +171,9 @@ def test_remix_this_prefills_and_records_the_parent(data_dir: Path) -> None:
     at = app(remix=parent).switch_page("app_pages/gallery.py").run()
     at.button(key="gal_remix_this").click().run()
     ok(at)
-    assert at.text_input(key=CITY).value == "Lisbon"
+    assert at.session_state[CITY] == "Lisbon"
     at.switch_page("app_pages/make.py")  # AppTest reruns the page it was told, not the one switched to
-    at.text_area(key=STORY).set_value("My own words about the same river.").run()
+    typed(at, STORY, "My own words about the same river.")
     ok(publish(at))
     child = [i for i in published_ids(data_dir) if i != parent][0]
     lineage = remix_lineage(open_store(data_dir / "gallery.db"), child)
@@ -206,22 +211,22 @@ def test_leaving_a_remix_does_not_carry_its_words_or_links_to_another_frame(data
     publish(fill(app(frame="ride-the-bus"), city="Lisbon", story="Trams and buses by the river."))
     [parent] = published_ids(data_dir)
     at = app(remix=parent)
-    assert at.text_input(key=CITY).value == "Lisbon"
-    ok(publish(at.text_area(key=STORY).set_value("My own river words.").run()))
+    assert at.session_state[CITY] == "Lisbon"
+    ok(publish(typed(at, STORY, "My own river words.")))
     at.button(key="make_back").click().run()
     at.button(key="make_pick_clean-air").click().run()
     ok(at)
-    assert at.text_input(key="make_clean-air_city").value == ""
+    assert at.session_state["make_clean-air_city"] == ""
     assert not at.success and not any("&delete=" in c.value for c in at.code)
 
 
 def test_a_makers_name_in_lineage_links_is_shown_as_typed(data_dir: Path) -> None:
     at = fill(app(frame="ride-the-bus"))
-    at.text_input(key="make_maker").set_value("**Bold** [x](http://evil.example)").run()
+    typed(at, "make_maker", "**Bold** [x](http://evil.example)")
     publish(at)
     [parent] = published_ids(data_dir)
     child = app(remix=parent)
-    publish(child.text_area(key=STORY).set_value("Mine.").run())
+    publish(typed(child, STORY, "Mine."))
     [kid] = [i for i in published_ids(data_dir) if i != parent]
     view = ok(app(remix=kid).switch_page("app_pages/gallery.py").run())
     labels = [b.label for b in view.button]

@@ -100,3 +100,40 @@ def test_report_from_a_grid_opened_remix_is_stored(server: str, server_data: Pat
     page.go_back()  # the browser's own back button returns to the remix
     page.get_by_role("button", name="Remix this").wait_for()
     page.wait_for_url(f"**/gallery?remix={remix_id}")
+
+
+FOCUSED_VALUE = ("(() => { let a = document.activeElement;"
+                 " while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;"
+                 " return a && a.value; })()")
+
+
+def preview_src(page) -> str:
+    image = page.locator("[data-testid=stImage] img").first
+    image.wait_for()
+    return image.get_attribute("src") or ""
+
+
+def wait_new_preview(page, before: str) -> None:
+    """Wait for the server's new preview image (its media URL changes with every render)."""
+    page.wait_for_function("old => { const i = document.querySelector('[data-testid=stImage] img');"
+                           " return i && i.complete && i.src !== old; }", arg=before)
+
+
+def test_the_preview_follows_typing_without_enter_or_leaving_the_field(server: str, page) -> None:
+    page.goto(f"{server}/?frame=ride-the-bus")
+    city = page.get_by_role("textbox", name="Your town or city")
+    before = preview_src(page)
+    city.click()
+    page.keyboard.type("Valparaíso 🚌", delay=60)  # like a person; no Enter, no blur
+    wait_new_preview(page, before)
+    page.locator("[data-testid=stCode]", has_text="Why I ride the bus in Valparaíso 🚌").first.wait_for()  # post text too
+    assert page.get_by_text("12/40", exact=True).is_visible()  # graphemes: the bus emoji is one
+    assert page.evaluate(FOCUSED_VALUE) == "Valparaíso 🚌"  # focus and text stay put
+    story = page.get_by_role("textbox", name="Why you ride")
+    before = preview_src(page)
+    story.click()
+    page.keyboard.type("<b>Night buses</b> & 'quotes'", delay=30)
+    wait_new_preview(page, before)
+    page.get_by_text("<b>Night buses</b> & 'quotes'").first.wait_for()  # shown as typed, never as HTML
+    assert page.locator("b", has_text="Night buses").count() == 0
+    shoot(page, "make-live-typing")
