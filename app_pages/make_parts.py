@@ -10,12 +10,14 @@ import io
 import json
 import secrets
 import zipfile
+from collections.abc import Callable
 from dataclasses import replace
 
 import streamlit as st
 
 from app_pages import caching
 from app_pages.live_fields import LiveField, live_fields
+from app_pages.photo_pad import Placement, photo_pad
 from app_pages.ui import app_link, plain, share_link, show_error
 from frames import Frame, FrameRemixError
 from frames.localize import Words, language_name, languages, words
@@ -28,6 +30,7 @@ from remix.posttext import platform_length
 from remix.qr import public_url
 from remix.render import extension
 
+PREVIEW_WIDTH = 720  # the on-screen preview (downloads are full size): light on a phone's connection
 PLATFORM_NAMES = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon", "instagram": "Instagram"}
 
 
@@ -168,19 +171,35 @@ def _photo(frame: Frame, w: Words, maker: str) -> tuple[Photo | None, str, Rende
         show_error(exc)
         return None, "", base
     st.success(plain(f"Uploaded {upload.name}"))
-    focal, zoom = _crop_controls()
+    focal, zoom = _crop(upload.file_id)
     if zoom > 1:  # zooming in needs the pixels a photo decoded for zoom 1 left out
         photo = caching.photo_for(data, frame, zoom)
     options = RenderOptions(lang=w.lang, public_url=public_url(), maker=maker, focal=focal, zoom=zoom)
     return photo, upload.file_id, options
 
 
-def _crop_controls() -> tuple[tuple[float, float], float]:
-    with st.expander("Adjust the photo"):
-        x = st.slider("Focus left ↔ right", 0, 100, 50, key="make_focal_x")
-        y = st.slider("Focus top ↕ bottom", 0, 100, 50, key="make_focal_y")
-        zoom = st.slider("Zoom", 1.0, 3.0, 1.0, step=0.1, key="make_zoom")
-    return (x / 100, y / 100), zoom
+def _crop(photo_key: str) -> tuple[tuple[float, float] | None, float]:
+    """Where the participant placed this photo on the preview (the frame's focal point until then)."""
+    placed = st.session_state.get("make_crop")
+    if placed and placed[0] == photo_key:
+        return placed[1], placed[2]
+    return None, 1.0
+
+
+def _place(photo_key: str) -> Callable[[tuple[float, float], float], None]:
+    def place(focal: tuple[float, float], zoom: float) -> None:
+        st.session_state["make_crop"] = (photo_key, focal, zoom)
+    return place
+
+
+def _placement(frame: Frame, fmt: str, photo: Photo | None) -> Placement:
+    """The shown format's photo box (cover-fitted ones only: a contained photo has nothing to move)."""
+    spec = frame.manifest.formats[fmt]
+    layer = next((la for la in spec.layers if la.kind == "photo"), None)
+    if photo is None or layer is None or layer.fit != "cover":
+        return Placement((spec.width, spec.height), None, None)
+    left, top, right, bottom = layer.box.pixels(spec.width, spec.height)
+    return Placement((spec.width, spec.height), (right - left, bottom - top), photo.size)
 
 
 def _with_samples(frame: Frame, w: Words, raw: dict[str, str]) -> dict[str, str]:
@@ -210,7 +229,9 @@ def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: Rend
     def encoded(fmt: str) -> bytes:
         return caching.image_bytes(frame.id, frame.version, frozen, photo_key, fmt, options, photo)
 
-    st.image(encoded(shown), alt=texts["alt"][shown], width="stretch")
+    focal = options.focal or _layer_focal(frame, shown)
+    photo_pad(caching.small_jpeg(encoded(shown), PREVIEW_WIDTH), texts["alt"][shown], _placement(frame, shown, photo),
+              focal, options.zoom, key=f"make_pad_{frame.id}", on_place=_place(photo_key))
     st.caption(f"{_format_size(frame, shown)} · Alt text: " + plain(texts["alt"][shown]))
     for col, fmt in zip(st.columns(len(formats)), formats):
         col.download_button(
@@ -220,6 +241,11 @@ def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: Rend
         )
     st.download_button("Download all images (zip)", lambda: _zip(frame, {f: encoded(f) for f in formats}, texts),
                        file_name=f"{frame.id}.zip", mime="application/zip", key="make_dl_all", on_click="ignore")
+
+
+def _layer_focal(frame: Frame, fmt: str) -> tuple[float, float]:
+    layer = next((la for la in frame.manifest.formats[fmt].layers if la.kind == "photo"), None)
+    return (layer.focal.x, layer.focal.y) if layer is not None and layer.kind == "photo" else (0.5, 0.5)
 
 
 def _format_size(frame: Frame, fmt: str) -> str:

@@ -2,6 +2,7 @@
 and that every error reaches the participant as one sentence."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -61,6 +62,11 @@ def publish(at: AppTest, consent: bool = True) -> AppTest:
     return at.button(key="make_publish").click().run()
 
 
+def previews(at: AppTest) -> list[dict]:
+    """The data the Make page hands its preview pad (the image, its alt text, the photo's place)."""
+    return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name.endswith("photo_pad")]
+
+
 def published_ids(data_dir: Path) -> list[str]:
     return [r.id for r in list_remixes(open_store(data_dir / "gallery.db")).items]
 
@@ -75,11 +81,11 @@ def test_deep_link_opens_the_frame_with_a_preview_of_each_format() -> None:
     at = ok(app(frame="ride-the-bus"))
     choose = at.segmented_control(key="make_fmt_ride-the-bus")
     assert choose.options == ["square", "story", "card"] and choose.value == "square"
-    assert len(at.image) == 1 and [b.label for b in at.download_button] == [
+    assert len(previews(at)) == 1 and [b.label for b in at.download_button] == [
         "Download square", "Download story", "Download card", "Download all images (zip)"]
     assert any("#RideTheBus" in c.value for c in at.code)
     choose.set_value("story").run()
-    assert ok(at).caption[-1].value != "" and len(at.image) == 1
+    assert ok(at).caption[-1].value != "" and len(previews(at)) == 1
 
 
 def test_unknown_deep_link_warns_and_shows_the_cards() -> None:
@@ -96,7 +102,7 @@ def test_typing_updates_the_post_text() -> None:
 def test_empty_required_field_still_previews_with_the_example() -> None:
     at = ok(app(frame="ride-the-bus"))
     typed(at, CITY, "")
-    assert len(at.image) == 1 and any("Kraków" in c.value for c in at.code)
+    assert len(previews(at)) == 1 and any("Kraków" in c.value for c in at.code)
 
 
 def test_bad_photo_is_one_sentence() -> None:
@@ -105,7 +111,7 @@ def test_bad_photo_is_one_sentence() -> None:
     assert not at.exception
     assert len(at.error) == 1 and "\n" not in at.error[0].value
     assert "JPEG, PNG or WebP" in at.error[0].value
-    assert len(at.image) == 1  # the preview goes on without the photo
+    assert len(previews(at)) == 1 and previews(at)[0]["photo"] is None  # the preview goes on without the photo
 
 
 def test_good_photo_is_accepted_with_focus_controls() -> None:
@@ -113,8 +119,12 @@ def test_good_photo_is_accepted_with_focus_controls() -> None:
     at.file_uploader(key="make_ride-the-bus_photo").set_value(("me.jpg", phone_jpeg(1200, 900), "image/jpeg")).run()
     ok(at)
     assert "Uploaded me.jpg" in at.success[0].value.replace("\\", "")
-    at.slider(key="make_zoom").set_value(2.0).run()
-    ok(at)
+    [pad] = previews(at)
+    assert pad["photo"] == [1200, 900] and pad["box"] == [1080, 605] and pad["focal"] == [0.5, 0.45]  # the layer's own focal point
+    upload = at.file_uploader(key="make_ride-the-bus_photo").value
+    at.session_state["make_crop"] = (upload.file_id, (0.25, 0.75), 2.0)  # what a drag and a pinch send
+    [pad] = previews(ok(at.run()))
+    assert pad["focal"] == [0.25, 0.75] and pad["zoom"] == 2.0
 
 
 def test_publishing_needs_consent(data_dir: Path) -> None:

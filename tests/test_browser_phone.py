@@ -5,15 +5,19 @@ a grid-opened remix as from a deep link. Screenshots go to shots/ (not committed
 """
 from __future__ import annotations
 
+import base64
+import io
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageChops, ImageStat
 
 from frames import bundled_frames
 from gallery import get_frame, install_bundled, open_store, publish_remix
 from gallery.config import db_path
+from tests.samples import phone_jpeg
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "shots"
@@ -107,16 +111,34 @@ FOCUSED_VALUE = ("(() => { let a = document.activeElement;"
                  " return a && a.value; })()")
 
 
+PREVIEW = ".fr-pad img"  # the preview pad's image (Playwright's CSS locators reach into its shadow root)
+
+
 def preview_src(page) -> str:
-    image = page.locator("[data-testid=stImage] img").first
+    image = page.locator(PREVIEW).first
     image.wait_for()
+    page.wait_for_function("el => el.src.startsWith('data:image/')", arg=image.element_handle())
     return image.get_attribute("src") or ""
 
 
-def wait_new_preview(page, before: str) -> None:
-    """Wait for the server's new preview image (its media URL changes with every render)."""
-    page.wait_for_function("old => { const i = document.querySelector('[data-testid=stImage] img');"
-                           " return i && i.complete && i.src !== old; }", arg=before)
+def wait_new_preview(page, before: str) -> str:
+    """Wait for the server's new preview image (the pad's image changes with every render)."""
+    image = page.locator(PREVIEW).first
+    page.wait_for_function("([el, old]) => el.src !== old && el.src.startsWith('data:image/')",
+                           arg=[image.element_handle(), before])
+    return image.get_attribute("src") or ""
+
+
+def pixels(src: str) -> Image.Image:
+    return Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).convert("RGB")
+
+
+def differs(a: Image.Image, b: Image.Image, box: tuple[float, float, float, float]) -> float:
+    """Mean absolute difference of two previews inside a box given as fractions of the image."""
+    w, h = a.size
+    crop = (round(box[0] * w), round(box[1] * h), round(box[2] * w), round(box[3] * h))
+    diff = ImageChops.difference(a.crop(crop), b.crop(crop)).convert("L")
+    return ImageStat.Stat(diff).mean[0]
 
 
 def test_the_preview_follows_typing_without_enter_or_leaving_the_field(server: str, page) -> None:
@@ -137,3 +159,48 @@ def test_the_preview_follows_typing_without_enter_or_leaving_the_field(server: s
     page.get_by_text("<b>Night buses</b> & 'quotes'").first.wait_for()  # shown as typed, never as HTML
     assert page.locator("b", has_text="Night buses").count() == 0
     shoot(page, "make-live-typing")
+
+
+def upload(page, tmp_path: Path) -> None:
+    photo = tmp_path / "me.jpg"
+    photo.write_bytes(phone_jpeg(1600, 1200, orientation=6))  # a portrait phone photo, EXIF-rotated
+    page.locator("input[type=file]").set_input_files(str(photo))
+    page.get_by_text("Uploaded me.jpg").wait_for()
+
+
+def drag(page, dx: float, dy: float) -> None:
+    """A finger (or mouse) drag across the middle of the preview's photo box."""
+    page.locator(PREVIEW).first.scroll_into_view_if_needed()
+    box = page.locator(PREVIEW).first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.3
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, 9):
+        page.mouse.move(x + dx * i / 8, y + dy * i / 8)
+    page.mouse.up()
+
+
+def test_the_photo_is_placed_by_dragging_zooming_and_keys(server: str, page, tmp_path: Path) -> None:
+    page.goto(f"{server}/?frame=ride-the-bus")
+    start = preview_src(page)
+    upload(page, tmp_path)
+    placed = wait_new_preview(page, start)
+    # A portrait photo fills the square's wide box sideways: it can only move up and down.
+    page.get_by_text("Drag the photo up or down to move it").wait_for()
+    photo_box, text_band = (0.0, 0.0, 1.0, 0.55), (0.0, 0.62, 1.0, 0.8)
+    drag(page, 0, 120)
+    moved = wait_new_preview(page, placed)
+    assert differs(pixels(placed), pixels(moved), photo_box) > 5  # the photo moved
+    assert differs(pixels(placed), pixels(moved), text_band) < 1  # the words did not
+    pad = page.locator(PREVIEW).first
+    pad.scroll_into_view_if_needed()
+    pad.hover()
+    page.mouse.wheel(0, -400)  # zoom in: now it can move sideways too
+    page.get_by_text("Drag the photo to move it, pinch or scroll to zoom").wait_for()
+    zoomed = wait_new_preview(page, moved)
+    pad.focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    keyed = wait_new_preview(page, zoomed)
+    assert differs(pixels(zoomed), pixels(keyed), photo_box) > 3
+    shoot(page, "make-photo-placed")
