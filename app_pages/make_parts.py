@@ -15,9 +15,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from app_pages import caching
+from app_pages import caching, layout
 from app_pages.live_fields import LiveField, live_fields
-from app_pages.photo_pad import Placement, photo_pad
+from app_pages.photo_pad import Placement, Share, photo_pad
 from app_pages.ui import app_link, plain, share_link, show_error
 from frames import Frame, FrameRemixError
 from frames.localize import Words, language_name, languages, words
@@ -30,7 +30,6 @@ from remix.posttext import platform_length
 from remix.qr import public_url
 from remix.render import extension
 
-PREVIEW_WIDTH = 720  # the on-screen preview (downloads are full size): light on a phone's connection
 PLATFORM_NAMES = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon", "instagram": "Instagram"}
 
 
@@ -101,16 +100,19 @@ def editor(frame_id: str, remix_of: str | None) -> None:
         st.query_params.clear()
         st.rerun(scope="app")
     _apply_prefill(frame.id)
-    w = _header(frame, remix_of)
-    inputs, outputs = st.columns([2, 3], gap="large")  # side by side on a desktop, stacked on a phone
-    with inputs:
-        raw, maker = _fields(frame, w)
-        photo, photo_key, options = _photo(frame, w, maker)
+    layout.one_screen()
+    with st.container(key="make_stage"):  # see app_pages/layout.py: pinned preview on a phone, two columns wide
+        preview_box = st.container(key="make_preview")
+        with st.container(key="make_inputs"):
+            w = _header(frame, remix_of)
+            raw, maker = _fields(frame, w)
+            photo, photo_key, options = _photo(frame, w, maker)
     try:
         preview = clean_values(frame.manifest, _with_samples(frame, w, raw))
-        with outputs:
+        with preview_box:
             _preview(frame, preview, photo_key, options, photo)
-            _post_texts(frame, preview, options)
+        _downloads(frame, preview, photo_key, options, photo)
+        _post_texts(frame, preview, options)
         _publish(frame, raw, photo, options, remix_of, photo_key)
     except FrameRemixError as exc:
         show_error(exc)
@@ -216,31 +218,48 @@ def _frozen(values: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(values.items()))
 
 
-def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None) -> None:
-    """One format at a time (a text edit then re-renders one image, not every format); every
-    format downloads, rendered on demand when its button is pressed."""
-    st.subheader("Preview")
-    st.caption("Empty fields show the frame's example words until you type your own.")
+def _encoder(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions,
+             photo: Photo | None) -> Callable[[str], bytes]:
     frozen = _frozen(values)
-    texts = caching.texts(frame.id, frame.version, frozen, _for_texts(options))
+    return lambda fmt: caching.image_bytes(frame.id, frame.version, frozen, photo_key, fmt, options, photo)
+
+
+def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None) -> None:
+    """The format switch on top of the preview, on which the photo is placed and from which the
+    image is shared. One format at a time: a text edit re-renders one image, not every format."""
+    texts = caching.texts(frame.id, frame.version, _frozen(values), _for_texts(options))
     formats = list(frame.manifest.formats)
-    shown = st.segmented_control("Format", formats, default=formats[0], key=f"make_fmt_{frame.id}") or formats[0]
-
-    def encoded(fmt: str) -> bytes:
-        return caching.image_bytes(frame.id, frame.version, frozen, photo_key, fmt, options, photo)
-
+    shown = st.segmented_control("Format", formats, default=formats[0], key=f"make_fmt_{frame.id}",
+                                 label_visibility="collapsed") or formats[0]
     focal = options.focal or _layer_focal(frame, shown)
-    photo_pad(caching.small_jpeg(encoded(shown), PREVIEW_WIDTH), texts["alt"][shown], _placement(frame, shown, photo),
-              focal, options.zoom, key=f"make_pad_{frame.id}", on_place=_place(photo_key))
+    ext = extension(frame, shown)
+    share = Share(f"{frame.id}-{shown}.{ext}", "image/png" if ext == "png" else "image/jpeg", _share_text(texts["post"]))
+    photo_pad(_encoder(frame, values, photo_key, options, photo)(shown), texts["alt"][shown],
+              _placement(frame, shown, photo), focal, options.zoom, key=f"make_pad_{frame.id}",
+              on_place=_place(photo_key), share=share)
+
+
+def _share_text(posts: dict[str, str]) -> str:
+    """The post text handed to the share sheet: one that fits most apps (Bluesky's 300)."""
+    return posts.get("bluesky") or next(iter(posts.values()), "")
+
+
+def _downloads(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None) -> None:
+    """Every format downloads, rendered on demand when its button is pressed."""
+    encoded = _encoder(frame, values, photo_key, options, photo)
+    formats = list(frame.manifest.formats)
+    texts = caching.texts(frame.id, frame.version, _frozen(values), _for_texts(options))
+    shown = st.session_state.get(f"make_fmt_{frame.id}") or formats[0]
     st.caption(f"{_format_size(frame, shown)} · Alt text: " + plain(texts["alt"][shown]))
-    for col, fmt in zip(st.columns(len(formats)), formats):
-        col.download_button(
-            f"Download {fmt}", lambda f=fmt: encoded(f), file_name=f"{frame.id}-{fmt}.{extension(frame, fmt)}",
-            mime="image/png" if extension(frame, fmt) == "png" else "image/jpeg", key=f"make_dl_{fmt}",
-            on_click="ignore",
-        )
-    st.download_button("Download all images (zip)", lambda: _zip(frame, {f: encoded(f) for f in formats}, texts),
-                       file_name=f"{frame.id}.zip", mime="application/zip", key="make_dl_all", on_click="ignore")
+    with st.container(horizontal=True, key="make_downloads"):
+        for fmt in formats:
+            st.download_button(
+                f"Download {fmt}", lambda f=fmt: encoded(f), file_name=f"{frame.id}-{fmt}.{extension(frame, fmt)}",
+                mime="image/png" if extension(frame, fmt) == "png" else "image/jpeg", key=f"make_dl_{fmt}",
+                on_click="ignore",
+            )
+        st.download_button("Download all images (zip)", lambda: _zip(frame, {f: encoded(f) for f in formats}, texts),
+                           file_name=f"{frame.id}.zip", mime="application/zip", key="make_dl_all", on_click="ignore")
 
 
 def _layer_focal(frame: Frame, fmt: str) -> tuple[float, float]:
@@ -263,12 +282,15 @@ def _zip(frame: Frame, images: dict[str, bytes], texts: dict) -> bytes:
 
 
 def _post_texts(frame: Frame, values: dict[str, str], options: RenderOptions) -> None:
+    """One tab per platform, each text counted as that platform counts, with its copy button."""
     st.subheader("Post text")
-    st.caption("Use the copy button at the top right of each text.")
     texts = caching.texts(frame.id, frame.version, _frozen(values), _for_texts(options))
-    for platform, text in texts["post"].items():
-        st.caption(f"{PLATFORM_NAMES[platform]} · {platform_length(text, platform)}/{PLATFORMS[platform]} characters")
-        st.code(text, language=None, wrap_lines=True)
+    posts = texts["post"]
+    for tab, (platform, text) in zip(st.tabs([PLATFORM_NAMES[p] for p in posts]), posts.items()):
+        with tab:
+            st.caption(f"{platform_length(text, platform)}/{PLATFORMS[platform]} characters · "
+                       "copy it with the button at the top right")
+            st.code(text, language=None, wrap_lines=True)
 
 
 def _publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options: RenderOptions,

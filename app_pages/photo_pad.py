@@ -21,7 +21,9 @@ import streamlit as st
 
 from remix.render import MAX_ZOOM
 
-_HTML = '<figure class="fr-pad"><img alt=""><figcaption class="fr-hint"></figcaption></figure>'
+_HTML = ('<figure class="fr-pad"><img alt=""><figcaption class="fr-hint"></figcaption></figure>'
+         '<div class="fr-share"><button type="button" class="fr-share-btn"></button>'
+         '<span class="fr-share-status" role="status"></span></div>')
 
 _CSS = """
 .fr-pad { margin: 0; position: relative; }
@@ -33,6 +35,21 @@ _CSS = """
 .fr-hint { font-size: .8rem; opacity: .85; margin-top: .35rem; font-family: var(--st-font, sans-serif);
   color: var(--st-text-color, #31333f); }
 .fr-hint:empty { display: none; }
+.fr-share { display: flex; align-items: center; gap: .75rem; margin-top: .4rem; flex-wrap: wrap;
+  font-family: var(--st-font, sans-serif); color: var(--st-text-color, #31333f); }
+.fr-share-btn { font: inherit; font-weight: 600; color: #fff; background: var(--st-primary-color, #b00020);
+  border: 0; border-radius: .5rem; padding: .55rem 1.4rem; min-height: 2.75rem; cursor: pointer; }
+.fr-share-btn:focus-visible { outline: 3px solid var(--st-text-color, #31333f); outline-offset: 2px; }
+.fr-share-status { font-size: .85rem; }
+@media (min-width: 641px) {
+  .fr-pad img { max-height: 62vh; width: auto; max-width: 100%; margin-inline: auto; }
+}
+@media (max-width: 640px) {
+  .fr-pad img { max-height: 27vh; width: auto; max-width: 100%; margin-inline: auto; }
+  .fr-hint { font-size: .72rem; margin-top: .15rem; line-height: 1.25; }
+  .fr-share { margin-top: .25rem; }
+  .fr-share-btn { padding: .45rem 1.2rem; min-height: 2.5rem; }
+}
 """
 
 _JS = """
@@ -74,8 +91,30 @@ export default function (component) {
   } else {
     img.removeAttribute("tabindex");
   }
+  const shareBtn = parentElement.querySelector(".fr-share-btn"), status = parentElement.querySelector(".fr-share-status");
+  const canShare = () => !!(navigator.canShare && navigator.share);
+  shareBtn.textContent = canShare() ? data.share.words.share : data.share.words.save;
   if (s.wired) return;
   s.wired = true;
+
+  // Share in one tap: the image file and the post text to the phone's share sheet; where the
+  // browser cannot share files, save the image and copy the text instead.
+  shareBtn.addEventListener("click", async () => {
+    const d = s.data, blob = await (await fetch(img.src)).blob();
+    const file = new File([blob], d.share.name, { type: d.share.mime });
+    status.textContent = "";
+    if (canShare() && navigator.canShare({ files: [file] })) {
+      try { await navigator.share({ files: [file], text: d.share.text }); status.textContent = d.share.words.shared; }
+      catch (e) { if (e && e.name !== "AbortError") status.textContent = d.share.words.failed; }
+      return;
+    }
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob); a.download = d.share.name;
+    document.body.append(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    try { await navigator.clipboard.writeText(d.share.text); status.textContent = d.share.words.saved_copied; }
+    catch (e) { status.textContent = d.share.words.saved; }
+  });
 
   const send = () => {
     clearTimeout(s.timer); s.timer = null;
@@ -154,6 +193,26 @@ class PadWords:
 
 
 @dataclass(frozen=True)
+class ShareWords:
+    share: str = "Share"
+    save: str = "Save image"
+    shared: str = "Shared."
+    failed: str = "Sharing did not work here; use the download buttons below."
+    saved_copied: str = "Image saved and post text copied: paste it with the image."
+    saved: str = "Image saved. Copy the post text below."
+
+
+@dataclass(frozen=True)
+class Share:
+    """What the Share button hands over: the shown image's file name and type, and the post text."""
+
+    name: str
+    mime: str
+    text: str
+    words: ShareWords = ShareWords()
+
+
+@dataclass(frozen=True)
 class Placement:
     """What the pad needs to move a photo: the shown format's canvas, its photo box and the photo."""
 
@@ -163,8 +222,10 @@ class Placement:
 
 
 def photo_pad(image: bytes, alt: str, placement: Placement, focal: tuple[float, float], zoom: float, key: str,
-              on_place: Callable[[tuple[float, float], float], None], words: PadWords = PadWords()) -> None:
-    """Show the preview; a finished drag, pinch, wheel or key press calls on_place(focal, zoom)."""
+              on_place: Callable[[tuple[float, float], float], None], share: Share,
+              words: PadWords = PadWords()) -> None:
+    """Show the preview and its Share button; a finished drag, pinch, wheel or key press calls
+    on_place(focal, zoom). `image` is the encoded format itself (what is shared is what is shown)."""
 
     def placed() -> None:
         crop = st.session_state[key]["crop"] or {}
@@ -173,9 +234,10 @@ def photo_pad(image: bytes, alt: str, placement: Placement, focal: tuple[float, 
                  min(MAX_ZOOM, max(1.0, float(crop.get("zoom", zoom)))))
 
     data = {
-        "src": "data:image/jpeg;base64," + base64.b64encode(image).decode(), "alt": alt,
+        "src": f"data:{share.mime};base64," + base64.b64encode(image).decode(), "alt": alt,
         "canvas": list(placement.canvas), "box": list(placement.box) if placement.box else None,
         "photo": list(placement.photo) if placement.photo else None, "focal": list(focal), "zoom": zoom,
         "maxZoom": MAX_ZOOM, "debounce": DEBOUNCE_MS, "words": words.__dict__,
+        "share": {"name": share.name, "mime": share.mime, "text": share.text, "words": share.words.__dict__},
     }
     _component(key=key, data=data, on_crop_change=placed)

@@ -204,3 +204,44 @@ def test_the_photo_is_placed_by_dragging_zooming_and_keys(server: str, page, tmp
     keyed = wait_new_preview(page, zoomed)
     assert differs(pixels(zoomed), pixels(keyed), photo_box) > 3
     shoot(page, "make-photo-placed")
+
+
+def in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
+
+
+def test_one_screen_share_in_one_tap_and_post_texts_in_tabs(server: str, page, tmp_path: Path) -> None:
+    page.goto(f"{server}/?frame=ride-the-bus")
+    before = preview_src(page)
+    upload(page, tmp_path)
+    before = wait_new_preview(page, before)
+    name = page.get_by_role("textbox", name="Your name for the credit line (optional)")
+    name.click()
+    page.keyboard.type("Ana", delay=40)
+    wait_new_preview(page, before)
+    share = page.get_by_role("button", name="Share", exact=True)
+    # The field being typed, the preview and the Share button are on screen together.
+    assert in_view(page, name) and in_view(page, page.locator(PREVIEW).first) and in_view(page, share)
+    if page.viewport_size["width"] < 640:  # stacked: the pinned preview must not cover the field
+        pinned = page.locator(".st-key-make_preview").bounding_box()
+        assert name.bounding_box()["y"] >= pinned["y"] + pinned["height"] - 1
+    shoot_view(page, "make-one-screen")
+    share.click()
+    page.wait_for_function("() => window.__shared !== undefined")
+    shared = page.evaluate("window.__shared")
+    [(mime, file_name, size)] = shared["files"]
+    assert (mime, file_name) == ("image/jpeg", "ride-the-bus-square.jpg") and size > 20_000
+    assert shared["text"].startswith("Why I ride the bus in Kraków") and "#RideTheBus" in shared["text"]
+    tabs = page.get_by_role("tab")
+    assert [t.inner_text() for t in tabs.all()][-4:] == ["X", "Bluesky", "Mastodon", "Instagram"]
+    posts = page.locator("[data-testid=stCode]", has_text="#RideTheBus")
+    assert sum(p.is_visible() for p in posts.all()) == 1  # one text, one copy button at a time
+    page.get_by_role("tab", name="Mastodon").click()
+    assert "500 characters" in page.get_by_text("/500 characters").inner_text()
+
+
+def shoot_view(page, name: str) -> None:
+    """What is on the screen right now (not the whole page)."""
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{page.viewport_size['width']}.png"))
