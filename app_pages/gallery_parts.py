@@ -132,7 +132,7 @@ def _images(detail: RemixDetail) -> None:
 def _actions(detail: RemixDetail) -> None:
     s = detail.summary
     st.caption("Share link")
-    st.code(share_link(s.id), language=None)
+    st.code(share_link(s.id), language=None, wrap_lines=True)
     if st.button("Remix this", type="primary", key="gal_remix_this"):
         st.switch_page("app_pages/make.py", query_params={"remix": s.id})
 
@@ -172,16 +172,28 @@ def _ref_line(prefix: str, ref: RemixRef) -> None:
 
 
 def _delete_box(remix_id: str, key: str, formats: list[str]) -> None:
+    """Delete only after a second, explicit yes: the link may be opened by a stray tap."""
     st.warning("This is your private delete link. Deleting removes the images, words, name and place for good.")
-    if st.button("Delete my remix", key="gal_delete"):
+    if not st.session_state.get("gal_delete_asked") == remix_id:
+        st.button("Delete my remix", key="gal_delete", on_click=_ask_delete, args=(remix_id,))
+        return
+    st.markdown("**Delete this remix for good? This cannot be undone.**")
+    yes, no = st.columns(2)
+    no.button("Keep it", key="gal_delete_no", on_click=_ask_delete, args=(None,))
+    if yes.button("Yes, delete it", key="gal_delete_yes", type="primary"):
         try:
             delete_remix(caching.store(), remix_id, key)
         except FrameRemixError as exc:
             show_error(exc)
             return
         caching.forget_remix(remix_id, formats)  # its bytes leave this process's caches too
+        st.session_state.pop("gal_delete_asked", None)
         st.success("Deleted. Nothing of it is shown any more.")
         st.stop()
+
+
+def _ask_delete(remix_id: str | None) -> None:
+    st.session_state["gal_delete_asked"] = remix_id
 
 
 def _report(remix_id: str) -> None:

@@ -15,7 +15,7 @@ PHONE_MAX = 640  # px: Streamlit stacks columns below this width too
 
 
 
-def _WRAP(key: str) -> str:  # noqa: N802 (reads like the selector it is)
+def _wrapper(key: str) -> str:
     """The element Streamlit wraps a keyed container in: the one that must stick or be placed."""
     return f"[data-testid=stLayoutWrapper]:has(> .st-key-{key})"
 
@@ -25,15 +25,15 @@ _CSS = f"""
 @media (max-width: {PHONE_MAX}px) {{
   /* a field scrolled to (focus, typing) lands below the pinned preview, not under it */
   html, [data-testid=stMain], [data-testid=stAppViewContainer] {{ scroll-padding-top: 25rem; }}
-  {_WRAP("make_preview")} {{ position: sticky; top: 3.5rem; z-index: 20; gap: .25rem;
+  {_wrapper("make_preview")} {{ position: sticky; top: 3.5rem; z-index: 20; gap: .25rem;
     background: var(--st-background-color, #fff); padding: .25rem 0 .35rem;
     box-shadow: 0 8px 8px -8px rgba(0, 0, 0, .35); }}
 }}
 @media (min-width: {PHONE_MAX + 1}px) {{
   .st-key-make_stage {{ display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr);
     column-gap: 2.5rem; align-items: start; }}
-  {_WRAP("make_inputs")} {{ grid-column: 1; grid-row: 1; }}
-  {_WRAP("make_preview")} {{ grid-column: 2; grid-row: 1; position: sticky; top: 3.5rem; z-index: 2; }}
+  {_wrapper("make_inputs")} {{ grid-column: 1; grid-row: 1; }}
+  {_wrapper("make_preview")} {{ grid-column: 2; grid-row: 1; position: sticky; top: 3.5rem; z-index: 2; }}
 }}
 </style>
 """

@@ -345,6 +345,6 @@ def _published_links(remix_id: str, status: str, delete_key: str) -> None:
         st.success("Sent! Your remix will appear in the gallery once the organizer approves it.")
     st.page_link("app_pages/gallery.py", label="See it in the gallery", query_params={"remix": remix_id})
     st.caption("Share link")
-    st.code(share_link(remix_id), language=None)
+    st.code(share_link(remix_id), language=None, wrap_lines=True)  # whole on a phone, with its copy button
     st.warning("Keep this private link to delete your remix later. It is shown only once; anyone who has it can delete the remix.")
-    st.code(app_link("gallery", remix=remix_id, delete=delete_key), language=None)
+    st.code(app_link("gallery", remix=remix_id, delete=delete_key), language=None, wrap_lines=True)

@@ -202,10 +202,13 @@ def test_delete_link_deletes_and_a_wrong_key_does_not(data_dir: Path) -> None:
     remix_id, key = link.split("remix=")[1].split("&delete=")
     wrong = app(remix=remix_id, delete="not-the-key").switch_page("app_pages/gallery.py").run()
     wrong.button(key="gal_delete").click().run()
-    assert "does not match this remix" in shown(wrong.error)[0]
+    assert published_ids(data_dir) == [remix_id]  # asked first, nothing deleted yet
+    wrong.button(key="gal_delete_yes").click().run()
+    assert "does not match this remix" in shown(wrong.error)[-1]
     assert published_ids(data_dir) == [remix_id]
     right = app(remix=remix_id, delete=key).switch_page("app_pages/gallery.py").run()
     right.button(key="gal_delete").click().run()
+    right.button(key="gal_delete_yes").click().run()
     ok(right)
     assert published_ids(data_dir) == []
 

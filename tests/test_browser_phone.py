@@ -245,3 +245,38 @@ def shoot_view(page, name: str) -> None:
     """What is on the screen right now (not the whole page)."""
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}-{page.viewport_size['width']}.png"))
+
+
+def test_links_after_publishing_are_whole_and_delete_asks_first(server: str, server_data: Path, page) -> None:
+    width = page.viewport_size["width"]
+    page.goto(f"{server}/?frame=clean-air")
+    city = page.get_by_role("textbox", name="Your town or city")
+    city.click()
+    page.keyboard.type(f"Quito {width}")
+    page.get_by_role("textbox", name="What would clean air change for you?").fill("Children breathing freely.")
+    page.locator("[data-testid=stCode]", has_text="Children breathing freely.").first.wait_for()
+    page.get_by_text("Show my remix publicly in the gallery").click()
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text("Keep this private link").wait_for()
+    share = page.locator("[data-testid=stCode]", has_text="/share/")
+    delete = page.locator("[data-testid=stCode]", has_text="&delete=")
+    for link in (share, delete):
+        link.scroll_into_view_if_needed()
+        box, code = link.bounding_box(), link.locator("code")
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width  # on the screen, wrapped, not cut off
+        assert code.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+        link.hover()
+        link.get_by_role("button", name="Copy to clipboard").wait_for(state="attached")
+    shoot(page, "make-published-links")
+    address = delete.inner_text().strip()
+    remix_id = address.split("remix=")[1].split("&")[0]
+    assert "&delete=" in address and share.inner_text().strip().endswith(f"/share/{remix_id}")
+    page.goto(address)
+    page.get_by_role("button", name="Delete my remix").click()
+    page.get_by_text("Delete this remix for good?").wait_for()
+    stored = "SELECT status, (SELECT count(*) FROM remix_images i WHERE i.remix_seq = seq) FROM remixes WHERE id = ?"
+    assert rows(server_data, stored, remix_id) == [("published", 3)]  # asked, not deleted
+    shoot(page, "gallery-delete-asks")
+    page.get_by_role("button", name="Yes, delete it").click()
+    page.get_by_text("Deleted. Nothing of it is shown any more.").wait_for()
+    assert rows(server_data, stored, remix_id) == [("deleted", 0)]  # a tombstone, its images gone
