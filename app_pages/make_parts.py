@@ -303,13 +303,32 @@ def _publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options: Re
         "Show my remix publicly in the gallery, with my name (or 'anonymous'), my place and my words.",
         key="make_consent",
     )
+    asked = f"make_photo_asked_{frame.id}"
     if st.button("Publish", type="primary", key="make_publish"):
         if not consent:
             st.error("Tick the box above first: nothing is published without your consent.")
+        elif photo is None and _wants_photo(frame):
+            st.session_state[asked] = True  # a gentle question, once per click; the answer can be "go on"
         else:
             done = _do_publish(frame, raw, photo, options, remix_of, place, photo_key)
+    if st.session_state.get(asked) and photo is None and not done:
+        done = _ask_for_photo(asked, lambda: _do_publish(frame, raw, photo, options, remix_of, place, photo_key))
     if done:
         _published_links(*done)
+
+
+def _wants_photo(frame: Frame) -> bool:
+    return any(spec.kind == "photo" for spec in frame.manifest.fields)
+
+
+def _ask_for_photo(asked: str, publish: Callable[[], tuple[str, str, str] | None]) -> tuple[str, str, str] | None:
+    """'Add a photo?' before a photo frame is published without one: never a silent half-empty image."""
+    st.info("Add a photo? This frame is made for one. Add it above, or publish without it: the frame then shows its "
+            "own design where the photo would be.")
+    if st.button("Publish without a photo", key="make_publish_anyway"):
+        st.session_state.pop(asked, None)
+        return publish()
+    return None
 
 
 def _do_publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options: RenderOptions,

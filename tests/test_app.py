@@ -57,9 +57,12 @@ def fill(at: AppTest, city: str = "Lisbon", story: str = "The 728 runs along the
 
 
 def publish(at: AppTest, consent: bool = True) -> AppTest:
+    """Tick consent and publish; a photo frame without a photo asks first, and the answer is 'go on'."""
     if consent:
         at.checkbox(key="make_consent").check().run()
-    return at.button(key="make_publish").click().run()
+    at.button(key="make_publish").click().run()
+    anyway = [b for b in at.button if b.key == "make_publish_anyway"]
+    return anyway[0].click().run() if anyway else at
 
 
 def previews(at: AppTest) -> list[dict]:
@@ -142,7 +145,7 @@ def test_publishing_needs_the_required_fields(data_dir: Path) -> None:
 def test_publish_shows_share_and_delete_links_and_a_double_click_stores_one(data_dir: Path) -> None:
     at = ok(publish(fill(app(frame="ride-the-bus"))))
     assert at.success[0].value == "Published! Your remix is in the gallery."
-    at.button(key="make_publish").click().run()  # the second click of a double click
+    at.button(key="make_publish_anyway").click().run()  # the second click of a double click
     [remix_id] = published_ids(data_dir)
     codes = [c.value for c in at.code]
     assert f"https://remix.example/share/{remix_id}" in codes
@@ -256,3 +259,13 @@ def test_gallery_search_keeps_the_place_filter(data_dir: Path) -> None:
     captions = [c.value for c in ok(at).caption]
     assert plain("anonymous · Accra · Why I ride the bus") in captions
     assert plain("anonymous · Lisbon · Why I ride the bus") not in captions
+
+
+def test_a_photo_frame_without_a_photo_asks_before_publishing(data_dir: Path) -> None:
+    at = fill(app(frame="ride-the-bus"))
+    at.checkbox(key="make_consent").check().run()
+    at.button(key="make_publish").click().run()
+    assert ok(at).info[-1].value.startswith("Add a photo?") and published_ids(data_dir) == []
+    at.button(key="make_publish_anyway").click().run()
+    assert ok(at).success[0].value == "Published! Your remix is in the gallery."
+    assert len(published_ids(data_dir)) == 1

@@ -61,6 +61,16 @@ def rows(server_data: Path, sql: str, *args: str) -> list[tuple]:
         return db.execute(sql, args).fetchall()
 
 
+def publish(page) -> None:
+    """Consent and publish; a photo frame without a photo asks first ("Add a photo?"): go on."""
+    page.get_by_text("Show my remix publicly in the gallery").click()
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text("Add a photo?").wait_for()
+    shoot(page, "make-add-a-photo")
+    page.get_by_role("button", name="Publish without a photo").click()
+    page.get_by_text("Published! Your remix is in the gallery.").wait_for()
+
+
 def open_from_grid(page, server: str, place: str, remix_id: str) -> None:
     page.goto(f"{server}/gallery")
     card = page.locator("[data-testid=stVerticalBlock]", has_text=f"Ana · {place} ·").last
@@ -77,9 +87,7 @@ def test_remix_this_from_a_grid_opened_remix_records_its_parent(server: str, ser
     shoot(page, "gallery-remix")
     page.get_by_role("button", name="Remix this").click()
     page.get_by_text("You are remixing someone's remix").wait_for()
-    page.get_by_text("Show my remix publicly in the gallery").click()
-    page.get_by_role("button", name="Publish").click()
-    page.get_by_text("Published! Your remix is in the gallery.").wait_for()
+    publish(page)
     shoot(page, "make-remix-published")
     [(child, values)] = rows(server_data, "SELECT id, values_json FROM remixes WHERE remix_of = ?", parent)
     assert place in values and child != parent
@@ -255,8 +263,7 @@ def test_links_after_publishing_are_whole_and_delete_asks_first(server: str, ser
     page.keyboard.type(f"Quito {width}")
     page.get_by_role("textbox", name="What would clean air change for you?").fill("Children breathing freely.")
     page.locator("[data-testid=stCode]", has_text="Children breathing freely.").first.wait_for()
-    page.get_by_text("Show my remix publicly in the gallery").click()
-    page.get_by_role("button", name="Publish").click()
+    publish(page)
     page.get_by_text("Keep this private link").wait_for()
     share = page.locator("[data-testid=stCode]", has_text="/share/")
     delete = page.locator("[data-testid=stCode]", has_text="&delete=")
