@@ -13,7 +13,10 @@ if get_script_run_ctx() is None:
 
     app = st.App(__file__, routes=share_routes())
 else:
+    from app_pages.page import setup
+
     st.set_page_config(page_title="frame-remix", page_icon="🖼️", layout="wide")
+    setup()
     page = st.navigation([
         st.Page("app_pages/make.py", title="Make", icon="✏️", default=True),
         st.Page("app_pages/gallery.py", title="Gallery", icon="🖼️", url_path="gallery"),
