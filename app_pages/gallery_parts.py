@@ -174,7 +174,7 @@ def _ref_line(prefix: str, ref: RemixRef) -> None:
 def _delete_box(remix_id: str, key: str, formats: list[str]) -> None:
     """Delete only after a second, explicit yes: the link may be opened by a stray tap."""
     st.warning("This is your private delete link. Deleting removes the images, words, name and place for good.")
-    if not st.session_state.get("gal_delete_asked") == remix_id:
+    if st.session_state.get("gal_delete_asked") != remix_id:
         st.button("Delete my remix", key="gal_delete", on_click=_ask_delete, args=(remix_id,))
         return
     st.markdown("**Delete this remix for good? This cannot be undone.**")

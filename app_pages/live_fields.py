@@ -3,7 +3,7 @@ it is typed (debounced), so the preview follows every word without Enter or leav
 
 Streamlit's own text inputs commit only on Enter or blur. This component (st.components.v2,
 inline HTML/CSS/JS, no build step) draws the frame's short texts, long texts and choices, shows
-each field's grapheme count live, and hands the values to Python 250 ms after the last
+each field's grapheme count live, and hands the values to Python 100 ms after the last
 keystroke; Python keeps them in st.session_state under the same keys as before
 (`make_<frame>_<field>`, `make_maker`), so prefill, preview and publishing read them as they did.
 
@@ -18,7 +18,7 @@ from typing import Any
 
 import streamlit as st
 
-DEBOUNCE_MS = 150
+DEBOUNCE_MS = 100
 
 _HTML = '<div class="fr-fields"></div>'
 
