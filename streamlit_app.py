@@ -13,7 +13,7 @@ if get_script_run_ctx() is None:
 
     app = st.App(__file__, routes=share_routes())
 else:
-    from app_pages.page import setup
+    from app_pages.page import finish, setup
 
     st.set_page_config(page_title="frame-remix", page_icon="🖼️", layout="wide")
     setup()
@@ -23,3 +23,4 @@ else:
         st.Page("app_pages/organize.py", title="Organize", icon="🧭", url_path="organize"),
     ])
     page.run()
+    finish()

@@ -10,6 +10,7 @@ import hashlib
 import streamlit as st
 
 from app_pages import caching
+from app_pages.i18n import t
 from app_pages.ui import plain, share_link, show_error
 from frames import FrameRemixError
 from gallery import delete_remix, list_remixes, remix_lineage, report_remix, search
@@ -32,7 +33,7 @@ def grid() -> None:
         show_error(exc)
         return
     if not page.items:
-        st.info("No remixes here yet. Be the first: open Make and publish yours.")
+        st.info(t("No remixes here yet. Be the first: open Make and publish yours."))
         return
     _cards(page.items)
     _pager(page, cursors)
@@ -67,7 +68,7 @@ def _cards(items: tuple[RemixSummary, ...]) -> None:
                 if thumb:
                     st.image(thumb[0], alt=thumb[1], width="stretch")
                 st.caption(plain(f"{item.credit_name} · {item.place or 'somewhere'} · {item.frame_title}"))
-                open_button("Open", item.id, key=f"gal_open_{item.id}")
+                open_button(t("Open"), item.id, key=f"gal_open_{item.id}")
 
 
 def open_button(label: str, remix_id: str, key: str, kind: str = "secondary") -> None:
@@ -98,7 +99,7 @@ def _pager(page: Page, cursors: list[int | None]) -> None:
 
 def remix_view(remix_id: str, delete_key: str | None) -> None:
     """One remix: images with alt text, post texts, credits, lineage, share, remix this, report."""
-    st.button("← Back to the gallery", key="gal_back", type="tertiary", on_click=st.query_params.clear)
+    st.button(t("← Back to the gallery"), key="gal_back", type="tertiary", on_click=st.query_params.clear)
     try:
         detail = caching.remix_detail(remix_id)
     except FrameRemixError as exc:
@@ -131,14 +132,14 @@ def _images(detail: RemixDetail) -> None:
 
 def _actions(detail: RemixDetail) -> None:
     s = detail.summary
-    st.caption("Share link")
+    st.caption(t("Share link"))
     st.code(share_link(s.id), language=None, wrap_lines=True)
-    if st.button("Remix this", type="primary", key="gal_remix_this"):
+    if st.button(t("Remix this"), type="primary", key="gal_remix_this"):
         st.switch_page("app_pages/make.py", query_params={"remix": s.id})
 
 
 def _texts(detail: RemixDetail) -> None:
-    with st.expander("Post text"):
+    with st.expander(t("Post text")):
         for platform, text in detail.post.items():
             st.caption(platform)
             st.code(text, language=None, wrap_lines=True)
@@ -173,14 +174,14 @@ def _ref_line(prefix: str, ref: RemixRef) -> None:
 
 def _delete_box(remix_id: str, key: str, formats: list[str]) -> None:
     """Delete only after a second, explicit yes: the link may be opened by a stray tap."""
-    st.warning("This is your private delete link. Deleting removes the images, words, name and place for good.")
+    st.warning(t("This is your private delete link. Deleting removes the images, words, name and place for good."))
     if st.session_state.get("gal_delete_asked") != remix_id:
-        st.button("Delete my remix", key="gal_delete", on_click=_ask_delete, args=(remix_id,))
+        st.button(t("Delete my remix"), key="gal_delete", on_click=_ask_delete, args=(remix_id,))
         return
-    st.markdown("**Delete this remix for good? This cannot be undone.**")
+    st.markdown("**" + plain(t("Delete this remix for good? This cannot be undone.")) + "**")
     yes, no = st.columns(2)
-    no.button("Keep it", key="gal_delete_no", on_click=_ask_delete, args=(None,))
-    if yes.button("Yes, delete it", key="gal_delete_yes", type="primary"):
+    no.button(t("Keep it"), key="gal_delete_no", on_click=_ask_delete, args=(None,))
+    if yes.button(t("Yes, delete it"), key="gal_delete_yes", type="primary"):
         try:
             delete_remix(caching.store(), remix_id, key)
         except FrameRemixError as exc:
@@ -188,7 +189,7 @@ def _delete_box(remix_id: str, key: str, formats: list[str]) -> None:
             return
         caching.forget_remix(remix_id, formats)  # its bytes leave this process's caches too
         st.session_state.pop("gal_delete_asked", None)
-        st.success("Deleted. Nothing of it is shown any more.")
+        st.success(t("Deleted. Nothing of it is shown any more."))
         st.stop()
 
 
@@ -197,16 +198,16 @@ def _ask_delete(remix_id: str | None) -> None:
 
 
 def _report(remix_id: str) -> None:
-    with st.expander("Report this remix"):
-        reason = st.text_input("What is wrong with it?", key="gal_report_reason", max_chars=300)
-        if st.button("Send report", key="gal_report"):
+    with st.expander(t("Report this remix")):
+        reason = st.text_input(t("What is wrong with it?"), key="gal_report_reason", max_chars=300)
+        if st.button(t("Send report"), key="gal_report"):
             reporter = hashlib.sha256(str(st.context.headers.get("User-Agent", "")).encode() + _session_id()).hexdigest()
             try:
                 report_remix(caching.store(), remix_id, reporter, reason)
             except FrameRemixError as exc:
                 show_error(exc)
             else:
-                st.success("Thank you. The organizer will review it.")
+                st.success(t("Thank you. The organizer will review it."))
 
 
 def _session_id() -> bytes:

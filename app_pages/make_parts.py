@@ -11,13 +11,14 @@ import json
 import secrets
 import zipfile
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import astuple, replace
 
 import streamlit as st
 
-from app_pages import caching, layout
+from app_pages import caching, i18n, layout
+from app_pages.i18n import t
 from app_pages.live_fields import LiveField, live_fields
-from app_pages.photo_pad import Placement, Share, photo_pad
+from app_pages.photo_pad import PadWords, Placement, Share, ShareWords, photo_pad
 from app_pages.ui import app_link, plain, share_link, show_error
 from frames import Frame, FrameRemixError
 from frames.localize import Words, language_name, languages, words
@@ -41,7 +42,7 @@ def chosen_frame() -> tuple[str, str | None] | None:
         try:
             detail = caching.remix_detail(remix_id)
         except FrameRemixError:
-            st.warning("That remix is not in this gallery (any more); start from a frame below.")
+            st.warning(t("That remix is not in this gallery (any more); start from a frame below."))
         else:
             _prefill_once(remix_id, detail.summary.frame_id, detail.values)
             return detail.summary.frame_id, remix_id
@@ -51,7 +52,7 @@ def chosen_frame() -> tuple[str, str | None] | None:
     if wanted in ids:
         return wanted, None
     if wanted:
-        st.warning(plain(f"There is no frame '{wanted}' here; pick one below."))
+        st.warning(plain(t("There is no frame '{frame}' here; pick one below.").format(frame=wanted)))
     return None
 
 
@@ -74,7 +75,7 @@ def _apply_prefill(frame_id: str) -> None:
 
 def frame_cards() -> None:
     """Every frame as a card with a preview; choosing one deep-links to it."""
-    st.write("Pick a frame, add your story and your photo, and share it as your own.")
+    st.write(t("Pick a frame, add your story and your photo, and share it as your own."))
     infos = caching.frames()
     for start in range(0, len(infos), 3):
         for col, info in zip(st.columns(3), infos[start:start + 3]):
@@ -82,7 +83,7 @@ def frame_cards() -> None:
                 st.image(caching.frame_thumbnail(info.id, info.latest_version), alt=f"Example of the frame {info.title}")
                 st.markdown(f"**{plain(info.title)}**")
                 st.caption(plain(f"by {info.organizer}"))
-                if st.button("Make yours", key=f"make_pick_{info.id}", type="primary"):
+                if st.button(t("Make yours"), key=f"make_pick_{info.id}", type="primary"):
                     st.query_params.clear()
                     st.query_params["frame"] = info.id
                     st.rerun()
@@ -96,7 +97,7 @@ def editor(frame_id: str, remix_of: str | None) -> None:
     except FrameRemixError as exc:
         show_error(exc)
         return
-    if st.button("← All frames", key="make_back"):
+    if st.button(t("← All frames"), key="make_back"):
         st.query_params.clear()
         st.rerun(scope="app")
     _apply_prefill(frame.id)
@@ -121,27 +122,32 @@ def editor(frame_id: str, remix_of: str | None) -> None:
 def _header(frame: Frame, remix_of: str | None) -> Words:
     m = frame.manifest
     langs = languages(m)
-    lang = (st.selectbox("Language", langs, key=f"make_lang_{frame.id}", format_func=language_name)
+    lang = (st.selectbox(t("Language"), langs, key=f"make_lang_{frame.id}", format_func=language_name,
+                         index=langs.index(i18n.current()) if i18n.current() in langs else 0)
             if len(langs) > 1 else langs[0])
+    if len(langs) > 1 and i18n.choose(lang) != i18n.current_page():
+        st.rerun(scope="app")  # the whole page (title, <html lang>) follows the frame's language
     w = words(m, lang)
     st.subheader(plain(w.title))
     st.caption(plain(f"A frame by {m.organizer.name} · {m.licence.replace('-', ' ')} · version {frame.version}"))
     if w.message:
         st.markdown(f"**{plain(w.message)}**")
     if remix_of:
-        st.info("You are remixing someone's remix: their words are filled in below. Make them yours.")
+        st.info(t("You are remixing someone's remix: their words are filled in below. Make them yours."))
     return w
 
 
-MAKER = LiveField("make_maker", "Your name for the credit line (optional)", "text", limit=60,
-                  help="Shown on the image and in the gallery. Leave it empty to stay anonymous.")
+def _maker_field() -> LiveField:
+    return LiveField("make_maker", t("Your name for the credit line (optional)"), "text", limit=60,
+                     help=t("Shown on the image and in the gallery. Leave it empty to stay anonymous."))
 
 
 def _fields(frame: Frame, w: Words) -> tuple[dict[str, str], str]:
     """The participant's raw values by field name, and their display name, as they type them."""
     specs = [spec for spec in frame.manifest.fields if spec.kind != "photo"]
-    typed = live_fields([*(_live(frame, w, spec) for spec in specs), MAKER], key=f"make_live_{frame.id}")
-    return {spec.name: typed[_key(frame, spec)] for spec in specs}, typed[MAKER.key]
+    maker = _maker_field()
+    typed = live_fields([*(_live(frame, w, spec) for spec in specs), maker], key=f"make_live_{frame.id}")
+    return {spec.name: typed[_key(frame, spec)] for spec in specs}, typed[maker.key]
 
 
 def _key(frame: Frame, spec: FieldSpec) -> str:
@@ -172,7 +178,7 @@ def _photo(frame: Frame, w: Words, maker: str) -> tuple[Photo | None, str, Rende
     except FrameRemixError as exc:
         show_error(exc)
         return None, "", base
-    st.success(plain(f"Uploaded {upload.name}"))
+    st.success(plain(t("Uploaded {name}").format(name=upload.name)))
     focal, zoom = _crop(upload.file_id)
     if zoom > 1:  # zooming in needs the pixels a photo decoded for zoom 1 left out
         photo = caching.photo_for(data, frame, zoom)
@@ -233,10 +239,11 @@ def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: Rend
                                  label_visibility="collapsed") or formats[0]
     focal = options.focal or _layer_focal(frame, shown)
     ext = extension(frame, shown)
-    share = Share(f"{frame.id}-{shown}.{ext}", "image/png" if ext == "png" else "image/jpeg", _share_text(texts["post"]))
+    share = Share(f"{frame.id}-{shown}.{ext}", "image/png" if ext == "png" else "image/jpeg", _share_text(texts["post"]),
+                  words=ShareWords(*(t(w) for w in astuple(ShareWords()))))
     photo_pad(_encoder(frame, values, photo_key, options, photo)(shown), texts["alt"][shown],
               _placement(frame, shown, photo), focal, options.zoom, key=f"make_pad_{frame.id}",
-              on_place=_place(photo_key), share=share)
+              on_place=_place(photo_key), share=share, words=PadWords(*(t(w) for w in astuple(PadWords()))))
 
 
 def _share_text(posts: dict[str, str]) -> str:
@@ -254,11 +261,11 @@ def _downloads(frame: Frame, values: dict[str, str], photo_key: str, options: Re
     with st.container(horizontal=True, key="make_downloads"):
         for fmt in formats:
             st.download_button(
-                f"Download {fmt}", lambda f=fmt: encoded(f), file_name=f"{frame.id}-{fmt}.{extension(frame, fmt)}",
+                t("Download {format}").format(format=fmt), lambda f=fmt: encoded(f), file_name=f"{frame.id}-{fmt}.{extension(frame, fmt)}",
                 mime="image/png" if extension(frame, fmt) == "png" else "image/jpeg", key=f"make_dl_{fmt}",
                 on_click="ignore",
             )
-        st.download_button("Download all images (zip)", lambda: _zip(frame, {f: encoded(f) for f in formats}, texts),
+        st.download_button(t("Download all images (zip)"), lambda: _zip(frame, {f: encoded(f) for f in formats}, texts),
                            file_name=f"{frame.id}.zip", mime="application/zip", key="make_dl_all", on_click="ignore")
 
 
@@ -283,30 +290,30 @@ def _zip(frame: Frame, images: dict[str, bytes], texts: dict) -> bytes:
 
 def _post_texts(frame: Frame, values: dict[str, str], options: RenderOptions) -> None:
     """One tab per platform, each text counted as that platform counts, with its copy button."""
-    st.subheader("Post text")
+    st.subheader(t("Post text"))
     texts = caching.texts(frame.id, frame.version, _frozen(values), _for_texts(options))
     posts = texts["post"]
     for tab, (platform, text) in zip(st.tabs([PLATFORM_NAMES[p] for p in posts]), posts.items()):
         with tab:
-            st.caption(f"{platform_length(text, platform)}/{PLATFORMS[platform]} characters · "
-                       "copy it with the button at the top right")
+            st.caption(t("{count}/{limit} characters · copy it with the button at the top right").format(
+                count=platform_length(text, platform), limit=PLATFORMS[platform]))
             st.code(text, language=None, wrap_lines=True)
 
 
 def _publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options: RenderOptions,
              remix_of: str | None, photo_key: str) -> None:
-    st.subheader("Publish to the gallery")
+    st.subheader(t("Publish to the gallery"))
     done = st.session_state.get(f"make_published_{frame.id}")  # this frame's last publish, nobody else's
     place_default = place_from(raw)
-    place = st.text_input("Place shown in the gallery", value=place_default, max_chars=80, key=f"make_place_{frame.id}")
+    place = st.text_input(t("Place shown in the gallery"), value=place_default, max_chars=80, key=f"make_place_{frame.id}")
     consent = st.checkbox(
-        "Show my remix publicly in the gallery, with my name (or 'anonymous'), my place and my words.",
+        t("Show my remix publicly in the gallery, with my name (or 'anonymous'), my place and my words."),
         key="make_consent",
     )
     asked = f"make_photo_asked_{frame.id}"
-    if st.button("Publish", type="primary", key="make_publish"):
+    if st.button(t("Publish"), type="primary", key="make_publish"):
         if not consent:
-            st.error("Tick the box above first: nothing is published without your consent.")
+            st.error(t("Tick the box above first: nothing is published without your consent."))
         elif photo is None and _wants_photo(frame):
             st.session_state[asked] = True  # a gentle question, once per click; the answer can be "go on"
         else:
@@ -323,9 +330,9 @@ def _wants_photo(frame: Frame) -> bool:
 
 def _ask_for_photo(asked: str, publish: Callable[[], tuple[str, str, str] | None]) -> tuple[str, str, str] | None:
     """'Add a photo?' before a photo frame is published without one: never a silent half-empty image."""
-    st.info("Add a photo? This frame is made for one. Add it above, or publish without it: the frame then shows its "
-            "own design where the photo would be.")
-    if st.button("Publish without a photo", key="make_publish_anyway"):
+    st.info(t("Add a photo? This frame is made for one. Add it above, or publish without it: the frame then shows "
+              "its own design where the photo would be."))
+    if st.button(t("Publish without a photo"), key="make_publish_anyway"):
         st.session_state.pop(asked, None)
         return publish()
     return None
@@ -359,11 +366,12 @@ def _idempotency_key(frame: Frame, raw: dict[str, str], options: RenderOptions, 
 
 def _published_links(remix_id: str, status: str, delete_key: str) -> None:
     if status == "published":
-        st.success("Published! Your remix is in the gallery.")
+        st.success(t("Published! Your remix is in the gallery."))
     else:
-        st.success("Sent! Your remix will appear in the gallery once the organizer approves it.")
-    st.page_link("app_pages/gallery.py", label="See it in the gallery", query_params={"remix": remix_id})
-    st.caption("Share link")
+        st.success(t("Sent! Your remix will appear in the gallery once the organizer approves it."))
+    st.page_link("app_pages/gallery.py", label=t("See it in the gallery"), query_params={"remix": remix_id})
+    st.caption(t("Share link"))
     st.code(share_link(remix_id), language=None, wrap_lines=True)  # whole on a phone, with its copy button
-    st.warning("Keep this private link to delete your remix later. It is shown only once; anyone who has it can delete the remix.")
+    st.warning(t("Keep this private link to delete your remix later. It is shown only once; anyone who has it can "
+               "delete the remix."))
     st.code(app_link("gallery", remix=remix_id, delete=delete_key), language=None, wrap_lines=True)

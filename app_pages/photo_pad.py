@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from app_pages.i18n import N_
 from remix.render import MAX_ZOOM
 
 _HTML = ('<figure class="fr-pad"><img alt=""><figcaption class="fr-hint"></figcaption></figure>'
@@ -186,20 +187,20 @@ DEBOUNCE_MS = 120
 class PadWords:
     """The pad's hints, in the participant's language."""
 
-    both: str = "Drag the photo to move it, pinch or scroll to zoom (arrow keys and +/- work too)."
-    sideways: str = "Drag the photo sideways to move it; pinch or scroll to zoom in and move it up and down."
-    updown: str = "Drag the photo up or down to move it; pinch or scroll to zoom in and move it sideways."
-    zoom: str = "Pinch or scroll to zoom in, then drag the photo to move it."
+    both: str = N_("Drag the photo to move it, pinch or scroll to zoom (arrow keys and +/- work too).")
+    sideways: str = N_("Drag the photo sideways to move it; pinch or scroll to zoom in and move it up and down.")
+    updown: str = N_("Drag the photo up or down to move it; pinch or scroll to zoom in and move it sideways.")
+    zoom: str = N_("Pinch or scroll to zoom in, then drag the photo to move it.")
 
 
 @dataclass(frozen=True)
 class ShareWords:
-    share: str = "Share"
-    save: str = "Save image"
-    shared: str = "Shared."
-    failed: str = "Sharing did not work here; use the download buttons below."
-    saved_copied: str = "Image saved and post text copied: paste it with the image."
-    saved: str = "Image saved. Copy the post text below."
+    share: str = N_("Share")
+    save: str = N_("Save image")
+    shared: str = N_("Shared.")
+    failed: str = N_("Sharing did not work here; use the download buttons below.")
+    saved_copied: str = N_("Image saved and post text copied: paste it with the image.")
+    saved: str = N_("Image saved. Copy the post text below.")
 
 
 @dataclass(frozen=True)

@@ -287,3 +287,22 @@ def test_links_after_publishing_are_whole_and_delete_asks_first(server: str, ser
     page.get_by_role("button", name="Yes, delete it").click()
     page.get_by_text("Deleted. Nothing of it is shown any more.").wait_for()
     assert rows(server_data, stored, remix_id) == [("deleted", 0)]  # a tombstone, its images gone
+
+
+def test_the_app_speaks_arabic_right_to_left(server: str, page) -> None:
+    page.goto(f"{server}/?frame=clean-air&lang=ar")
+    page.get_by_text("اعرض عملي علنًا في المعرض").wait_for()  # the consent sentence, translated
+    page.wait_for_function("() => document.documentElement.dir === 'rtl' && document.documentElement.lang === 'ar'")
+    page.get_by_role("button", name="مشاركة").wait_for()  # Share, on the preview
+    assert page.get_by_role("heading", name="اصنع نسختك").is_visible()
+    shoot(page, "make-arabic")
+
+
+def test_the_browser_language_is_the_default(browser, server: str) -> None:
+    context = browser.new_context(**PHONE, locale="es-ES")
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.goto(f"{server}/?frame=ride-the-bus")
+    page.get_by_role("heading", name="Crea la tuya").wait_for()
+    page.wait_for_function("() => document.documentElement.lang === 'es' && document.documentElement.dir === 'ltr'")
+    context.close()
