@@ -111,13 +111,16 @@ export default function (component) {
   const { data, parentElement, setStateValue } = component;
   const root = parentElement.querySelector(".fr-fields");
   const signature = JSON.stringify(data.fields);
-  const s = root.__fr || (root.__fr = { sent: {}, timer: null, signature: null });
+  const s = root.__fr || (root.__fr = { echoes: {}, timer: null, signature: null });
   const inputs = () => [...root.querySelectorAll("[data-key]")];
   const send = () => {
     clearTimeout(s.timer); s.timer = null;
     const values = {};
-    for (const el of inputs()) values[el.dataset.key] = el.value;
-    s.sent = { ...values };
+    for (const el of inputs()) {
+      values[el.dataset.key] = el.value;
+      (s.echoes[el.dataset.key] ||= []).push(el.value);
+      s.echoes[el.dataset.key].splice(0, s.echoes[el.dataset.key].length - 50);
+    }
     setStateValue("values", values);
   };
   if (s.signature !== signature) {  // first mount, another language or frame: draw the fields
@@ -131,11 +134,12 @@ export default function (component) {
       el.addEventListener("input", () => { count(el); clearTimeout(s.timer); s.timer = setTimeout(send, data.debounce); });
       el.addEventListener("change", send);
     }
-    s.sent = { ...data.values };
-  } else {  // a rerun: take only values Python changed itself (not an echo of what was sent)
+  } else {  // a rerun: take only values Python changed itself, never an echo of what was typed
+    const focused = root.getRootNode().activeElement;  // inside the shadow root, not the host
     for (const el of inputs()) {
       const k = el.dataset.key, v = data.values[k] ?? "";
-      if (v !== s.sent[k] && document.activeElement !== el && el.value !== v) { el.value = v; count(el); }
+      const echo = (s.echoes[k] || []).includes(v);  // an older run answering an earlier send
+      if (!echo && focused !== el && el.value !== v) { el.value = v; count(el); }
     }
   }
 }
