@@ -3,10 +3,11 @@ with its images, texts, credits and lineage, a share link and "remix this"."""
 import streamlit as st
 
 from app_pages import gallery_parts
+from app_pages.i18n import t
 
 remix_id = st.query_params.get("remix")
 if remix_id:
     gallery_parts.remix_view(remix_id, st.query_params.get("delete"))
 else:
-    st.title("Gallery")
+    st.title(t("Gallery"))
     gallery_parts.grid()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import caching
+from app_pages.i18n import t
 from app_pages.reporter import reporter_identity
 from app_pages.ui import plain, share_link, show_error
 from frames import FrameRemixError
@@ -31,7 +32,7 @@ def grid() -> None:
         show_error(exc)
         return
     if not page.items:
-        st.info("No remixes here yet. Be the first: open Make and publish yours.")
+        st.info(t("No remixes here yet. Be the first: open Make and publish yours."))
         return
     _cards(page.items)
     _pager(page, cursors)
@@ -66,7 +67,23 @@ def _cards(items: tuple[RemixSummary, ...]) -> None:
                 if thumb:
                     st.image(thumb[0], alt=thumb[1], width="stretch")
                 st.caption(plain(f"{item.credit_name} · {item.place or 'somewhere'} · {item.frame_title}"))
-                st.page_link("app_pages/gallery.py", label="Open", query_params={"remix": item.id})
+                open_button(t("Open"), item.id, key=f"gal_open_{item.id}")
+
+
+def open_button(label: str, remix_id: str, key: str, kind: str = "secondary") -> None:
+    """Open a remix on this page *through the address bar* (`?remix=ID`).
+
+    A page_link to the page it is on shows the remix once but leaves the address at /gallery, so
+    the next click (Remix this, Send report) reran without `remix` and fell back to the grid.
+    Setting st.query_params writes the address, so every later rerun, a reload, a copied
+    address and the browser's back button all see the remix.
+    """
+    st.button(label, key=key, type=kind, on_click=_show_remix, args=(remix_id,))  # type: ignore[arg-type]
+
+
+def _show_remix(remix_id: str) -> None:
+    st.query_params.clear()
+    st.query_params["remix"] = remix_id
 
 
 def _pager(page: Page, cursors: list[int | None]) -> None:
@@ -81,7 +98,7 @@ def _pager(page: Page, cursors: list[int | None]) -> None:
 
 def remix_view(remix_id: str, delete_key: str | None) -> None:
     """One remix: images with alt text, post texts, credits, lineage, share, remix this, report."""
-    st.page_link("app_pages/gallery.py", label="← Back to the gallery")
+    st.button(t("← Back to the gallery"), key="gal_back", type="tertiary", on_click=st.query_params.clear)
     try:
         detail = caching.remix_detail(remix_id)
     except FrameRemixError as exc:
@@ -114,14 +131,14 @@ def _images(detail: RemixDetail) -> None:
 
 def _actions(detail: RemixDetail) -> None:
     s = detail.summary
-    st.caption("Share link")
-    st.code(share_link(s.id), language=None)
-    if st.button("Remix this", type="primary", key="gal_remix_this"):
+    st.caption(t("Share link"))
+    st.code(share_link(s.id), language=None, wrap_lines=True)
+    if st.button(t("Remix this"), type="primary", key="gal_remix_this"):
         st.switch_page("app_pages/make.py", query_params={"remix": s.id})
 
 
 def _texts(detail: RemixDetail) -> None:
-    with st.expander("Post text"):
+    with st.expander(t("Post text")):
         for platform, text in detail.post.items():
             st.caption(platform)
             st.code(text, language=None, wrap_lines=True)
@@ -151,30 +168,42 @@ def _ref_line(prefix: str, ref: RemixRef) -> None:
     if ref.removed:
         st.caption(f"{prefix}: a removed remix")
     else:
-        st.page_link("app_pages/gallery.py", label=plain(f"{prefix}: {ref.label}"), query_params={"remix": ref.id})
+        open_button(plain(f"{prefix}: {ref.label}"), ref.id, key=f"gal_ref_{ref.id}", kind="tertiary")
 
 
 def _delete_box(remix_id: str, key: str, formats: list[str]) -> None:
-    st.warning("This is your private delete link. Deleting removes the images, words, name and place for good.")
-    if st.button("Delete my remix", key="gal_delete"):
+    """Delete only after a second, explicit yes: the link may be opened by a stray tap."""
+    st.warning(t("This is your private delete link. Deleting removes the images, words, name and place for good."))
+    if st.session_state.get("gal_delete_asked") != remix_id:
+        st.button(t("Delete my remix"), key="gal_delete", on_click=_ask_delete, args=(remix_id,))
+        return
+    st.markdown("**" + plain(t("Delete this remix for good? This cannot be undone.")) + "**")
+    yes, no = st.columns(2)
+    no.button(t("Keep it"), key="gal_delete_no", on_click=_ask_delete, args=(None,))
+    if yes.button(t("Yes, delete it"), key="gal_delete_yes", type="primary"):
         try:
             delete_remix(caching.store(), remix_id, key)
         except FrameRemixError as exc:
             show_error(exc)
             return
         caching.forget_remix(remix_id, formats)  # its bytes leave this process's caches too
-        st.success("Deleted. Nothing of it is shown any more.")
+        st.session_state.pop("gal_delete_asked", None)
+        st.success(t("Deleted. Nothing of it is shown any more."))
         st.stop()
 
 
+def _ask_delete(remix_id: str | None) -> None:
+    st.session_state["gal_delete_asked"] = remix_id
+
+
 def _report(remix_id: str) -> None:
-    with st.expander("Report this remix"):
+    with st.expander(t("Report this remix")):
         reporter, address = reporter_identity()
-        reason = st.text_input("What is wrong with it?", key="gal_report_reason", max_chars=300)
-        if st.button("Send report", key="gal_report"):
+        reason = st.text_input(t("What is wrong with it?"), key="gal_report_reason", max_chars=300)
+        if st.button(t("Send report"), key="gal_report"):
             try:
                 report_remix(caching.store(), remix_id, reporter, reason, address=address)
             except FrameRemixError as exc:
                 show_error(exc)
             else:
-                st.success("Thank you. The organizer will review it.")
+                st.success(t("Thank you. The organizer will review it."))

@@ -3,8 +3,9 @@ format, download, copy the post text, and publish to the gallery with consent.""
 import streamlit as st
 
 from app_pages import make_parts
+from app_pages.i18n import t
 
-st.title("Make your own")
+st.title(t("Make your own"))
 choice = make_parts.chosen_frame()
 if choice is None:
     make_parts.frame_cards()

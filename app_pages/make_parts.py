@@ -10,11 +10,15 @@ import io
 import json
 import secrets
 import zipfile
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import astuple, replace
 
 import streamlit as st
 
-from app_pages import caching
+from app_pages import caching, i18n, layout
+from app_pages.i18n import t
+from app_pages.live_fields import LiveField, live_fields
+from app_pages.photo_pad import PadWords, Placement, Share, ShareWords, photo_pad
 from app_pages.ui import app_link, plain, public_url, share_link, show_error
 from frames import Frame, FrameRemixError
 from frames.localize import Words, language_name, languages, words
@@ -37,7 +41,7 @@ def chosen_frame() -> tuple[str, str | None] | None:
         try:
             detail = caching.remix_detail(remix_id)
         except FrameRemixError:
-            st.warning("That remix is not in this gallery (any more); start from a frame below.")
+            st.warning(t("That remix is not in this gallery (any more); start from a frame below."))
         else:
             _prefill_once(remix_id, detail.summary.frame_id, detail.values)
             return detail.summary.frame_id, remix_id
@@ -47,7 +51,7 @@ def chosen_frame() -> tuple[str, str | None] | None:
     if wanted in ids:
         return wanted, None
     if wanted:
-        st.warning(plain(f"There is no frame '{wanted}' here; pick one below."))
+        st.warning(plain(t("There is no frame '{frame}' here; pick one below.").format(frame=wanted)))
     return None
 
 
@@ -70,7 +74,7 @@ def _apply_prefill(frame_id: str) -> None:
 
 def frame_cards() -> None:
     """Every frame as a card with a preview; choosing one deep-links to it."""
-    st.write("Pick a frame, add your story and your photo, and share it as your own.")
+    st.write(t("Pick a frame, add your story and your photo, and share it as your own."))
     infos = caching.frames()
     for start in range(0, len(infos), 3):
         for col, info in zip(st.columns(3), infos[start:start + 3]):
@@ -78,7 +82,7 @@ def frame_cards() -> None:
                 st.image(caching.frame_thumbnail(info.id, info.latest_version), alt=f"Example of the frame {info.title}")
                 st.markdown(f"**{plain(info.title)}**")
                 st.caption(plain(f"by {info.organizer}"))
-                if st.button("Make yours", key=f"make_pick_{info.id}", type="primary"):
+                if st.button(t("Make yours"), key=f"make_pick_{info.id}", type="primary"):
                     st.query_params.clear()
                     st.query_params["frame"] = info.id
                     st.rerun()
@@ -92,21 +96,24 @@ def editor(frame_id: str, remix_of: str | None) -> None:
     except FrameRemixError as exc:
         show_error(exc)
         return
-    if st.button("← All frames", key="make_back"):
+    if st.button(t("← All frames"), key="make_back"):
         st.query_params.clear()
         st.rerun(scope="app")
     _apply_prefill(frame.id)
-    w = _header(frame, remix_of)
-    inputs, outputs = st.columns([2, 3], gap="large")  # side by side on a desktop, stacked on a phone
-    with inputs:
-        raw, maker = _fields(frame, w)
-        photo, photo_key, options = _photo(frame, w, maker)
+    layout.one_screen()
+    with st.container(key="make_stage"):  # see app_pages/layout.py: pinned preview on a phone, two columns wide
+        preview_box = st.container(key="make_preview")
+        with st.container(key="make_inputs"):
+            w = _header(frame, remix_of)
+            raw, maker = _fields(frame, w)
+            photo, photo_key, options = _photo(frame, w, maker)
     try:
         preview = clean_values(frame.manifest, _with_samples(frame, w, raw))
-        with outputs:
+        with preview_box:  # no upload yet: the preview shows the sample photo, like the sample words
             shown, shown_key = (photo, photo_key) if photo is not None else (sample_photo(), "sample")
-            _preview(frame, preview, shown_key, options, shown)  # no upload yet: the sample photo, like the sample words
-            _post_texts(frame, preview, options)
+            _preview(frame, preview, shown_key, options, shown)
+        _downloads(frame, preview, photo_key, options, photo)
+        _post_texts(frame, preview, options)
         _publish(frame, raw, photo, options, remix_of, photo_key)
     except FrameRemixError as exc:
         show_error(exc)
@@ -115,42 +122,44 @@ def editor(frame_id: str, remix_of: str | None) -> None:
 def _header(frame: Frame, remix_of: str | None) -> Words:
     m = frame.manifest
     langs = languages(m)
-    if st.query_params.get("lang") in langs:  # a QR code or link in a translation: open in its language
-        st.session_state.setdefault(f"make_lang_{frame.id}", st.query_params["lang"])
-    lang = (st.selectbox("Language", langs, key=f"make_lang_{frame.id}", format_func=language_name)
+    lang = (st.selectbox(t("Language"), langs, key=f"make_lang_{frame.id}", format_func=language_name,
+                         index=langs.index(i18n.current()) if i18n.current() in langs else 0)
             if len(langs) > 1 else langs[0])
+    if len(langs) > 1 and i18n.choose(lang) != i18n.current_page():
+        st.rerun(scope="app")  # the whole page (title, <html lang>) follows the frame's language
     w = words(m, lang)
     st.subheader(plain(w.title))
     st.caption(plain(f"A frame by {m.organizer.name} · {m.licence.replace('-', ' ')} · version {frame.version}"))
     if w.message:
         st.markdown(f"**{plain(w.message)}**")
     if remix_of:
-        st.info("You are remixing someone's remix: their words are filled in below. Make them yours.")
+        st.info(t("You are remixing someone's remix: their words are filled in below. Make them yours."))
     return w
 
 
+def _maker_field() -> LiveField:
+    return LiveField("make_maker", t("Your name for the credit line (optional)"), "text", limit=60,
+                     help=t("Shown on the image and in the gallery. Leave it empty to stay anonymous."))
+
+
 def _fields(frame: Frame, w: Words) -> tuple[dict[str, str], str]:
-    """The participant's raw values by field name, and their display name."""
-    raw = {spec.name: _field(frame, w, spec) for spec in frame.manifest.fields if spec.kind != "photo"}
-    maker = st.text_input(
-        "Your name for the credit line (optional)", max_chars=60, key="make_maker",
-        help="Shown on the image and in the gallery. Leave it empty to stay anonymous.",
-    )
-    return raw, maker
+    """The participant's raw values by field name, and their display name, as they type them."""
+    specs = [spec for spec in frame.manifest.fields if spec.kind != "photo"]
+    maker = _maker_field()
+    typed = live_fields([*(_live(frame, w, spec) for spec in specs), maker], key=f"make_live_{frame.id}")
+    return {spec.name: typed[_key(frame, spec)] for spec in specs}, typed[maker.key]
 
 
-def _field(frame: Frame, w: Words, spec: FieldSpec) -> str:
-    key = f"make_{frame.id}_{spec.name}"
-    label = plain(w.label(spec)) + (" \\*" if spec.required else "")  # organizer words: shown as typed
-    helptext = plain(w.help(spec)) or None
-    if spec.kind == "text":
-        return st.text_input(label, max_chars=spec.limit, help=helptext, key=key, placeholder=w.sample(spec))
-    if spec.kind == "long_text":
-        return st.text_area(label, max_chars=spec.limit, help=helptext, key=key, placeholder=w.sample(spec))
-    values = [o.value for o in spec.options]
-    if key in st.session_state and st.session_state[key] not in values:
-        del st.session_state[key]
-    return st.selectbox(label, values, format_func=lambda v: w.option_label(spec, v), help=helptext, key=key)
+def _key(frame: Frame, spec: FieldSpec) -> str:
+    return f"make_{frame.id}_{spec.name}"
+
+
+def _live(frame: Frame, w: Words, spec: FieldSpec) -> LiveField:
+    """A field in the participant's language; organizer words go to the browser as plain text."""
+    options = tuple((o.value, w.option_label(spec, o.value)) for o in spec.options)
+    return LiveField(_key(frame, spec), w.label(spec), spec.kind, help=w.help(spec) or "",
+                     placeholder=w.sample(spec) or "", limit=spec.limit if spec.kind != "choice" else None,
+                     required=spec.required, options=options)
 
 
 def _photo(frame: Frame, w: Words, maker: str) -> tuple[Photo | None, str, RenderOptions]:
@@ -169,20 +178,36 @@ def _photo(frame: Frame, w: Words, maker: str) -> tuple[Photo | None, str, Rende
     except FrameRemixError as exc:
         show_error(exc)
         return None, "", base
-    st.success(plain(f"Uploaded {upload.name}"))
-    focal, zoom = _crop_controls()
+    st.success(plain(t("Uploaded {name}").format(name=upload.name)))
+    focal, zoom = _crop(upload.file_id)
     if zoom > 1:  # zooming in needs the pixels a photo decoded for zoom 1 left out
         photo = caching.photo_for(data, frame, zoom)
     options = RenderOptions(lang=w.lang, public_url=public_url(), maker=maker, focal=focal, zoom=zoom)
     return photo, upload.file_id, options
 
 
-def _crop_controls() -> tuple[tuple[float, float], float]:
-    with st.expander("Adjust the photo"):
-        x = st.slider("Focus left ↔ right", 0, 100, 50, key="make_focal_x")
-        y = st.slider("Focus top ↕ bottom", 0, 100, 50, key="make_focal_y")
-        zoom = st.slider("Zoom", 1.0, 3.0, 1.0, step=0.1, key="make_zoom")
-    return (x / 100, y / 100), zoom
+def _crop(photo_key: str) -> tuple[tuple[float, float] | None, float]:
+    """Where the participant placed this photo on the preview (the frame's focal point until then)."""
+    placed = st.session_state.get("make_crop")
+    if placed and placed[0] == photo_key:
+        return placed[1], placed[2]
+    return None, 1.0
+
+
+def _place(photo_key: str) -> Callable[[tuple[float, float], float], None]:
+    def place(focal: tuple[float, float], zoom: float) -> None:
+        st.session_state["make_crop"] = (photo_key, focal, zoom)
+    return place
+
+
+def _placement(frame: Frame, fmt: str, photo: Photo | None) -> Placement:
+    """The shown format's photo box (cover-fitted ones only: a contained photo has nothing to move)."""
+    spec = frame.manifest.formats[fmt]
+    layer = next((la for la in spec.layers if la.kind == "photo"), None)
+    if photo is None or layer is None or layer.fit != "cover":
+        return Placement((spec.width, spec.height), None, None)
+    left, top, right, bottom = layer.box.pixels(spec.width, spec.height)
+    return Placement((spec.width, spec.height), (right - left, bottom - top), photo.size)
 
 
 def _with_samples(frame: Frame, w: Words, raw: dict[str, str]) -> dict[str, str]:
@@ -199,29 +224,54 @@ def _frozen(values: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(values.items()))
 
 
-def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None) -> None:
-    """One format at a time (a text edit then re-renders one image, not every format); every
-    format downloads, rendered on demand when its button is pressed."""
-    st.subheader("Preview")
-    st.caption("Empty fields show the frame's example words until you type your own.")
+def _encoder(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions,
+             photo: Photo | None) -> Callable[[str], bytes]:
     frozen = _frozen(values)
-    texts = caching.texts(frame.id, frame.version, frozen, _for_texts(options))
+    return lambda fmt: caching.image_bytes(frame.id, frame.version, frozen, photo_key, fmt, options, photo)
+
+
+def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None) -> None:
+    """The format switch on top of the preview, on which the photo is placed and from which the
+    image is shared. One format at a time: a text edit re-renders one image, not every format."""
+    texts = caching.texts(frame.id, frame.version, _frozen(values), _for_texts(options))
     formats = list(frame.manifest.formats)
-    shown = st.segmented_control("Format", formats, default=formats[0], key=f"make_fmt_{frame.id}") or formats[0]
+    shown = st.segmented_control("Format", formats, default=formats[0], key=f"make_fmt_{frame.id}",
+                                 label_visibility="collapsed") or formats[0]
+    focal = options.focal or _layer_focal(frame, shown)
+    ext = extension(frame, shown)
+    share = Share(f"{frame.id}-{shown}.{ext}", "image/png" if ext == "png" else "image/jpeg", _share_text(texts["post"]),
+                  words=ShareWords(*(t(w) for w in astuple(ShareWords()))))
+    photo_pad(_encoder(frame, values, photo_key, options, photo)(shown), texts["alt"][shown],
+              _placement(frame, shown, photo), focal, options.zoom, key=f"make_pad_{frame.id}",
+              on_place=_place(photo_key), share=share, words=PadWords(*(t(w) for w in astuple(PadWords()))))
 
-    def encoded(fmt: str) -> bytes:
-        return caching.image_bytes(frame.id, frame.version, frozen, photo_key, fmt, options, photo)
 
-    st.image(encoded(shown), alt=texts["alt"][shown], width="stretch")
+def _share_text(posts: dict[str, str]) -> str:
+    """The post text handed to the share sheet: one that fits most apps (Bluesky's 300)."""
+    return posts.get("bluesky") or next(iter(posts.values()), "")
+
+
+def _downloads(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None) -> None:
+    """Every format downloads, rendered on demand when its button is pressed."""
+    encoded = _encoder(frame, values, photo_key, options, photo)
+    formats = list(frame.manifest.formats)
+    texts = caching.texts(frame.id, frame.version, _frozen(values), _for_texts(options))
+    shown = st.session_state.get(f"make_fmt_{frame.id}") or formats[0]
     st.caption(f"{_format_size(frame, shown)} · Alt text: " + plain(texts["alt"][shown]))
-    for col, fmt in zip(st.columns(len(formats)), formats):
-        col.download_button(
-            f"Download {fmt}", lambda f=fmt: encoded(f), file_name=f"{frame.id}-{fmt}.{extension(frame, fmt)}",
-            mime="image/png" if extension(frame, fmt) == "png" else "image/jpeg", key=f"make_dl_{fmt}",
-            on_click="ignore",
-        )
-    st.download_button("Download all images (zip)", lambda: _zip(frame, {f: encoded(f) for f in formats}, texts),
-                       file_name=f"{frame.id}.zip", mime="application/zip", key="make_dl_all", on_click="ignore")
+    with st.container(horizontal=True, key="make_downloads"):
+        for fmt in formats:
+            st.download_button(
+                t("Download {format}").format(format=fmt), lambda f=fmt: encoded(f), file_name=f"{frame.id}-{fmt}.{extension(frame, fmt)}",
+                mime="image/png" if extension(frame, fmt) == "png" else "image/jpeg", key=f"make_dl_{fmt}",
+                on_click="ignore",
+            )
+        st.download_button(t("Download all images (zip)"), lambda: _zip(frame, {f: encoded(f) for f in formats}, texts),
+                           file_name=f"{frame.id}.zip", mime="application/zip", key="make_dl_all", on_click="ignore")
+
+
+def _layer_focal(frame: Frame, fmt: str) -> tuple[float, float]:
+    layer = next((la for la in frame.manifest.formats[fmt].layers if la.kind == "photo"), None)
+    return (layer.focal.x, layer.focal.y) if layer is not None and layer.kind == "photo" else (0.5, 0.5)
 
 
 def _format_size(frame: Frame, fmt: str) -> str:
@@ -239,31 +289,53 @@ def _zip(frame: Frame, images: dict[str, bytes], texts: dict) -> bytes:
 
 
 def _post_texts(frame: Frame, values: dict[str, str], options: RenderOptions) -> None:
-    st.subheader("Post text")
-    st.caption("Use the copy button at the top right of each text.")
+    """One tab per platform, each text counted as that platform counts, with its copy button."""
+    st.subheader(t("Post text"))
     texts = caching.texts(frame.id, frame.version, _frozen(values), _for_texts(options))
-    for platform, text in texts["post"].items():
-        st.caption(f"{PLATFORM_NAMES[platform]} · {platform_length(text, platform)}/{PLATFORMS[platform]} characters")
-        st.code(text, language=None, wrap_lines=True)
+    posts = texts["post"]
+    for tab, (platform, text) in zip(st.tabs([PLATFORM_NAMES[p] for p in posts]), posts.items()):
+        with tab:
+            st.caption(t("{count}/{limit} characters · copy it with the button at the top right").format(
+                count=platform_length(text, platform), limit=PLATFORMS[platform]))
+            st.code(text, language=None, wrap_lines=True)
 
 
 def _publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options: RenderOptions,
              remix_of: str | None, photo_key: str) -> None:
-    st.subheader("Publish to the gallery")
+    st.subheader(t("Publish to the gallery"))
     done = st.session_state.get(f"make_published_{frame.id}")  # this frame's last publish, nobody else's
     place_default = place_from(raw)
-    place = st.text_input("Place shown in the gallery", value=place_default, max_chars=80, key=f"make_place_{frame.id}")
+    place = st.text_input(t("Place shown in the gallery"), value=place_default, max_chars=80, key=f"make_place_{frame.id}")
     consent = st.checkbox(
-        "Show my remix publicly in the gallery, with my name (or 'anonymous'), my place and my words.",
+        t("Show my remix publicly in the gallery, with my name (or 'anonymous'), my place and my words."),
         key="make_consent",
     )
-    if st.button("Publish", type="primary", key="make_publish"):
+    asked = f"make_photo_asked_{frame.id}"
+    if st.button(t("Publish"), type="primary", key="make_publish"):
         if not consent:
-            st.error("Tick the box above first: nothing is published without your consent.")
+            st.error(t("Tick the box above first: nothing is published without your consent."))
+        elif photo is None and _wants_photo(frame):
+            st.session_state[asked] = True  # a gentle question, once per click; the answer can be "go on"
         else:
             done = _do_publish(frame, raw, photo, options, remix_of, place, photo_key)
+    if st.session_state.get(asked) and photo is None and not done:
+        done = _ask_for_photo(asked, lambda: _do_publish(frame, raw, photo, options, remix_of, place, photo_key))
     if done:
         _published_links(*done)
+
+
+def _wants_photo(frame: Frame) -> bool:
+    return any(spec.kind == "photo" for spec in frame.manifest.fields)
+
+
+def _ask_for_photo(asked: str, publish: Callable[[], tuple[str, str, str] | None]) -> tuple[str, str, str] | None:
+    """'Add a photo?' before a photo frame is published without one: never a silent half-empty image."""
+    st.info(t("Add a photo? This frame is made for one. Add it above, or publish without it: the frame then shows "
+              "its own design where the photo would be."))
+    if st.button(t("Publish without a photo"), key="make_publish_anyway"):
+        st.session_state.pop(asked, None)
+        return publish()
+    return None
 
 
 def _do_publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options: RenderOptions,
@@ -292,11 +364,12 @@ def _idempotency_key(frame: Frame, raw: dict[str, str], options: RenderOptions, 
 
 def _published_links(remix_id: str, status: str, delete_key: str) -> None:
     if status == "published":
-        st.success("Published! Your remix is in the gallery.")
+        st.success(t("Published! Your remix is in the gallery."))
     else:
-        st.success("Sent! Your remix will appear in the gallery once the organizer approves it.")
-    st.page_link("app_pages/gallery.py", label="See it in the gallery", query_params={"remix": remix_id})
-    st.caption("Share link")
-    st.code(share_link(remix_id), language=None)
-    st.warning("Keep this private link to delete your remix later. It is shown only once; anyone who has it can delete the remix.")
-    st.code(app_link("gallery", remix=remix_id, delete=delete_key), language=None)
+        st.success(t("Sent! Your remix will appear in the gallery once the organizer approves it."))
+    st.page_link("app_pages/gallery.py", label=t("See it in the gallery"), query_params={"remix": remix_id})
+    st.caption(t("Share link"))
+    st.code(share_link(remix_id), language=None, wrap_lines=True)  # whole on a phone, with its copy button
+    st.warning(t("Keep this private link to delete your remix later. It is shown only once; anyone who has it can "
+               "delete the remix."))
+    st.code(app_link("gallery", remix=remix_id, delete=delete_key), language=None, wrap_lines=True)

@@ -38,14 +38,15 @@ def _scene(width: int, height: int) -> Image.Image:
     return img
 
 
-def phone_jpeg(width: int = 4032, height: int = 3024, *, grain: bool = False) -> bytes:
-    """A 12-megapixel JPEG with GPS EXIF; `grain` adds sensor-like noise so the file is as large
-    (and as slow to decode) as a real phone photo (~4 MB)."""
+def phone_jpeg(width: int = 4032, height: int = 3024, *, grain: bool = False, orientation: int = 1) -> bytes:
+    """A 12-megapixel JPEG with GPS EXIF and an EXIF orientation; `grain` adds sensor-like noise so
+    the file is as large (and as slow to decode) as a real phone photo (~4 MB)."""
     img = _scene(width, height)
     if grain:
         img = Image.blend(img, Image.effect_noise((width, height), 24).convert("RGB"), 0.12)
     exif = Image.Exif()
     exif[0x0110] = "Phone 12"
+    exif[0x0112] = orientation
     gps = exif.get_ifd(0x8825)
     gps[1], gps[2], gps[3], gps[4] = "N", (50.0, 3.0, 41.0), "E", (19.0, 56.0, 18.0)
     buf = io.BytesIO()

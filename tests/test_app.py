@@ -2,6 +2,7 @@
 and that every error reaches the participant as one sentence."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -45,15 +46,28 @@ def ok(at: AppTest) -> AppTest:
     return at
 
 
+def typed(at: AppTest, key: str, value: str) -> AppTest:
+    """What the live fields component does when a participant types: the value lands in session state."""
+    at.session_state[key] = value
+    return at.run()
+
+
 def fill(at: AppTest, city: str = "Lisbon", story: str = "The 728 runs along the river.") -> AppTest:
-    at.text_input(key=CITY).set_value(city).run()
-    return at.text_area(key=STORY).set_value(story).run()
+    return typed(typed(at, CITY, city), STORY, story)
 
 
 def publish(at: AppTest, consent: bool = True) -> AppTest:
+    """Tick consent and publish; a photo frame without a photo asks first, and the answer is 'go on'."""
     if consent:
         at.checkbox(key="make_consent").check().run()
-    return at.button(key="make_publish").click().run()
+    at.button(key="make_publish").click().run()
+    anyway = [b for b in at.button if b.key == "make_publish_anyway"]
+    return anyway[0].click().run() if anyway else at
+
+
+def previews(at: AppTest) -> list[dict]:
+    """The data the Make page hands its preview pad (the image, its alt text, the photo's place)."""
+    return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name.endswith("photo_pad")]
 
 
 def published_ids(data_dir: Path) -> list[str]:
@@ -70,11 +84,11 @@ def test_deep_link_opens_the_frame_with_a_preview_of_each_format() -> None:
     at = ok(app(frame="ride-the-bus"))
     choose = at.segmented_control(key="make_fmt_ride-the-bus")
     assert choose.options == ["square", "story", "card"] and choose.value == "square"
-    assert len(at.image) == 1 and [b.label for b in at.download_button] == [
+    assert len(previews(at)) == 1 and [b.label for b in at.download_button] == [
         "Download square", "Download story", "Download card", "Download all images (zip)"]
     assert any("#RideTheBus" in c.value for c in at.code)
     choose.set_value("story").run()
-    assert ok(at).caption[-1].value != "" and len(at.image) == 1
+    assert ok(at).caption[-1].value != "" and len(previews(at)) == 1
 
 
 def test_unknown_deep_link_warns_and_shows_the_cards() -> None:
@@ -90,8 +104,8 @@ def test_typing_updates_the_post_text() -> None:
 
 def test_empty_required_field_still_previews_with_the_example() -> None:
     at = ok(app(frame="ride-the-bus"))
-    at.text_input(key=CITY).set_value("").run()
-    assert len(at.image) == 1 and any("Kraków" in c.value for c in at.code)
+    typed(at, CITY, "")
+    assert len(previews(at)) == 1 and any("Kraków" in c.value for c in at.code)
 
 
 def test_bad_photo_is_one_sentence() -> None:
@@ -100,7 +114,7 @@ def test_bad_photo_is_one_sentence() -> None:
     assert not at.exception
     assert len(at.error) == 1 and "\n" not in at.error[0].value
     assert "JPEG, PNG or WebP" in at.error[0].value
-    assert len(at.image) == 1  # the preview goes on without the photo
+    assert len(previews(at)) == 1 and previews(at)[0]["photo"] is None  # the preview goes on without the photo
 
 
 def test_good_photo_is_accepted_with_focus_controls() -> None:
@@ -108,8 +122,12 @@ def test_good_photo_is_accepted_with_focus_controls() -> None:
     at.file_uploader(key="make_ride-the-bus_photo").set_value(("me.jpg", phone_jpeg(1200, 900), "image/jpeg")).run()
     ok(at)
     assert "Uploaded me.jpg" in at.success[0].value.replace("\\", "")
-    at.slider(key="make_zoom").set_value(2.0).run()
-    ok(at)
+    [pad] = previews(at)
+    assert pad["photo"] == [1200, 900] and pad["box"] == [1080, 605] and pad["focal"] == [0.5, 0.45]  # the layer's own focal point
+    upload = at.file_uploader(key="make_ride-the-bus_photo").value
+    at.session_state["make_crop"] = (upload.file_id, (0.25, 0.75), 2.0)  # what a drag and a pinch send
+    [pad] = previews(ok(at.run()))
+    assert pad["focal"] == [0.25, 0.75] and pad["zoom"] == 2.0
 
 
 def test_publishing_needs_consent(data_dir: Path) -> None:
@@ -127,7 +145,7 @@ def test_publishing_needs_the_required_fields(data_dir: Path) -> None:
 def test_publish_shows_share_and_delete_links_and_a_double_click_stores_one(data_dir: Path) -> None:
     at = ok(publish(fill(app(frame="ride-the-bus"))))
     assert at.success[0].value == "Published! Your remix is in the gallery."
-    at.button(key="make_publish").click().run()  # the second click of a double click
+    at.button(key="make_publish_anyway").click().run()  # the second click of a double click
     [remix_id] = published_ids(data_dir)
     codes = [c.value for c in at.code]
     assert f"https://remix.example/share/{remix_id}" in codes
@@ -140,7 +158,7 @@ def test_publish_shows_share_and_delete_links_and_a_double_click_stores_one(data
 
 def test_pending_frame_says_it_waits_for_approval(data_dir: Path) -> None:
     at = app(frame="care-counts")
-    at.text_area(key="make_care-counts_quote").set_value("Night shifts, every week.").run()
+    typed(at, "make_care-counts_quote", "Night shifts, every week.")
     ok(publish(at))
     assert "once the organizer approves it" in at.success[0].value
     assert published_ids(data_dir) == []
@@ -166,9 +184,9 @@ def test_remix_this_prefills_and_records_the_parent(data_dir: Path) -> None:
     at = app(remix=parent).switch_page("app_pages/gallery.py").run()
     at.button(key="gal_remix_this").click().run()
     ok(at)
-    assert at.text_input(key=CITY).value == "Lisbon"
+    assert at.session_state[CITY] == "Lisbon"
     at.switch_page("app_pages/make.py")  # AppTest reruns the page it was told, not the one switched to
-    at.text_area(key=STORY).set_value("My own words about the same river.").run()
+    typed(at, STORY, "My own words about the same river.")
     ok(publish(at))
     child = [i for i in published_ids(data_dir) if i != parent][0]
     lineage = remix_lineage(open_store(data_dir / "gallery.db"), child)
@@ -187,10 +205,13 @@ def test_delete_link_deletes_and_a_wrong_key_does_not(data_dir: Path) -> None:
     remix_id, key = link.split("remix=")[1].split("&delete=")
     wrong = app(remix=remix_id, delete="not-the-key").switch_page("app_pages/gallery.py").run()
     wrong.button(key="gal_delete").click().run()
-    assert "does not match this remix" in shown(wrong.error)[0]
+    assert published_ids(data_dir) == [remix_id]  # asked first, nothing deleted yet
+    wrong.button(key="gal_delete_yes").click().run()
+    assert "does not match this remix" in shown(wrong.error)[-1]
     assert published_ids(data_dir) == [remix_id]
     right = app(remix=remix_id, delete=key).switch_page("app_pages/gallery.py").run()
     right.button(key="gal_delete").click().run()
+    right.button(key="gal_delete_yes").click().run()
     ok(right)
     assert published_ids(data_dir) == []
 
@@ -206,25 +227,25 @@ def test_leaving_a_remix_does_not_carry_its_words_or_links_to_another_frame(data
     publish(fill(app(frame="ride-the-bus"), city="Lisbon", story="Trams and buses by the river."))
     [parent] = published_ids(data_dir)
     at = app(remix=parent)
-    assert at.text_input(key=CITY).value == "Lisbon"
-    ok(publish(at.text_area(key=STORY).set_value("My own river words.").run()))
+    assert at.session_state[CITY] == "Lisbon"
+    ok(publish(typed(at, STORY, "My own river words.")))
     at.button(key="make_back").click().run()
     at.button(key="make_pick_clean-air").click().run()
     ok(at)
-    assert at.text_input(key="make_clean-air_city").value == ""
+    assert at.session_state["make_clean-air_city"] == ""
     assert not at.success and not any("&delete=" in c.value for c in at.code)
 
 
 def test_a_makers_name_in_lineage_links_is_shown_as_typed(data_dir: Path) -> None:
     at = fill(app(frame="ride-the-bus"))
-    at.text_input(key="make_maker").set_value("**Bold** [x](http://evil.example)").run()
+    typed(at, "make_maker", "**Bold** [x](http://evil.example)")
     publish(at)
     [parent] = published_ids(data_dir)
     child = app(remix=parent)
-    publish(child.text_area(key=STORY).set_value("Mine.").run())
+    publish(typed(child, STORY, "Mine."))
     [kid] = [i for i in published_ids(data_dir) if i != parent]
     view = ok(app(remix=kid).switch_page("app_pages/gallery.py").run())
-    labels = [p.label for p in view.get("page_link")]
+    labels = [b.label for b in view.button]
     based = next(label for label in labels if label.startswith("Based on"))
     assert "\\*\\*Bold\\*\\*" in based and "\\[x\\]" in based
 
@@ -238,3 +259,13 @@ def test_gallery_search_keeps_the_place_filter(data_dir: Path) -> None:
     captions = [c.value for c in ok(at).caption]
     assert plain("anonymous · Accra · Why I ride the bus") in captions
     assert plain("anonymous · Lisbon · Why I ride the bus") not in captions
+
+
+def test_a_photo_frame_without_a_photo_asks_before_publishing(data_dir: Path) -> None:
+    at = fill(app(frame="ride-the-bus"))
+    at.checkbox(key="make_consent").check().run()
+    at.button(key="make_publish").click().run()
+    assert ok(at).info[-1].value.startswith("Add a photo?") and published_ids(data_dir) == []
+    at.button(key="make_publish_anyway").click().run()
+    assert ok(at).success[0].value == "Published! Your remix is in the gallery."
+    assert len(published_ids(data_dir)) == 1
