@@ -18,11 +18,12 @@ from app_pages.organize_state import Draft, bump, flash, sentences, show_flash, 
 from frames import Frame, FrameError, FrameRemixError, Problem
 from frames.contrast import contrast_problems
 from frames.editing import (
-    BACKGROUND_ASSET, OVERLAY_ASSET, add_text_field, apply_edits, asset_png, dump_toml, get_path, remove_field,
+    BACKGROUND_ASSET, OVERLAY_ASSET, add_text_field, apply_edits, asset_png, get_path, remove_field,
     set_background_image, set_overlay, used_assets,
 )
 from frames.fontbook import FAMILY_NAMES
 from frames.localize import missing_strings, words
+from frames.tomledit import write_manifest
 from remix import RenderOptions, build_texts, clean_values
 
 Edits = dict[str, Any]
@@ -251,7 +252,7 @@ def _run_actions(draft: Draft, actions: list) -> None:
 def _build(draft: Draft, slots: Slots, general: DeltaGenerator) -> Frame | None:
     try:
         assets = tuple(sorted(used_assets(draft.data, draft.assets).items()))
-        return caching.draft_frame(dump_toml(draft.data), assets)
+        return caching.draft_frame(write_manifest(draft.data, draft.source or None), assets)
     except FrameError as exc:
         _place_problems(exc.problems, slots, general)
         return None

@@ -36,7 +36,8 @@ def _from_starter() -> None:
         with sentences():
             frame_id = _free_id(new_id)
             source = bundled_frame(starter)
-            set_draft(Draft(starter_data(source, frame_id, organizer), dict(source.assets), in_gallery=False))
+            set_draft(Draft(starter_data(source, frame_id, organizer), dict(source.assets), in_gallery=False,
+                            source=source.manifest_bytes))
             st.rerun()
 
 
@@ -72,7 +73,7 @@ def _open_frame(frame_id: str, key: str) -> None:
     """Edit the latest version of a stored frame; publishing the draft makes the next version."""
     frame = get_frame(caching.store(), frame_id)
     data = manifest_data(frame)
-    draft = Draft(data, dict(frame.assets), in_gallery=True)
+    draft = Draft(data, dict(frame.assets), in_gallery=True, source=frame.manifest_bytes)
     set_draft(draft, key)
     draft.data["version"] = frame.version + 1
 

@@ -26,6 +26,7 @@ class Draft:
     data: dict[str, Any]
     assets: dict[str, bytes]
     in_gallery: bool
+    source: bytes = b""  # the manifest it started from: its comments and layout are kept when written
     base: dict[str, Any] = field(default_factory=dict)
     base_assets: dict[str, bytes] = field(default_factory=dict)
 
