@@ -16,6 +16,7 @@ from app_pages import caching
 from app_pages.ui import plain
 from app_pages.organize_state import Draft, bump, flash, sentences, show_flash, wkey
 from frames import Frame, FrameError, FrameRemixError, Problem
+from frames.brand import PREFIX, brand_name
 from frames.contrast import contrast_problems
 from frames.editing import (
     BACKGROUND_ASSET, OVERLAY_ASSET, add_text_field, apply_edits, asset_png, get_path, remove_field,
@@ -145,6 +146,8 @@ def _field(data: dict[str, Any], edits: Edits, i: int, spec: dict[str, Any]) -> 
 
 
 def _look(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> DeltaGenerator:
+    _kit(data, edits, slots)
+    st.markdown(f"**Layers of the {fmt}** (a layer may use a kit colour or its own)")
     layers = get_path(data, f"formats.{fmt}.layers", []) or []
     for i, layer in enumerate(layers):
         place = f"formats.{fmt}.layers[{i}]"
@@ -160,24 +163,76 @@ def _look(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> DeltaGe
     return st.container()
 
 
+def _kit(data: dict[str, Any], edits: Edits, slots: Slots) -> None:
+    """The brand kit: each named colour and font once; every layer that names it follows."""
+    st.markdown("**Brand kit** (used by every format)")
+    colours = get_path(data, "brand.colors", {}) or {}
+    for column, name in zip(st.columns(3) * (len(colours) // 3 + 1), colours):
+        with column:
+            _picker(data, edits, f"brand.colors.{name}", name.replace("_", " ").capitalize(), "#ffffff")
+    _slot(slots, "brand.colors")
+    fonts = get_path(data, "brand.fonts", {}) or {}
+    for column, name in zip(st.columns(max(1, len(fonts))), fonts):
+        with column:
+            current = str(fonts[name])
+            chosen = st.selectbox(f"{name.capitalize()} font", FAMILY_NAMES, index=_index(FAMILY_NAMES, current),
+                                  key=wkey(f"brand.fonts.{name}"))
+            if chosen != current:
+                edits[f"brand.fonts.{name}"] = chosen
+    _slot(slots, "brand")
+
+
+def _index(options: Any, value: Any) -> int:
+    return list(options).index(value) if value in options else 0
+
+
 def _text_look(data: dict[str, Any], edits: Edits, place: str, layer: dict[str, Any], i: int) -> None:
     colour, font = st.columns(2)
     with colour:
         _colour(data, edits, f"{place}.color", f"Colour of {_layer_name(layer, i)}", "#111111")
     with font:
         current = layer.get("font", "sans")
-        chosen = st.selectbox(f"Font of {_layer_name(layer, i)}", FAMILY_NAMES, index=FAMILY_NAMES.index(current),
-                              key=wkey(f"{place}.font"))
+        kit_fonts = [PREFIX + n for n in get_path(data, "brand.fonts", {}) or {}]
+        options = [*kit_fonts, *FAMILY_NAMES]
+        chosen = st.selectbox(f"Font of {_layer_name(layer, i)}", options, index=_index(options, current),
+                              format_func=_kit_label, key=wkey(f"{place}.font"))
         if chosen != current:
             edits[f"{place}.font"] = chosen
 
 
+def _kit_label(value: str) -> str:
+    name = brand_name(value)
+    return f"Kit: {name.replace('_', ' ')}" if name else value
+
+
 def _colour(data: dict[str, Any], edits: Edits, place: str, label: str, default: str) -> None:
-    """A colour picker; `default` is the model's default for a colour the manifest leaves out."""
+    """A layer's colour: one of the kit's names, or its own colour (then a picker)."""
     current = str(get_path(data, place, default))
-    value = st.color_picker(label, value=current[:7], key=wkey(place))
-    if value.lower() != current[:7].lower():
-        edits[place] = value
+    kit_names = [PREFIX + n for n in get_path(data, "brand.colors", {}) or {}]
+    if not kit_names:
+        _picker(data, edits, place, label, default)
+        return
+    own = "own"
+    options = [*kit_names, own]
+    choice = st.selectbox(label, options, index=_index(options, current if brand_name(current) else own),
+                          format_func=lambda v: "Its own colour" if v == own else _kit_label(v), key=wkey(place + ".kit"))
+    if choice != own:
+        if choice != current:
+            edits[place] = choice
+        return
+    if brand_name(current):  # just switched to its own colour: start from the kit colour it had
+        current = str(get_path(data, f"brand.colors.{brand_name(current)}", default))
+        edits[place] = current
+    _picker(data, edits, place, f"{label}: own colour", default, value=current)
+
+
+def _picker(data: dict[str, Any], edits: Edits, place: str, label: str, default: str, value: str | None = None) -> None:
+    """A colour picker; `default` is the model's default for a colour the manifest leaves out."""
+    current = value or str(get_path(data, place, default))
+    shown = current[:7] if current.startswith("#") else default
+    picked = st.color_picker(label, value=shown, key=wkey(place))
+    if picked.lower() != shown.lower():
+        edits[place] = picked
 
 
 def _layout(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> None:

@@ -115,9 +115,28 @@ def test_bad_template_is_shown_with_its_place(app: AppTest) -> None:
 
 def test_low_contrast_is_advice_not_an_error(app: AppTest) -> None:
     start_from_starter(app, "care-lisbon", "care-counts")
+    app.selectbox(key=wk(app, "formats.square.layers[2].color.kit")).set_value("own").run()
     app.color_picker(key=wk(app, "formats.square.layers[2].color")).set_value("#3a1a44").run()
     assert not errors(app) and len(app.image) == 3
     assert any(shown(w.value).startswith("Contrast: formats.square.layers[2]") for w in app.warning)
+
+
+def test_a_kit_colour_reaches_every_format(app: AppTest) -> None:
+    start_from_starter(app, "air-lisbon", "clean-air")
+    before = [i.value for i in app.image]
+    app.color_picker(key=wk(app, "brand.colors.background")).set_value("#ff0000").run()
+    assert not errors(app)
+    frame = get_frame_of_draft(app)
+    assert {fmt.layers[0].color for fmt in frame.manifest.formats.values()} == {"#ff0000"}
+    assert app.session_state["org_draft"].data["formats"]["story"]["layers"][0]["color"] == "brand.background"
+    assert len(app.image) == 3 and [i.value for i in app.image] != before
+
+
+def get_frame_of_draft(at: AppTest):
+    from frames.editing import build_frame
+
+    draft = at.session_state["org_draft"]
+    return build_frame(draft.data, draft.assets)
 
 
 def test_fields_are_added_and_removed(app: AppTest) -> None:
