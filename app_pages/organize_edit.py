@@ -6,30 +6,48 @@ the input it names (the slot with the longest matching place), anything else abo
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from app_pages import caching
+from app_pages.organize_state import (
+    LAST_GOOD,
+    Draft,
+    bump,
+    flash,
+    sentences,
+    show_flash,
+    wkey,
+)
 from app_pages.ui import plain
-from app_pages.organize_state import Draft, bump, flash, sentences, show_flash, wkey
 from frames import Frame, FrameError, FrameRemixError, Problem
 from frames.brand import PREFIX, brand_name
-from frames.contrast import contrast_problems
 from frames.editing import (
-    BACKGROUND_ASSET, OVERLAY_ASSET, add_text_field, apply_edits, asset_png, get_path, remove_field,
-    set_background_image, set_overlay, used_assets,
+    BACKGROUND_ASSET,
+    OVERLAY_ASSET,
+    add_text_field,
+    apply_edits,
+    asset_png,
+    get_path,
+    remove_field,
+    set_background_image,
+    set_overlay,
+    used_assets,
 )
 from frames.fontbook import FAMILY_NAMES
 from frames.localize import missing_strings, words
 from frames.tomledit import write_manifest
+from frames.wording import contrast_advice, organizer_sentence
 from remix import RenderOptions, build_texts, clean_values
 
 Edits = dict[str, Any]
 Slots = list[tuple[str, DeltaGenerator, str]]  # (place, where its problems go, the tab it is in)
 TABS = ("Words", "Fields", "Look", "Layout", "Texts", "Images")
+STALE_OPACITY = 0.45
 BOXED = ("photo", "image", "text", "qr", "credit")
 
 
@@ -46,7 +64,7 @@ def editor(draft: Draft) -> Edited:
     edits: Edits = {}
     slots: Slots = []
     actions: list[Callable[[dict[str, Any]], dict[str, Any]]] = []
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([1, 1], gap="large")
     with left:
         fmt = st.selectbox("Format to edit", list(draft.data.get("formats") or {}), key="org_fmt")
         notes: dict[str, DeltaGenerator] = {}  # filled once the draft is built: translation gaps, contrast
@@ -69,9 +87,14 @@ def editor(draft: Draft) -> Edited:
         general, side = st.container(), st.container()
         frame = _build(draft, slots, general)
         if frame is not None:
+            st.session_state[LAST_GOOD] = frame
             _translation_gaps(frame, notes["words"])
-            _advice(frame, notes["look"])
+            _advice(frame, draft.data, notes["look"])
             _preview(frame)
+        elif st.session_state.get(LAST_GOOD) is not None:
+            with st.container(key="org_stale_preview"):
+                st.html(f"<style>.st-key-org_stale_preview [data-testid=stImage] {{ opacity: {STALE_OPACITY}; }}</style>")
+                _preview(st.session_state[LAST_GOOD], stale=True)
     return Edited(frame, side)
 
 
@@ -309,11 +332,11 @@ def _build(draft: Draft, slots: Slots, general: DeltaGenerator) -> Frame | None:
         assets = tuple(sorted(used_assets(draft.data, draft.assets).items()))
         return caching.draft_frame(write_manifest(draft.data, draft.source or None), assets)
     except FrameError as exc:
-        _place_problems(exc.problems, slots, general)
+        _place_problems(exc.problems, slots, general, draft.data)
         return None
 
 
-def _place_problems(problems: list[Problem], slots: Slots, general: DeltaGenerator) -> None:
+def _place_problems(problems: list[Problem], slots: Slots, general: DeltaGenerator, data: dict[str, Any]) -> None:
     """One summary saying where to look, then each problem under the input it names (or below the summary)."""
     summary = general.empty()
     tabs: set[str] = set()
@@ -322,7 +345,7 @@ def _place_problems(problems: list[Problem], slots: Slots, general: DeltaGenerat
                    if problem.place == p or problem.place.startswith((p + ".", p + "["))]
         _, target, tab = max(matches, key=lambda m: m[0]) if matches else (0, general, "below")
         tabs.add(tab)
-        target.error(plain(str(problem)))
+        target.error(plain(organizer_sentence(problem, data)))
     where = [f"the {t} tab" for t in TABS if t in tabs] + (["below"] if "below" in tabs else [])
     many = len(problems) > 1
     summary.error(f"This draft has {len(problems)} problem{'s' if many else ''}: see {' and '.join(where)}. "
@@ -338,20 +361,25 @@ def _translation_gaps(frame: Frame, box: DeltaGenerator) -> None:
             box.info(plain(f"Translation '{lang}' still misses {', '.join(missing)}; those parts show in '{m.language}'."))
 
 
-def _advice(frame: Frame, box: DeltaGenerator) -> None:
-    for problem in contrast_problems(frame.manifest):
-        box.warning(plain(f"Contrast: {problem}"))
+def _advice(frame: Frame, data: dict[str, Any], box: DeltaGenerator) -> None:
+    """Contrast advice that names the text and the colour under it (advice: publishing does not wait for it)."""
+    for _, sentence in contrast_advice(frame.manifest, data):
+        box.warning(plain(f"Contrast: {sentence}"))
 
 
-def _preview(frame: Frame) -> None:
+def _preview(frame: Frame, stale: bool = False) -> None:
+    """Every format side by side (stacked on a phone), each with the sample values."""
     st.subheader("Preview with the sample values")
+    if stale:
+        st.caption("The last preview without problems, dimmed: fix the problems shown next to the inputs to update it.")
     try:
         values = clean_values(frame.manifest, words(frame.manifest).samples())
         texts = build_texts(frame, values, RenderOptions())
-        for tab, fmt in zip(st.tabs(list(frame.manifest.formats)), frame.manifest.formats):
+        formats = list(frame.manifest.formats)
+        for column, fmt in zip(st.columns(len(formats)), formats):
             spec = frame.manifest.formats[fmt]
-            tab.image(caching.draft_image(frame.digest, fmt, frame), caption=f"{fmt} · {spec.width} × {spec.height}",
-                      alt=texts.alt.get(fmt) or fmt, width="stretch")
+            column.image(caching.draft_image(frame.digest, fmt, frame), caption=f"{fmt} · {spec.width} × {spec.height}",
+                         alt=texts.alt.get(fmt) or fmt, width="stretch")
         st.caption("Post text")
         st.text(texts.post.get("mastodon", ""))
     except FrameRemixError as exc:

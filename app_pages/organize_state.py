@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import copy
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import streamlit as st
 
@@ -17,6 +18,7 @@ from app_pages.ui import plain
 from frames import FrameRemixError
 
 DRAFT, KEY, NEW_KEY, GEN, FLASH = "org_draft", "org_key", "org_new_key", "org_gen", "org_flash"
+LAST_GOOD = "org_last_good"  # the draft's last version without problems: its preview stays, dimmed, meanwhile
 
 
 @dataclass
@@ -37,7 +39,7 @@ class Draft:
     @property
     def changed(self) -> bool:
         """True when there is something to publish (a draft not yet in the gallery always has)."""
-        strip = lambda d: {k: v for k, v in d.items() if k != "version"}  # noqa: E731
+        strip = lambda d: {k: v for k, v in d.items() if k != "version"}
         return not self.in_gallery or strip(self.data) != strip(self.base) or self.assets != self.base_assets
 
     def mark_published(self) -> None:
@@ -53,6 +55,7 @@ def set_draft(d: Draft, key: str | None = None) -> None:
     """Start editing `d` (forgetting the previous draft's widgets); `key` is what opens it in the gallery."""
     d.mark_published()
     st.session_state[DRAFT] = d
+    st.session_state.pop(LAST_GOOD, None)
     if key is not None:
         st.session_state[KEY] = key
     bump()

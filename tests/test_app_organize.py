@@ -99,18 +99,20 @@ def test_box_outside_the_canvas_is_shown_next_to_the_layout(app: AppTest) -> Non
     app.selectbox(key=wk(app, "layout_square")).set_value(2).run()
     app.number_input(key=wk(app, "formats.square.layers[2].box.x")).set_value(0.5).run()
     assert not app.exception
-    problems = [e for e in errors(app) if e.startswith("formats.")]
-    assert problems == ["formats.square.layers[2].box: right edge 1.32 is outside the canvas (0..1); make x + w at most 1"]
+    problems = [e for e in errors(app) if not e.startswith("This draft")]
+    assert problems == ["The quote box in the square reaches past the right edge: make it narrower or move it left."]
     assert "This draft has 1 problem: see the Layout tab. Publishing waits until it is fixed." in errors(app)
-    assert len(app.image) == 0 and "Fix the problems above to publish." in [c.value for c in app.caption]
+    assert "Fix the problems above to publish." in [c.value for c in app.caption]
+    # the last preview without problems stays, dimmed, with a sentence saying why
+    assert len(app.image) == 3 and any("dimmed" in c.value for c in app.caption)
 
 
 def test_bad_template_is_shown_with_its_place(app: AppTest) -> None:
     start_from_starter(app, "care-lisbon", "care-counts")
     app.text_area(key=wk(app, "formats.square.layers[2].template")).set_value("{{ nope }}").run()
-    problems = [e for e in errors(app) if e.startswith("formats.")]
-    assert len(problems) == 1 and problems[0].startswith("formats.square.layers[2].template: ")
-    assert "nope" in problems[0]
+    problems = [e for e in errors(app) if not e.startswith("This draft")]
+    assert len(problems) == 1
+    assert problems[0].startswith("The text of the quote in the square: unknown field 'nope' in the template; use one of: ")
 
 
 def test_low_contrast_is_advice_not_an_error(app: AppTest) -> None:
@@ -118,7 +120,8 @@ def test_low_contrast_is_advice_not_an_error(app: AppTest) -> None:
     app.selectbox(key=wk(app, "formats.square.layers[2].color.kit")).set_value("own").run()
     app.color_picker(key=wk(app, "formats.square.layers[2].color")).set_value("#3a1a44").run()
     assert not errors(app) and len(app.image) == 3
-    assert any(shown(w.value).startswith("Contrast: formats.square.layers[2]") for w in app.warning)
+    assert "Contrast: The quote in the square (#3a1a44) on #441a43 is hard to read " \
+           "(1.0:1, at least 3:1 is needed): make one of them lighter or darker." in [shown(w.value) for w in app.warning]
 
 
 def test_a_kit_colour_reaches_every_format(app: AppTest) -> None:

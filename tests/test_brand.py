@@ -6,9 +6,9 @@ import pytest
 from frames import FrameError, bundled_frame, bundled_ids
 from frames.brand import adopt_kit, resolve_brand, uses
 from frames.editing import apply_edits, build_frame, manifest_data
+from frames.localize import words
 from frames.manifest import load_toml, parse_manifest
 from frames.tomledit import write_manifest
-from frames.localize import words
 from remix import RenderOptions, clean_values, render
 
 
