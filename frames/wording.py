@@ -127,8 +127,8 @@ def contrast_advice(manifest: Manifest, data: Mapping[str, Any]) -> Iterator[tup
             place = f"formats.{fmt_name}.layers[{i}]"
             raw = layers[i] if i < len(layers) and isinstance(layers[i], dict) else {}
             subject = layer_name(raw, fmt_name)
-            panel = isinstance(layer, TextLayer) and layer.panel and len(layer.panel) == 7
-            under = [layer.panel] if panel else backdrops(fmt, i)
+            panel = layer.panel if isinstance(layer, TextLayer) and layer.panel and len(layer.panel) == 7 else None
+            under: list[str] | None = [panel] if panel else backdrops(fmt, i)
             if under is None:
                 yield place, _capital(f"{subject} sits on a photo or image, where it may be hard to read: "
                                       "give it a panel colour.")
