@@ -11,6 +11,8 @@ from app_pages.organize_start import start_panel
 def edit(draft: state.Draft) -> None:
     """Editor, preview and publish rerun alone while the organizer types; the gallery parts stay put."""
     edited = editor(draft)
+    with state.sentences():
+        state.keep(draft)  # a reload, a lost connection or a restarted server finds it again (?draft=KEY)
     with edited.side:
         publish_panel(draft, edited.frame)
 

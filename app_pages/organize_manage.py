@@ -51,6 +51,10 @@ def publish_panel(draft: Draft, frame: Frame | None) -> None:
     if not draft.changed:
         st.caption(f"Nothing has changed since version {frame.version - 1}; edit something to publish a new version.")
         return
+    if draft.in_gallery and not owner_key():  # a draft found again by its link: the key was not kept with it
+        typed = st.text_input("Owner key of this frame (to publish a new version)", type="password", key="org_pub_key")
+        if typed.strip():
+            st.session_state[KEY] = typed.strip()
     label = f"Publish version {frame.version}" if draft.in_gallery else "Publish this frame"
     st.caption("Remixes made earlier keep pointing at the version they used.")
     if st.button(label, type="primary", key="org_publish"):

@@ -253,3 +253,18 @@ def test_a_new_field_shows_the_translation_gaps(app: AppTest) -> None:
     gaps = [shown(i.value) for i in app.info if "Translation" in i.value]
     assert gaps and all("fields.street.label" in g for g in gaps)
     assert gaps[0].startswith("Translation 'ar' still misses")
+
+
+def test_a_reload_finds_the_draft_by_its_link(app: AppTest, tmp_path: Path) -> None:
+    start_from_starter(app, "air-lisbon", "clean-air")
+    app.text_input(key=wk(app, "title")).set_value("Aire limpio «Lisboa» 🌬️").run()
+    key = app.query_params["draft"]
+    key = key[0] if isinstance(key, list) else key
+    fresh = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)  # a new session: a reload
+    fresh.query_params["draft"] = key
+    fresh.run()
+    fresh.switch_page("app_pages/organize.py").run()
+    assert not fresh.exception and not errors(fresh)
+    draft = fresh.session_state["org_draft"]
+    assert (draft.frame_id, draft.data["title"]) == ("air-lisbon", "Aire limpio «Lisboa» 🌬️")
+    assert len(fresh.image) == 3
