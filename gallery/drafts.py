@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from gallery.clock import now_iso
@@ -71,7 +71,7 @@ def delete_draft(store: Store, key: str) -> None:
 
 
 def _prune(db: Any) -> None:
-    cutoff = (datetime.now(timezone.utc) - timedelta(days=KEEP_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    cutoff = (datetime.now(UTC) - timedelta(days=KEEP_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
     old = "SELECT key_hash FROM drafts WHERE updated < ?"
     db.execute(f"DELETE FROM draft_assets WHERE key_hash IN ({old})", [cutoff])
     db.execute("DELETE FROM drafts WHERE updated < ?", [cutoff])
