@@ -14,9 +14,27 @@ from frames import Frame, bundled_frames
 from frames.localize import words
 from frames.manifest import MANIFEST_NAME
 from frames.pack import frame_from_files
-from gallery import Store, get_frame, get_remix, image, install_bundled, languages, list_frames, open_store
+from frames.starters import starter_frame
+from gallery import (
+    Store,
+    get_frame,
+    get_remix,
+    image,
+    install_bundled,
+    languages,
+    list_frames,
+    open_store,
+)
 from gallery.models import FrameInfo, RemixDetail
-from remix import Photo, RenderOptions, build_texts, clean_values, encode, load_photo, render
+from remix import (
+    Photo,
+    RenderOptions,
+    build_texts,
+    clean_values,
+    encode,
+    load_photo,
+    render,
+)
 from remix.pipeline import photo_box
 
 
@@ -69,6 +87,14 @@ def texts(frame_id: str, version: int, values: tuple[tuple[str, str], ...], opti
 def frame_thumbnail(frame_id: str, version: int, width: int = 480) -> bytes:
     """A frame's first format rendered with its example words, small, for the frame cards."""
     f = frame(frame_id, version)
+    values = clean_values(f.manifest, words(f.manifest).samples())
+    return _small(render(f, values, None, next(iter(f.manifest.formats)), RenderOptions()), width, quality=85)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def starter_thumbnail(starter_id: str, width: int = 440) -> bytes:
+    """A starter's first format with its sample words, small, for the Organize page's starter grid."""
+    f = starter_frame(starter_id)
     values = clean_values(f.manifest, words(f.manifest).samples())
     return _small(render(f, values, None, next(iter(f.manifest.formats)), RenderOptions()), width, quality=85)
 

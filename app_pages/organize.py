@@ -27,7 +27,7 @@ if draft is None:
     start_panel()
 else:
     with st.expander("Start another frame or open one you own"):
-        start_panel()
+        start_panel(thumbnails=False)
     st.header(f"Editing '{draft.frame_id}'")
     edit(draft)
     if draft.in_gallery:
