@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from app_pages import caching
+from app_pages.boxdrag import box_editor
 from app_pages.organize_state import (
     LAST_GOOD,
     Draft,
@@ -72,7 +73,7 @@ def editor(draft: Draft) -> Edited:
             "Words": lambda: notes.update(words=_words(draft.data, edits, slots)),
             "Fields": lambda: _fields(draft.data, edits, slots, actions),
             "Look": lambda: notes.update(look=_look(draft.data, fmt, edits, slots)),
-            "Layout": lambda: _layout(draft.data, fmt, edits, slots),
+            "Layout": lambda: _layout(draft.data, fmt, edits, slots, actions),
             "Texts": lambda: _texts(draft.data, fmt, edits, slots),
             "Images": lambda: _images(draft, actions),
         }
@@ -258,14 +259,15 @@ def _picker(data: dict[str, Any], edits: Edits, place: str, label: str, default:
         edits[place] = picked
 
 
-def _layout(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> None:
+def _layout(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots, actions: list) -> None:
     layers = get_path(data, f"formats.{fmt}.layers", []) or []
     boxed = [i for i, layer in enumerate(layers) if layer.get("kind") in BOXED]
     if not boxed:
         st.caption("This format has no layers with a box.")
         return
-    st.caption("Boxes are fractions of the canvas: x and y from the top-left corner, w and h as sizes.")
     i = st.selectbox("Layer", boxed, format_func=lambda j: _layer_name(layers[j], j), key=wkey(f"layout_{fmt}"))
+    _drag(data, fmt, layers, boxed, i, actions)
+    st.caption("Or type the numbers: fractions of the canvas, x and y from the top-left corner, w and h as sizes.")
     place = f"formats.{fmt}.layers[{i}].box"
     box = {part: float(v) for part, v in (layers[i].get("box") or {"x": 0, "y": 0, "w": 1, "h": 1}).items()}
     typed = {}
@@ -276,6 +278,33 @@ def _layout(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> None:
     if typed != {part: round(box.get(part, 0.0), 4) for part in "xywh"}:
         edits[place] = typed  # the whole box: an image layer may have had none (the full canvas)
     _slot(slots, f"formats.{fmt}.layers[{i}]")
+
+
+def _drag(data: dict[str, Any], fmt: str, layers: list, boxed: list[int], selected: int, actions: list) -> None:
+    """The boxes over the last good preview: a box moved by hand becomes the same edit the numbers make."""
+    st.caption("Drag a box to move it, its round handle to resize it; edges and centres snap. "
+               "Arrow keys move the focused box (with Shift: resize).")
+    spec = get_path(data, f"formats.{fmt}", {}) or {}
+    size = (int(spec.get("width") or 1080), int(spec.get("height") or 1080))
+    boxes = [{"i": j, "label": _short_name(layers[j], j), **_box_of(layers[j])} for j in boxed]
+    good = st.session_state.get(LAST_GOOD)
+    image = caching.draft_image(good.digest, fmt, good) if good is not None and fmt in good.manifest.formats else None
+    moved = box_editor(fmt, size, boxes, selected, key=wkey(f"drag_{fmt}"), image=image,
+                       alt=f"The {fmt} preview with its layer boxes")
+    if moved and int(moved.get("index", -1)) in boxed:
+        place = f"formats.{fmt}.layers[{int(moved['index'])}].box"
+        box = {part: round(float(moved[part]), 4) for part in "xywh"}
+        if box != _box_of(get_path(data, place.removesuffix(".box"), {})):
+            actions.append(lambda d: apply_edits(d, {place: box}))
+
+
+def _box_of(layer: dict[str, Any]) -> dict[str, float]:
+    box = layer.get("box") or {"x": 0, "y": 0, "w": 1, "h": 1}
+    return {part: round(float(box.get(part, 0.0)), 4) for part in "xywh"}
+
+
+def _short_name(layer: dict[str, Any], i: int) -> str:
+    return str(layer.get("id") or {"qr": "QR code"}.get(layer.get("kind", ""), layer.get("kind", f"layer {i}")))
 
 
 def _texts(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> None:
