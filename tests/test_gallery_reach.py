@@ -1,11 +1,22 @@
 """gallery.reach: remixes of remixes, forks by other chapters, and what waits for the organizer."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 import gallery
+from gallery import Store, close_store, open_store
 from gallery.reach import ladder, waiting
-from tests.test_gallery_support import publish, store, variant  # noqa: F401
+from tests.test_gallery_support import publish, variant
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(tmp_path / "gallery.db")
+    yield s
+    close_store(s)
 
 
 def test_the_ladder_counts_remixes_of_remixes_and_forks(store) -> None:
