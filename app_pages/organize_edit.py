@@ -40,14 +40,14 @@ from frames.editing import (
     used_assets,
 )
 from frames.fontbook import FAMILY_NAMES
-from frames.localize import missing_strings, words
+from frames.localize import has_words, language_name, missing_strings, words
 from frames.tomledit import write_manifest
 from frames.wording import contrast_advice, organizer_sentence
 from remix import RenderOptions, build_texts, clean_values
 
 Edits = dict[str, Any]
 Slots = list[tuple[str, DeltaGenerator, str]]  # (place, where its problems go, the tab it is in)
-TABS = ("Words", "Fields", "Look", "Layout", "Texts", "Images")
+TABS = ("Words", "Fields", "Look", "Layout", "Texts", "Translations", "Images")
 STALE_OPACITY = 0.45
 BOXED = ("photo", "image", "text", "qr", "credit")
 
@@ -69,12 +69,14 @@ def editor(draft: Draft) -> Edited:
     with left:
         fmt = st.selectbox("Format to edit", list(draft.data.get("formats") or {}), key="org_fmt")
         notes: dict[str, DeltaGenerator] = {}  # filled once the draft is built: translation gaps, contrast
+        gaps: dict[str, DeltaGenerator] = {}  # per language, beside its inputs
         drawers = {
             "Words": lambda: notes.update(words=_words(draft.data, edits, slots)),
             "Fields": lambda: _fields(draft.data, edits, slots, actions),
             "Look": lambda: notes.update(look=_look(draft.data, fmt, edits, slots)),
             "Layout": lambda: _layout(draft.data, fmt, edits, slots, actions),
             "Texts": lambda: _texts(draft.data, fmt, edits, slots),
+            "Translations": lambda: _translations(draft.data, edits, slots, actions, gaps),
             "Images": lambda: _images(draft, actions),
         }
         for tab, name in zip(st.tabs(list(TABS)), TABS):
@@ -89,7 +91,7 @@ def editor(draft: Draft) -> Edited:
         frame = _build(draft, slots, general)
         if frame is not None:
             st.session_state[LAST_GOOD] = frame
-            _translation_gaps(frame, notes["words"])
+            _translation_gaps(frame, notes["words"], gaps)
             _advice(frame, draft.data, notes["look"])
             _preview(frame)
         elif st.session_state.get(LAST_GOOD) is not None:
@@ -321,6 +323,62 @@ def _texts(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> None:
             _slot(slots, place)
 
 
+TRANSLATED = (("title", "Title", False), ("message", "Core message", True), ("call_to_action", "Call to action", False),
+              ("post", "Post text", True), ("alt", "Alt text", True))
+
+
+def _translations(data: dict[str, Any], edits: Edits, slots: Slots, actions: list,
+                  gaps: dict[str, DeltaGenerator]) -> None:
+    """Each language side by side with the original, with what is still missing listed first."""
+    st.caption("Anything left empty shows in the frame's own language. Participants pick the language on the Make page.")
+    for lang in sorted(get_path(data, "translations", {}) or {}):
+        with st.container(border=True):
+            st.markdown(f"**{plain(language_name(lang))}**")
+            gaps[lang] = st.empty()
+            base = f"translations.{lang}"
+            for key, label, area in TRANSLATED:
+                original = get_path(data, f"texts.{key}" if key in ("post", "alt") else key, "") or ""
+                _side_by_side(data, edits, f"{base}.{key}", label, str(original), area)
+            for spec in get_path(data, "fields", []) or []:
+                _side_by_side(data, edits, f"{base}.fields.{spec.get('name')}.label", f"Label of {spec.get('name')}",
+                              str(spec.get("label", "")), False)
+            for layer_id, template in _worded_layers(data).items():
+                _side_by_side(data, edits, f"{base}.layers.{layer_id}", f"Text of {layer_id}", template, True)
+            if st.button("Remove this translation", key=wkey(f"{base}.remove")):
+                actions.append(lambda d, lang=lang: apply_edits(d, {f"translations.{lang}": None}))
+            _slot(slots, base)
+    code = st.text_input("Add a language (a code like ar, es or pt-BR)", key=wkey("new_lang"), max_chars=12)
+    if st.button("Add translation", key=wkey("new_lang_add")) and code.strip():
+        actions.append(lambda d, code=code.strip(): apply_edits(d, {f"translations.{code}": {}}))
+    _slot(slots, "translations")
+
+
+def _worded_layers(data: dict[str, Any]) -> dict[str, str]:
+    """Text layers (by id) whose template has words of its own to translate, first format that has each."""
+    found: dict[str, str] = {}
+    for fmt in (get_path(data, "formats", {}) or {}).values():
+        for layer in fmt.get("layers") or []:
+            template = layer.get("template")
+            if layer.get("kind") == "text" and layer.get("id") and isinstance(template, str) and has_words(template):
+                found.setdefault(str(layer["id"]), template)
+    return found
+
+
+def _side_by_side(data: dict[str, Any], edits: Edits, place: str, label: str, original: str, area: bool) -> None:
+    """The original on the left, its translation on the right (an empty translation is removed)."""
+    left, right = st.columns(2)
+    left.caption(label)
+    left.text(original or "(empty)")
+    current = str(get_path(data, place, "") or "")
+    name = f"{label} ({place.split('.')[1]})"
+    if area:
+        value = right.text_area(name, value=current, key=wkey(place), height=90)
+    else:
+        value = right.text_input(name, value=current, key=wkey(place))
+    if value != current:
+        edits[place] = value if value.strip() else None
+
+
 def _images(draft: Draft, actions: list) -> None:
     st.caption("JPEG, PNG or WebP up to 15 MB. Images are re-saved as PNG without their metadata.")
     show_flash("images")
@@ -381,13 +439,18 @@ def _place_problems(problems: list[Problem], slots: Slots, general: DeltaGenerat
                   f"Publishing waits until {'they are' if many else 'it is'} fixed.")
 
 
-def _translation_gaps(frame: Frame, box: DeltaGenerator) -> None:
-    """Edited words are not re-translated: say which translated strings still need a translator."""
+def _translation_gaps(frame: Frame, box: DeltaGenerator, gaps: dict[str, DeltaGenerator]) -> None:
+    """Edited words are not re-translated: say which translated strings still need a translator
+    (in the Words tab, and beside each language in the Translations tab)."""
     m = frame.manifest
     for lang in sorted(m.translations):
         missing = missing_strings(m, lang)
         if missing:
             box.info(plain(f"Translation '{lang}' still misses {', '.join(missing)}; those parts show in '{m.language}'."))
+        if lang in gaps and missing:
+            gaps[lang].info(plain(f"Still missing: {', '.join(missing)}."))
+        elif lang in gaps:
+            gaps[lang].success("Everything is translated.")
 
 
 def _advice(frame: Frame, data: dict[str, Any], box: DeltaGenerator) -> None:

@@ -268,3 +268,16 @@ def test_a_reload_finds_the_draft_by_its_link(app: AppTest, tmp_path: Path) -> N
     draft = fresh.session_state["org_draft"]
     assert (draft.frame_id, draft.data["title"]) == ("air-lisbon", "Aire limpio «Lisboa» 🌬️")
     assert len(fresh.image) == 3
+
+
+def test_a_translation_is_added_and_filled_side_by_side(app: AppTest) -> None:
+    start_from_starter(app, "air-lisbon", "photo-frame")
+    app.text_input(key=wk(app, "new_lang")).set_value("ar")
+    app.button(key=wk(app, "new_lang_add")).click().run()
+    assert not errors(app)
+    assert any("Still missing: title" in shown(i.value) for i in app.info)
+    app.text_input(key=wk(app, "translations.ar.title")).set_value("شارعنا، صوتنا").run()
+    assert not errors(app)
+    draft = app.session_state["org_draft"]
+    assert draft.data["translations"]["ar"]["title"] == "شارعنا، صوتنا"
+    assert not any("Still missing: title" in shown(i.value) for i in app.info)
