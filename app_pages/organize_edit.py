@@ -195,7 +195,8 @@ def _kit(data: dict[str, Any], edits: Edits, slots: Slots) -> None:
     colours = get_path(data, "brand.colors", {}) or {}
     for column, name in zip(st.columns(3) * (len(colours) // 3 + 1), colours):
         with column:
-            _picker(data, edits, f"brand.colors.{name}", name.replace("_", " ").capitalize(), "#ffffff")
+            label = "QR code" if name == "qr" else name.replace("_", " ").capitalize()
+            _picker(data, edits, f"brand.colors.{name}", label, "#ffffff")
     _slot(slots, "brand.colors")
     fonts = get_path(data, "brand.fonts", {}) or {}
     for column, name in zip(st.columns(max(1, len(fonts))), fonts):
@@ -213,6 +214,10 @@ def _index(options: Any, value: Any) -> int:
 
 
 def _text_look(data: dict[str, Any], edits: Edits, place: str, layer: dict[str, Any], i: int) -> None:
+    if layer.get("panel"):
+        _colour(data, edits, f"{place}.panel", f"Panel of {_layer_name(layer, i)}", "#ffffff")
+    if layer.get("kind") == "text" and not str(layer.get("template", "")).strip():
+        return  # an empty text layer only draws its panel
     colour, font = st.columns(2)
     with colour:
         _colour(data, edits, f"{place}.color", f"Colour of {_layer_name(layer, i)}", "#111111")
@@ -267,7 +272,12 @@ def _layout(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots, actions:
     if not boxed:
         st.caption("This format has no layers with a box.")
         return
-    i = st.selectbox("Layer", boxed, format_func=lambda j: _layer_name(layers[j], j), key=wkey(f"layout_{fmt}"))
+    key = f"org_layout_{fmt}"  # not rebuilt after a drag: the moved layer is the chosen one
+    if st.session_state.get("org_layout_next") in boxed:
+        st.session_state[key] = st.session_state.pop("org_layout_next")
+    if st.session_state.get(key) not in boxed:
+        st.session_state.pop(key, None)
+    i = st.selectbox("Layer", boxed, format_func=lambda j: _layer_name(layers[j], j), key=key)
     _drag(data, fmt, layers, boxed, i, actions)
     st.caption("Or type the numbers: fractions of the canvas, x and y from the top-left corner, w and h as sizes.")
     place = f"formats.{fmt}.layers[{i}].box"
@@ -297,6 +307,7 @@ def _drag(data: dict[str, Any], fmt: str, layers: list, boxed: list[int], select
         place = f"formats.{fmt}.layers[{int(moved['index'])}].box"
         box = {part: round(float(moved[part]), 4) for part in "xywh"}
         if box != _box_of(get_path(data, place.removesuffix(".box"), {})):
+            st.session_state["org_layout_next"] = int(moved["index"])  # the moved box's numbers show next
             actions.append(lambda d: apply_edits(d, {place: box}))
 
 
@@ -348,8 +359,9 @@ def _translations(data: dict[str, Any], edits: Edits, slots: Slots, actions: lis
                 actions.append(lambda d, lang=lang: apply_edits(d, {f"translations.{lang}": None}))
             _slot(slots, base)
     code = st.text_input("Add a language (a code like ar, es or pt-BR)", key=wkey("new_lang"), max_chars=12)
-    if st.button("Add translation", key=wkey("new_lang_add")) and code.strip():
-        actions.append(lambda d, code=code.strip(): apply_edits(d, {f"translations.{code}": {}}))
+    lang = code.strip()
+    if st.button("Add translation", key=wkey("new_lang_add")) and lang:
+        actions.append(lambda d: apply_edits(d, {f"translations.{lang}": {}}))
     _slot(slots, "translations")
 
 
@@ -468,7 +480,8 @@ def _preview(frame: Frame, stale: bool = False) -> None:
         values = clean_values(frame.manifest, words(frame.manifest).samples())
         texts = build_texts(frame, values, RenderOptions())
         formats = list(frame.manifest.formats)
-        for column, fmt in zip(st.columns(len(formats)), formats):
+        row = st.container(key="org_preview_stale" if stale else "org_preview")
+        for column, fmt in zip(row.columns(len(formats)), formats):
             spec = frame.manifest.formats[fmt]
             column.image(caching.draft_image(frame.digest, fmt, frame), caption=f"{fmt} · {spec.width} × {spec.height}",
                          alt=texts.alt.get(fmt) or fmt, width="stretch")

@@ -142,7 +142,10 @@ def contrast_advice(manifest: Manifest, data: Mapping[str, Any]) -> Iterator[tup
 
 
 def _colour_names(data: Mapping[str, Any], fmt: str) -> dict[str, str]:
-    return {v.lower()[:7]: k for k, v in kit(data, fmt)["colors"].items()}
+    names: dict[str, str] = {}
+    for name, value in kit(data, fmt)["colors"].items():
+        names.setdefault(value.lower()[:7], name)  # two names for one colour: the first one written
+    return names
 
 
 def _say(colour: str, names: Mapping[str, str]) -> str:

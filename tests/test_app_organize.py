@@ -96,7 +96,7 @@ def test_wrong_owner_key_is_refused_with_one_sentence(app: AppTest) -> None:
 
 def test_box_outside_the_canvas_is_shown_next_to_the_layout(app: AppTest) -> None:
     start_from_starter(app, "care-lisbon", "care-counts")
-    app.selectbox(key=wk(app, "layout_square")).set_value(2).run()
+    app.selectbox(key="org_layout_square").set_value(2).run()
     app.number_input(key=wk(app, "formats.square.layers[2].box.x")).set_value(0.5).run()
     assert not app.exception
     problems = [e for e in errors(app) if not e.startswith("This draft")]
