@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from frames.brand import kit
+from frames.brand import brand_name, kit
 from frames.contrast import AA_LARGE, AA_NORMAL, LARGE_PX, backdrops, contrast_ratio
 from frames.errors import Problem
 from frames.model import CreditLayer, Manifest, TextLayer
@@ -137,7 +137,7 @@ def contrast_advice(manifest: Manifest, data: Mapping[str, Any]) -> Iterator[tup
             ratio, worst = min((contrast_ratio(layer.color[:7], c), c) for c in under)
             if ratio < need:
                 yield place, _capital(
-                    f"{subject} ({_say(layer.color, names)}) on {_say(worst, names)} is hard to read "
+                    f"{subject} ({_say(layer.color, names, raw.get('color'))}) on {_say(worst, names)} is hard to read "
                     f"({ratio:.1f}:1, at least {need:g}:1 is needed): make one of them lighter or darker.")
 
 
@@ -148,7 +148,8 @@ def _colour_names(data: Mapping[str, Any], fmt: str) -> dict[str, str]:
     return names
 
 
-def _say(colour: str, names: Mapping[str, str]) -> str:
-    name = names.get(colour.lower()[:7])
+def _say(colour: str, names: Mapping[str, str], written: object = None) -> str:
+    """'kit colour 'primary' #0f2b3d' (the name the layer wrote, else the kit's first name for it), or the colour."""
+    name = brand_name(written) or names.get(colour.lower()[:7])
     return f"kit colour '{name.replace('_', ' ')}' {colour[:7]}" if name else colour[:7]
 
