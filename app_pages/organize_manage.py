@@ -176,21 +176,24 @@ def _reach(frame_id: str) -> None:
         st.caption("No published remixes yet.")
     else:
         per_day = pd.DataFrame(list(reversed(c.per_day)), columns=["day", "remixes"])
-        st.altair_chart(_bars(per_day, "day", "remixes", "Remixes per day", temporal=True), width="stretch")
+        st.altair_chart(_bars(per_day, "day", "remixes", "Remixes per day"), width="stretch")
         left, right = st.columns(2)
-        left.altair_chart(_bars(pd.DataFrame(list(c.top_places), columns=["place", "remixes"]), "place", "remixes",
-                                "Places", horizontal=True), width="stretch")
+        if c.top_places:
+            left.altair_chart(_bars(pd.DataFrame(list(c.top_places), columns=["place", "remixes"]), "place", "remixes",
+                                    "Places", horizontal=True), width="stretch")
+        else:
+            left.caption("No remix names its place yet.")
         right.altair_chart(_bars(pd.DataFrame(list(c.languages.items()), columns=["language", "remixes"]), "language",
                                  "remixes", "Languages", horizontal=True), width="stretch")
     if up.forks:
         st.caption("Forked as: " + ", ".join(up.forks))
 
 
-def _bars(frame: pd.DataFrame, category: str, value: str, title: str, *, temporal: bool = False,
-          horizontal: bool = False) -> alt.Chart:
+def _bars(frame: pd.DataFrame, category: str, value: str, title: str, *, horizontal: bool = False) -> alt.Chart:
     """One small bar chart with a title, readable on a phone (labels never rotated)."""
-    kind = "T" if temporal else "N"
-    cat = alt.Y(f"{category}:{kind}", sort="-x", title=None) if horizontal else alt.X(f"{category}:{kind}", title=None)
+    kind = "O" if category == "day" else "N"  # days in order, one bar each
+    cat = (alt.Y(f"{category}:{kind}", sort="-x", title=None) if horizontal
+           else alt.X(f"{category}:{kind}", title=None, axis=alt.Axis(labelAngle=0)))
     num = alt.X(f"{value}:Q", title=value) if horizontal else alt.Y(f"{value}:Q", title=value)
     chart = alt.Chart(frame, title=title).mark_bar(color="#d6336c")
     return chart.encode(cat, num, tooltip=[f"{category}:{kind}", f"{value}:Q"]).properties(height=220)
