@@ -29,11 +29,14 @@ from frames import Frame, FrameError, FrameRemixError, Problem
 from frames.brand import PREFIX, brand_name
 from frames.editing import (
     BACKGROUND_ASSET,
+    FIELD_KINDS,
     OVERLAY_ASSET,
     add_text_field,
     apply_edits,
     asset_png,
     get_path,
+    options_text,
+    parse_options,
     remove_field,
     set_background_image,
     set_overlay,
@@ -41,12 +44,14 @@ from frames.editing import (
 )
 from frames.fontbook import FAMILY_NAMES
 from frames.localize import has_words, language_name, missing_strings, words
+from frames.model import PLATFORMS
 from frames.tomledit import write_manifest
 from frames.wording import contrast_advice, organizer_sentence
 from remix import RenderOptions, build_texts, clean_values
 
 Edits = dict[str, Any]
 Slots = list[tuple[str, DeltaGenerator, str]]  # (place, where its problems go, the tab it is in)
+KIND_LABELS = {"text": "Short text", "long_text": "Long text (a story)", "choice": "Choice", "photo": "Photo"}
 TABS = ("Words", "Fields", "Look", "Layout", "Texts", "Translations", "Images")
 STALE_OPACITY = 0.45
 BOXED = ("photo", "image", "text", "qr", "credit")
@@ -148,11 +153,12 @@ def _fields(data: dict[str, Any], edits: Edits, slots: Slots, actions: list) -> 
             if st.button("Remove this field", key=wkey(f"fields[{i}].remove")):
                 actions.append(lambda d, i=i: remove_field(d, i))
         _slot(slots, f"fields[{i}]")
-    st.markdown("**Add a text field**")
+    st.markdown("**Add a field**")
     name = st.text_input("Name (used in templates as {{ name }})", placeholder="city", key=wkey("new_field_name"))
     label = st.text_input("Label participants see", placeholder="Your town", key=wkey("new_field_label"))
+    kind = st.selectbox("Kind", FIELD_KINDS, key=wkey("new_field_kind"), format_func=lambda k: KIND_LABELS[k])
     if st.button("Add field", key=wkey("new_field_add")):
-        actions.append(lambda d: add_text_field(d, name, label))
+        actions.append(lambda d: add_text_field(d, name, label, kind))
     _slot(slots, "fields")
 
 
@@ -169,6 +175,13 @@ def _field(data: dict[str, Any], edits: Edits, i: int, spec: dict[str, Any]) -> 
         if int(limit) != current:
             edits[f"{base}.max_length"] = int(limit) or None
         _text(data, edits, f"{base}.sample", "Sample value (used in the preview)", area=spec.get("kind") == "long_text")
+    if spec.get("kind") == "choice":
+        current_text = options_text(spec.get("options") or [])
+        typed = st.text_area("Options, one per line: value = label", value=current_text, key=wkey(f"{base}.options"),
+                             help="The value is what templates get; the label is what participants see.")
+        if typed != current_text:
+            edits[f"{base}.options"] = parse_options(typed)
+        _text(data, edits, f"{base}.sample", "Sample value (one of the option values)")
 
 
 def _look(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> DeltaGenerator:
@@ -289,7 +302,31 @@ def _layout(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots, actions:
             typed[part] = round(value, 4)
     if typed != {part: round(box.get(part, 0.0), 4) for part in "xywh"}:
         edits[place] = typed  # the whole box: an image layer may have had none (the full canvas)
+    _layer_extras(layers[i], f"formats.{fmt}.layers[{i}]", edits)
     _slot(slots, f"formats.{fmt}.layers[{i}]")
+
+
+def _layer_extras(layer: dict[str, Any], place: str, edits: Edits) -> None:
+    """The chosen layer's own settings: a photo's shape and focus, a text's size range."""
+    if layer.get("kind") == "photo":
+        shapes = ["rect", "circle"]
+        shape = st.radio("Shape of the photo", shapes, index=_index(shapes, layer.get("shape", "rect")), horizontal=True,
+                         format_func=lambda v: "Rectangle" if v == "rect" else "Circle", key=wkey(f"{place}.shape"))
+        if shape != layer.get("shape", "rect"):
+            edits[f"{place}.shape"] = shape
+        focal = layer.get("focal") or {}
+        fx, fy = float(focal.get("x", 0.5)), float(focal.get("y", 0.5))
+        left, right = st.columns(2)
+        x = left.slider("Focus across (0 left, 1 right)", 0.0, 1.0, fx, 0.05, key=wkey(f"{place}.focal.x"))
+        y = right.slider("Focus down (0 top, 1 bottom)", 0.0, 1.0, fy, 0.05, key=wkey(f"{place}.focal.y"))
+        if (round(x, 3), round(y, 3)) != (round(fx, 3), round(fy, 3)):
+            edits[f"{place}.focal"] = {"x": round(x, 3), "y": round(y, 3)}
+    elif layer.get("kind") == "text" and str(layer.get("template", "")).strip():
+        lo, hi = int(layer.get("min_size", 18)), int(layer.get("max_size", 72))
+        chosen = st.slider("Text size range (px: it shrinks to fit, never below the smallest)", 8, 400,
+                           (min(lo, hi), max(lo, hi)), key=wkey(f"{place}.sizes"))
+        if tuple(chosen) != (lo, hi):
+            edits[f"{place}.min_size"], edits[f"{place}.max_size"] = int(chosen[0]), int(chosen[1])
 
 
 def _drag(data: dict[str, Any], fmt: str, layers: list, boxed: list[int], selected: int, actions: list) -> None:
@@ -325,8 +362,14 @@ def _texts(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> None:
                "call_to_action, link.")
     _text(data, edits, "texts.post", "Post text", area=True, height=120)
     _slot(slots, "texts.post")
+    with st.expander("Post text per platform (empty: the post text above)"):
+        for platform, limit in PLATFORMS.items():
+            _optional(data, edits, f"texts.platforms.{platform}", f"{PLATFORM_NAMES[platform]} (counted to {limit:,})")
+            _slot(slots, f"texts.platforms.{platform}")
     _text(data, edits, "texts.alt", "Alt text (describes the image for people who cannot see it)", area=True, height=100)
     _slot(slots, "texts.alt")
+    _optional(data, edits, f"formats.{fmt}.alt", f"Alt text of the {fmt} only (empty: the alt text above)")
+    _slot(slots, f"formats.{fmt}.alt")
     for i, layer in enumerate(get_path(data, f"formats.{fmt}.layers", []) or []):
         if layer.get("kind") == "text":
             place = f"formats.{fmt}.layers[{i}].template"
@@ -387,6 +430,17 @@ def _side_by_side(data: dict[str, Any], edits: Edits, place: str, label: str, or
         value = right.text_area(name, value=current, key=wkey(place), height=90)
     else:
         value = right.text_input(name, value=current, key=wkey(place))
+    if value != current:
+        edits[place] = value if value.strip() else None
+
+
+PLATFORM_NAMES = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon", "instagram": "Instagram"}
+
+
+def _optional(data: dict[str, Any], edits: Edits, place: str, label: str) -> None:
+    """A template that may be left empty (then the general one is used): empty removes it."""
+    current = str(get_path(data, place, "") or "")
+    value = st.text_area(label, value=current, key=wkey(place), height=80)
     if value != current:
         edits[place] = value if value.strip() else None
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import copy
 import io
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from PIL import Image, ImageOps
 
@@ -74,11 +75,38 @@ def _parent(data: dict[str, Any], place: str) -> tuple[Any, Any]:
     return node, steps[-1]
 
 
-def add_text_field(data: Mapping[str, Any], name: str, label: str) -> dict[str, Any]:
-    """A copy with one more short text field (validation says if the name is taken or malformed)."""
+FIELD_KINDS = ("text", "long_text", "choice", "photo")
+
+
+def add_text_field(data: Mapping[str, Any], name: str, label: str, kind: str = "text") -> dict[str, Any]:
+    """A copy with one more field of `kind` (validation says if the name is taken or malformed).
+
+    A new choice field starts with two options to rename, so the draft stays valid.
+    """
     out = copy.deepcopy(dict(data))
-    out.setdefault("fields", []).append({"name": name.strip(), "kind": "text", "label": label.strip() or name.strip()})
+    spec: dict[str, Any] = {"name": name.strip(), "kind": kind, "label": label.strip() or name.strip()}
+    if kind == "choice":
+        spec["options"] = [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]
+    out.setdefault("fields", []).append(spec)
     return out
+
+
+def parse_options(text: str) -> list[dict[str, str]]:
+    """Choice options from lines `value = label` (or just `label`, whose value is made from it)."""
+    options = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        value, _, label = line.partition("=")
+        label = label.strip() or value.strip()
+        value = value.strip() if _ else re.sub(r"[^a-z0-9_]+", "_", label.lower()).strip("_") or label
+        options.append({"value": value, "label": label})
+    return options
+
+
+def options_text(options: list[dict[str, Any]]) -> str:
+    """The lines `parse_options` reads back."""
+    return "\n".join(f"{o.get('value', '')} = {o.get('label', '')}" for o in options)
 
 
 def remove_field(data: Mapping[str, Any], index: int) -> dict[str, Any]:

@@ -281,3 +281,24 @@ def test_a_translation_is_added_and_filled_side_by_side(app: AppTest) -> None:
     draft = app.session_state["org_draft"]
     assert draft.data["translations"]["ar"]["title"] == "شارعنا، صوتنا"
     assert not any("Still missing: title" in shown(i.value) for i in app.info)
+
+
+def test_fields_of_every_kind_posts_alt_texts_and_photo_focus(app: AppTest) -> None:
+    start_from_starter(app, "street-lisbon", "photo-frame")
+    app.text_input(key=wk(app, "new_field_name")).set_value("mood")
+    app.text_input(key=wk(app, "new_field_label")).set_value("Your mood")
+    app.selectbox(key=wk(app, "new_field_kind")).set_value("choice")
+    app.button(key=wk(app, "new_field_add")).click().run()
+    index = len(app.session_state["org_draft"].data["fields"]) - 1
+    app.text_area(key=wk(app, f"fields[{index}].options")).set_value("hope = Hopeful\nangry = Angry ✊").run()
+    app.text_area(key=wk(app, "texts.platforms.x")).set_value("{{ title }} {{ link }}").run()
+    app.text_area(key=wk(app, "formats.square.alt")).set_value("A square photo: {{ caption }}").run()
+    app.radio(key=wk(app, "formats.square.layers[1].shape")).set_value("circle").run()
+    assert not app.exception and not errors(app)
+    data = app.session_state["org_draft"].data
+    assert data["fields"][index]["options"] == [{"value": "hope", "label": "Hopeful"}, {"value": "angry", "label": "Angry ✊"}]
+    assert data["texts"]["platforms"]["x"] == "{{ title }} {{ link }}"
+    assert data["formats"]["square"]["alt"] == "A square photo: {{ caption }}"
+    assert data["formats"]["square"]["layers"][1]["shape"] == "circle"
+    app.text_area(key=wk(app, "texts.platforms.x")).set_value("").run()
+    assert "x" not in app.session_state["org_draft"].data["texts"].get("platforms", {})
