@@ -15,8 +15,8 @@ CASES = [
     ({"formats.card.layers[2].min_size": 90}, "formats.card.layers[2]",
      "The smallest text size of the headline in the card (90) is larger than its largest (60): swap them."),
     ({"formats.card.layers[0].color": "brand.bakground"}, "formats.card.layers[0].color",
-     "The colour of the background in the card uses the kit colour 'bakground', which the brand kit does not have: "
-     "choose 'background' or add it to the kit."),
+     ("The colour of the background in the card uses the kit colour 'bakground', which the brand kit does not have: "
+      "choose 'background' or add it to the kit.")),
     ({"brand.colors.primary": "navy"}, "brand.colors.primary",
      "The kit colour 'primary' is not a colour: pick one with the colour picker."),
     ({"fields[0].label": ""}, "fields[0].label", "The label of the field 'city' is empty: write something there."),
