@@ -234,8 +234,7 @@ def test_studio_journey(server: str, server_data: Path, page, browser) -> None:
     page.get_by_role("button", name="Approve").click()
     page.get_by_text("is published now.").wait_for()
     page.get_by_role("tab", name="Reach").click()
-    page.locator("[data-testid=stMetricValue]").first.wait_for()
-    assert page.locator("[data-testid=stMetricValue]").first.inner_text() == "1"
+    expect(page.locator("[data-testid=stMetricValue]").first).to_have_text("1")  # polls until the rerun shows it
     page.locator("[data-testid=stVegaLiteChart], [data-testid=stArrowVegaLiteChart]").first.wait_for()
     studio_shot(page, "11-reach")
     assert owner and "Traceback" not in page.content()
