@@ -14,6 +14,7 @@ from PIL import Image
 from frames import Frame
 from frames.manifest import MANIFEST_NAME
 from frames.pack import frame_from_files
+from frames.starters import starter_frame
 from gallery import Settings, Store, get_frame, get_remix, image, languages, list_frames
 from gallery.instance import Instance, open_instance
 from gallery.models import FrameInfo, RemixDetail
@@ -79,6 +80,14 @@ def texts(frame_id: str, version: int, values: tuple[tuple[str, str], ...], opti
 def frame_thumbnail(frame_id: str, version: int, width: int = 480) -> bytes:
     """A frame's first format rendered with its example words, small, for the frame cards."""
     f = frame(frame_id, version)
+    return _small(render(f, sample_values(f), sample_photo(), next(iter(f.manifest.formats)), RenderOptions()),
+                  width, quality=85)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def starter_thumbnail(starter_id: str, width: int = 440) -> bytes:
+    """A starter's first format with its sample words, small, for the Organize page's starter grid."""
+    f = starter_frame(starter_id)
     return _small(render(f, sample_values(f), sample_photo(), next(iter(f.manifest.formats)), RenderOptions()),
                   width, quality=85)
 

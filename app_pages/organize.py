@@ -11,6 +11,8 @@ from app_pages.organize_start import start_panel
 def edit(draft: state.Draft) -> None:
     """Editor, preview and publish rerun alone while the organizer types; the gallery parts stay put."""
     edited = editor(draft)
+    with state.sentences():
+        state.keep(draft)  # a reload, a lost connection or a restarted server finds it again (?draft=KEY)
     with edited.side:
         publish_panel(draft, edited.frame)
 
@@ -25,7 +27,7 @@ if draft is None:
     start_panel()
 else:
     with st.expander("Start another frame or open one you own"):
-        start_panel()
+        start_panel(thumbnails=False)
     st.header(f"Editing '{draft.frame_id}'")
     edit(draft)
     if draft.in_gallery:

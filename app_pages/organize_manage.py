@@ -4,6 +4,7 @@ Everything here reads or writes the gallery; the session only carries the key th
 """
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -33,6 +34,7 @@ from gallery import (
     publish_frame,
 )
 from gallery.moderation import ACTIONS
+from gallery.reach import ladder, waiting
 from remix.qr import frame_link
 
 STATUSES = ("pending", "reported", "hidden", "published")
@@ -68,6 +70,10 @@ def publish_panel(draft: Draft, frame: Frame | None) -> None:
     if not draft.changed:
         st.caption(f"Nothing has changed since version {frame.version - 1}; edit something to publish a new version.")
         return
+    if draft.in_gallery and not owner_key():  # a draft found again by its link: the key was not kept with it
+        typed = st.text_input("Owner key of this frame (to publish a new version)", type="password", key="org_pub_key")
+        if typed.strip():
+            st.session_state[KEY] = typed.strip()
     label = f"Publish version {frame.version}" if draft.in_gallery else "Publish this frame"
     st.caption("Remixes made earlier keep pointing at the version they used.")
     if st.button(label, type="primary", key="org_publish"):
@@ -107,16 +113,25 @@ def manage_panel(frame_id: str) -> None:
 
 def _moderation(frame_id: str, mode: str) -> None:
     key = owner_key()
-    status = st.selectbox("Show remixes that are", STATUSES, index=0 if mode == "approve" else 3, key="org_mod_status")
+    waits = waiting(caching.store(), frame_id, key)
+    st.markdown(" · ".join(f"**{n}** {status}" for status, n in waits.items()) + " waiting for you")
+    status = st.selectbox("Show remixes that are", STATUSES, index=0 if mode == "approve" else 3, key="org_mod_status",
+                          format_func=lambda s: f"{s} ({waits[s]})" if s in waits else s)
     st.button("Check for new remixes", key="org_mod_refresh")
     show_flash("moderation")
-    page = list_remixes(caching.store(), frame=frame_id, status=status, key=key, limit=PAGE)
+    cursors: list[int | None] = st.session_state.setdefault(f"org_mod_pages_{status}", [None])
+    page = list_remixes(caching.store(), frame=frame_id, status=status, key=key, limit=PAGE, cursor=cursors[-1])
     if not page.items:
-        st.caption(f"No {status} remixes.")
+        st.caption(f"No {status} remixes" + (" on this page." if len(cursors) > 1 else "."))
     for remix in page.items:
         _remix_card(remix, key)
-    if page.next_cursor is not None:
-        st.caption(f"Showing the newest {PAGE}; act on these to see more.")
+    back, forward = st.columns(2)
+    if len(cursors) > 1 and back.button("Newer", key="org_mod_newer"):
+        cursors.pop()
+        st.rerun()
+    if page.next_cursor is not None and forward.button("Older", key="org_mod_older"):
+        cursors.append(page.next_cursor)
+        st.rerun()
     with st.expander("Moderation log"):
         entries = moderation_log(caching.store(), frame_id, key, limit=50)
         st.dataframe(pd.DataFrame([(e.created[:16], e.action, e.reason, e.actor) for e in entries],
@@ -149,19 +164,40 @@ def _remix_card(remix, key: str | None) -> None:
 
 
 def _reach(frame_id: str) -> None:
+    """The participation ladder at a glance: how many, where, in which languages, and who took it further."""
     c = counts(caching.store(), frame_id)
-    a, b, d = st.columns(3)
-    a.metric("Remixes", c.remixes)
-    b.metric("Places", c.places)
-    d.metric("Languages", len(c.languages))
+    up = ladder(caching.store(), frame_id)
+    cells = st.columns(5)
+    for cell, (label, value) in zip(cells, (("Remixes", c.remixes), ("Places", c.places),
+                                            ("Languages", len(c.languages)),
+                                            ("Remixes of remixes", up.remixes_of_remixes),
+                                            ("Forks by other chapters", len(up.forks)))):
+        cell.metric(label, value)
     if not c.remixes:
         st.caption("No published remixes yet.")
-        return
-    per_day = pd.DataFrame(list(reversed(c.per_day)), columns=["day", "remixes"]).set_index("day")
-    st.bar_chart(per_day, y_label="remixes per day", height=220)
-    left, right = st.columns(2)
-    left.dataframe(pd.DataFrame(list(c.top_places), columns=["place", "remixes"]), hide_index=True)
-    right.dataframe(pd.DataFrame(list(c.languages.items()), columns=["language", "remixes"]), hide_index=True)
+    else:
+        per_day = pd.DataFrame(list(reversed(c.per_day)), columns=["day", "remixes"])
+        st.altair_chart(_bars(per_day, "day", "remixes", "Remixes per day"), width="stretch")
+        left, right = st.columns(2)
+        if c.top_places:
+            left.altair_chart(_bars(pd.DataFrame(list(c.top_places), columns=["place", "remixes"]), "place", "remixes",
+                                    "Places", horizontal=True), width="stretch")
+        else:
+            left.caption("No remix names its place yet.")
+        right.altair_chart(_bars(pd.DataFrame(list(c.languages.items()), columns=["language", "remixes"]), "language",
+                                 "remixes", "Languages", horizontal=True), width="stretch")
+    if up.forks:
+        st.caption("Forked as: " + ", ".join(up.forks))
+
+
+def _bars(frame: pd.DataFrame, category: str, value: str, title: str, *, horizontal: bool = False) -> alt.Chart:
+    """One small bar chart with a title, readable on a phone (labels never rotated)."""
+    kind = "O" if category == "day" else "N"  # days in order, one bar each
+    cat = (alt.Y(f"{category}:{kind}", sort="-x", title=None) if horizontal
+           else alt.X(f"{category}:{kind}", title=None, axis=alt.Axis(labelAngle=0)))
+    num = alt.X(f"{value}:Q", title=value) if horizontal else alt.Y(f"{value}:Q", title=value)
+    chart = alt.Chart(frame, title=title).mark_bar(color="#d6336c")
+    return chart.encode(cat, num, tooltip=[f"{category}:{kind}", f"{value}:Q"]).properties(height=220)
 
 
 def _pack(frame_id: str, version: int) -> None:

@@ -8,8 +8,10 @@ import streamlit as st
 from app_pages import caching
 from app_pages.organize_state import NEW_KEY, Draft, flash, sentences, set_draft
 from app_pages.ui import public_url
+from frames import Frame
 from frames.bundled import bundled_frame, bundled_ids
 from frames.editing import manifest_data, starter_data
+from frames.starters import starter_frame, starter_ids
 from gallery import GalleryError, fork_frame, get_frame
 from gallery.framestore import authorize_frame
 
@@ -17,27 +19,38 @@ _FRAME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 ID_HELP = "2 to 63 lowercase letters, digits and '-'; it becomes the frame's link (?frame=ID)."
 
 
-def start_panel() -> None:
-    """Three ways to get a draft to edit."""
+def start_panel(thumbnails: bool = True) -> None:
+    """Three ways to get a draft to edit (the starters' thumbnails only where no draft is open)."""
     new, fork, mine = st.tabs(["New from a starter", "Fork a frame", "Open my frame"])
     with new:
-        _from_starter()
+        _from_starter(thumbnails)
     with fork:
         _fork()
     with mine:
         _open()
 
 
-def _from_starter() -> None:
-    ids = bundled_ids()
-    starter = st.selectbox("Starter", ids, format_func=lambda i: bundled_frame(i).title, key="org_starter")
+def _starter(starter_id: str) -> Frame:
+    """A starter, or one of the bundled example frames (they make good starters too)."""
+    return starter_frame(starter_id) if starter_id in starter_ids() else bundled_frame(starter_id)
+
+
+def _from_starter(thumbnails: bool) -> None:
+    ids = [*starter_ids(), *bundled_ids()]
+    with st.container(key="org_starter_grid"):
+        for column, starter_id in zip(st.columns(3) * 2 if thumbnails else [], starter_ids()):
+            frame = starter_frame(starter_id)
+            column.image(caching.starter_thumbnail(starter_id), caption=frame.title, width=220,
+                         alt=f"The starter '{frame.title}': {frame.manifest.description}")
+    starter = st.selectbox("Starter", ids, format_func=lambda i: _starter(i).title, key="org_starter")
     new_id = st.text_input("Id of your new frame", placeholder="my-campaign", help=ID_HELP, key="org_new_id")
     organizer = st.text_input("Organizer name", placeholder="Your group's name", key="org_organizer")
     if st.button("Start editing", key="org_start"):
         with sentences():
             frame_id = _free_id(new_id)
-            source = bundled_frame(starter)
-            set_draft(Draft(starter_data(source, frame_id, organizer), dict(source.assets), in_gallery=False))
+            source = _starter(starter)
+            set_draft(Draft(starter_data(source, frame_id, organizer), dict(source.assets), in_gallery=False,
+                            source=source.manifest_bytes))
             st.rerun()
 
 
@@ -73,7 +86,7 @@ def _open_frame(frame_id: str, key: str) -> None:
     """Edit the latest version of a stored frame; publishing the draft makes the next version."""
     frame = get_frame(caching.store(), frame_id)
     data = manifest_data(frame)
-    draft = Draft(data, dict(frame.assets), in_gallery=True)
+    draft = Draft(data, dict(frame.assets), in_gallery=True, source=frame.manifest_bytes)
     set_draft(draft, key)
     draft.data["version"] = frame.version + 1
 

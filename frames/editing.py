@@ -1,7 +1,8 @@
-"""An organizer's edits to a frame, as plain data: manifest tables in, TOML bytes and a checked Frame out.
+"""An organizer's edits to a frame, as plain data: manifest tables in, a checked Frame out.
 
 The editor in the browser keeps a draft as the manifest's TOML tables (a dict) plus asset bytes;
-every change goes through the functions here, and `build_frame` runs the same validation as a
+every change goes through the functions here, `frames.tomledit` writes the TOML (keeping the
+comments of the manifest the draft started from), and `build_frame` runs the same validation as a
 frame pack from disk, so the browser can never publish what `frame-remix validate` would refuse.
 Never imports streamlit; never touches the gallery.
 """
@@ -9,9 +10,9 @@ from __future__ import annotations
 
 import copy
 import io
-import json
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from PIL import Image, ImageOps
 
@@ -19,77 +20,12 @@ from frames.errors import FrameError, Problem
 from frames.images import load_pixels, open_untrusted, to_srgb
 from frames.manifest import MANIFEST_NAME, load_toml
 from frames.pack import MAX_ENTRY_BYTES, Frame, frame_from_files
+from frames.tomledit import write_manifest
 
 MAX_ASSET_SIDE = 2048  # canvases are at most 4096 wide, and most are 1080: 2048 keeps assets sharp and small
 OVERLAY_ASSET = "assets/overlay.png"
 BACKGROUND_ASSET = "assets/background.png"
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-# ---- TOML out -----------------------------------------------------------------------------------
-
-def dump_toml(data: Mapping[str, Any]) -> bytes:
-    """Manifest tables as TOML (UTF-8) that `load_toml` reads back to an equal dict."""
-    lines: list[str] = []
-    _table(lines, [], data, inline_small=False)
-    return ("\n".join(lines).strip() + "\n").encode("utf-8")
-
-
-def _table(lines: list[str], path: list[str], table: Mapping[str, Any], *, inline_small: bool) -> None:
-    """Scalars first, then sub-tables; inside arrays of tables small tables stay inline (`box = {...}`)."""
-    nested = []
-    for key, value in table.items():
-        if _is_table(value) and not (inline_small and _is_flat(value)):
-            nested.append((key, value))
-        elif _is_table_array(value) and not (inline_small and all(_is_flat(v) for v in value)):
-            nested.append((key, value))
-        else:
-            lines.append(f"{_key(key)} = {_value(value)}")
-    for key, value in nested:
-        header = ".".join(_key(k) for k in [*path, key])
-        if isinstance(value, dict):
-            lines += ["", f"[{header}]"]
-            _table(lines, [*path, key], value, inline_small=inline_small)
-        else:
-            for item in value:
-                lines += ["", f"[[{header}]]"]
-                _table(lines, [*path, key], item, inline_small=True)
-
-
-def _is_table(value: Any) -> bool:
-    return isinstance(value, dict)
-
-
-def _is_table_array(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
-
-
-def _is_flat(table: Any) -> bool:
-    return isinstance(table, dict) and not any(isinstance(v, (dict, list)) for v in table.values())
-
-
-def _key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else _string(key)
-
-
-def _string(text: str) -> str:
-    """A TOML basic string: JSON's escapes are a subset of TOML's; DEL must be escaped too."""
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + " }" if value else "{}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    raise FrameError(f"a value of type {type(value).__name__} cannot be written to a manifest")
 
 
 # ---- Edits -----------------------------------------------------------------------------------------
@@ -139,11 +75,38 @@ def _parent(data: dict[str, Any], place: str) -> tuple[Any, Any]:
     return node, steps[-1]
 
 
-def add_text_field(data: Mapping[str, Any], name: str, label: str) -> dict[str, Any]:
-    """A copy with one more short text field (validation says if the name is taken or malformed)."""
+FIELD_KINDS = ("text", "long_text", "choice", "photo")
+
+
+def add_text_field(data: Mapping[str, Any], name: str, label: str, kind: str = "text") -> dict[str, Any]:
+    """A copy with one more field of `kind` (validation says if the name is taken or malformed).
+
+    A new choice field starts with two options to rename, so the draft stays valid.
+    """
     out = copy.deepcopy(dict(data))
-    out.setdefault("fields", []).append({"name": name.strip(), "kind": "text", "label": label.strip() or name.strip()})
+    spec: dict[str, Any] = {"name": name.strip(), "kind": kind, "label": label.strip() or name.strip()}
+    if kind == "choice":
+        spec["options"] = [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]
+    out.setdefault("fields", []).append(spec)
     return out
+
+
+def parse_options(text: str) -> list[dict[str, str]]:
+    """Choice options from lines `value = label` (or just `label`, whose value is made from it)."""
+    options = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        value, _, label = line.partition("=")
+        label = label.strip() or value.strip()
+        value = value.strip() if _ else re.sub(r"[^a-z0-9_]+", "_", label.lower()).strip("_") or label
+        options.append({"value": value, "label": label})
+    return options
+
+
+def options_text(options: list[dict[str, Any]]) -> str:
+    """The lines `parse_options` reads back."""
+    return "\n".join(f"{o.get('value', '')} = {o.get('label', '')}" for o in options)
 
 
 def remove_field(data: Mapping[str, Any], index: int) -> dict[str, Any]:
@@ -207,12 +170,18 @@ def used_assets(data: Mapping[str, Any], assets: Mapping[str, bytes]) -> dict[st
               for layer in fmt.get("layers") or [] if isinstance(layer, dict)]
     names = {layer.get("image") for layer in layers} | {
         layer["empty"].get("image") for layer in layers if isinstance(layer.get("empty"), dict)}
+    brand = data.get("brand")
+    names.add(brand.get("logo") if isinstance(brand, dict) else None)  # layers show it as brand.logo
     return {name: blob for name, blob in assets.items() if name in names}
 
 
-def build_frame(data: Mapping[str, Any], assets: Mapping[str, bytes], source: str = "draft") -> Frame:
-    """The draft as a fully validated Frame; raises FrameError listing every problem with its place."""
-    files = {MANIFEST_NAME: dump_toml(data), **used_assets(data, assets)}
+def build_frame(data: Mapping[str, Any], assets: Mapping[str, bytes], source: str = "draft",
+                base: bytes | None = None) -> Frame:
+    """The draft as a fully validated Frame; raises FrameError listing every problem with its place.
+
+    `base` is the manifest the draft started from: its comments and layout are kept.
+    """
+    files = {MANIFEST_NAME: write_manifest(data, base), **used_assets(data, assets)}
     return frame_from_files(files, source)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from frames.brand import resolve_brand
 from frames.errors import FrameError, Problem
 from frames.model import LAYER_KINDS, SCHEMA_VERSION, Manifest
 from frames.textnorm import clean_chars, clean_line
@@ -27,10 +28,15 @@ def parse_manifest(data: bytes, source: str = MANIFEST_NAME) -> Manifest:
     """Parse and type-check manifest bytes; raises FrameError listing every problem found."""
     raw = clean_strings(load_toml(data, source))
     check_schema_version(raw, source)
+    resolved, brand_problems = resolve_brand(raw)
     try:
-        return Manifest.model_validate(raw)
+        manifest = Manifest.model_validate(resolved)
     except ValidationError as exc:
-        raise FrameError(problems_from(exc)) from None
+        named = {p.place for p in brand_problems}  # an unknown name is reported once, as a name
+        raise FrameError(brand_problems + [p for p in problems_from(exc) if p.place not in named]) from None
+    if brand_problems:
+        raise FrameError(brand_problems)
+    return manifest
 
 
 def load_toml(data: bytes, source: str = MANIFEST_NAME) -> dict[str, Any]:
@@ -148,7 +154,7 @@ def _sentence(err: dict[str, Any], loc: tuple[Any, ...]) -> str:
     if kind == "string_too_short":
         return "is empty; write something here"
     if kind == "too_long":
-        return f"has {ctx.get('actual_length')} entries; the most allowed is {ctx.get('max_length')}"
+        return f"has {ctx.get('actual_length') or len(value)} entries; the most allowed is {ctx.get('max_length')}"
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length')} entries"
     if kind == "literal_error":
@@ -176,7 +182,7 @@ def _pattern_hint(loc: tuple[Any, ...]) -> str:
     }
     if last in hints:
         return hints[last]
-    if last in ("color", "to", "background", "panel", "placeholder"):
+    if last in ("color", "to", "background", "panel", "placeholder") or (len(loc) >= 2 and loc[-2] == "colors"):
         return "is not a colour; write it as #RRGGBB or #RRGGBBAA"
     if loc and loc[0] == "hashtags":
         return "is not a hashtag; use letters, digits and '_' without the '#'"
@@ -199,7 +205,7 @@ def _known_keys() -> list[str]:
     candidates = [
         model.Manifest, model.Format, model.Box, model.TextLayer, model.PhotoLayer, model.ImageLayer,
         model.BackgroundLayer, model.QrLayer, model.CreditLayer, model.FieldSpec, model.Texts,
-        model.Translation, model.Organizer, model.DerivedFrom, model.Outline, model.Gradient,
+        model.Translation, model.Organizer, model.DerivedFrom, model.Outline, model.Gradient, model.Brand,
     ]
     keys: set[str] = set()
     for cls in candidates:

@@ -293,6 +293,20 @@ Layer = Annotated[
 LAYER_KINDS = ("background", "photo", "image", "text", "qr", "credit")
 
 
+class Brand(Strict):
+    """The brand kit: named colours, fonts and a logo that layers use as `brand.<name>` (see frames.brand)."""
+
+    colors: Annotated[dict[Slug, Color], Field(max_length=16)] = {}
+    fonts: Annotated[dict[Slug, FontName], Field(max_length=8)] = {}
+    logo: AssetName | None = None
+
+
+class BrandOverride(Strict):
+    """One format's own values for some of the kit's colours."""
+
+    colors: Annotated[dict[Slug, Color], Field(max_length=16)] = {}
+
+
 class Format(Strict):
     """One output (square post, story, link card...) with its own canvas, layers and encoding."""
 
@@ -302,6 +316,7 @@ class Format(Strict):
     quality: Annotated[int, Field(ge=40, le=95)] = 90
     alt: Template | None = None
     mirror_rtl: bool = False  # in a right-to-left language, flip every box (and left/right alignment)
+    brand: BrandOverride | None = None
     layers: Annotated[list[Layer], Field(min_length=1, max_length=30)]
 
 
@@ -397,6 +412,7 @@ class Manifest(Strict):
     hashtags: Annotated[list[Annotated[str, Field(pattern=r"^\w{1,60}$")]], Field(max_length=10)] = []
     call_to_action: Annotated[str, Field(max_length=200)] = ""
     moderation: Literal["publish", "approve"] = "publish"
+    brand: Brand = Brand()
     fields: Annotated[list[FieldSpec], Field(max_length=20)] = []
     formats: Annotated[dict[Slug, Format], Field(min_length=1, max_length=6)]
     texts: Texts

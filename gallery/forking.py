@@ -1,60 +1,44 @@
 """Rewriting a manifest for a fork: new id, version 1, and `[derived_from]` naming the source.
 
-The edit is textual (so the organizer's comments survive), then proven safe: the result is
-parsed again and must equal the source in every key except id, version and derived_from.
+The edit goes through the one manifest writer (`frames.tomledit`), so the organizer's comments
+survive and strings are escaped one way; then it is proven safe: the result is parsed again
+and must equal the source in every key except id, version and derived_from.
 """
 from __future__ import annotations
 
-import json
-import re
+from typing import Any
 
+from frames.errors import FrameError
 from frames.manifest import load_toml
+from frames.tomledit import write_manifest
 from gallery.errors import GalleryError
 from gallery.models import FrameSource
 
-_TOP_KEY = re.compile(r"^\s*(id|version|derived_from)\s*=")
-_HEADER = re.compile(r"^\s*\[")
-_DERIVED_HEADER = re.compile(r"^\s*\[\s*derived_from\s*\]\s*(#.*)?$")
 _EDITED = ("id", "version", "derived_from")
 
 
 def fork_manifest(data: bytes, new_id: str, source: FrameSource) -> bytes:
     """The source manifest with a new id, version 1 and derived_from; raises GalleryError if unsafe."""
     original = load_toml(data)
-    lines = _without_identity(data.decode("utf-8").splitlines())
-    text = "\n".join([f"id = {_toml(new_id)}", "version = 1", *lines, "", *_derived_table(source)]) + "\n"
-    rewritten = text.encode("utf-8")
-    _check_same(original, load_toml(rewritten), new_id)
+    wanted = {"id": new_id, "version": 1, **{k: v for k, v in original.items() if k not in _EDITED},
+              "derived_from": _derived_table(source)}
+    try:
+        rewritten = write_manifest(wanted, data)
+    except FrameError:
+        rewritten = b""
+    _check_same(original, load_toml(rewritten) if rewritten else {}, new_id)
     return rewritten
 
 
-def _without_identity(lines: list[str]) -> list[str]:
-    out: list[str] = []
-    top, skipping = True, False
-    for line in lines:
-        if _HEADER.match(line):
-            top = False
-            skipping = bool(_DERIVED_HEADER.match(line))
-        if skipping or (top and _TOP_KEY.match(line)):
-            continue
-        out.append(line)
-    return out
-
-
-def _derived_table(source: FrameSource) -> list[str]:
-    rows = ["[derived_from]", f"id = {_toml(source.id)}", f"version = {int(source.version)}"]
+def _derived_table(source: FrameSource) -> dict[str, Any]:
+    table: dict[str, Any] = {"id": source.id, "version": int(source.version)}
     if source.title:
-        rows.append(f"title = {_toml(source.title[:100])}")
+        table["title"] = source.title[:100]
     if source.organizer:
-        rows.append(f"organizer = {_toml(source.organizer[:100])}")
+        table["organizer"] = source.organizer[:100]
     if source.instance:
-        rows.append(f"instance = {_toml(source.instance)}")
-    return rows
-
-
-def _toml(value: str) -> str:
-    """A TOML basic string (JSON's escapes are a subset of TOML's)."""
-    return json.dumps(value, ensure_ascii=True)
+        table["instance"] = source.instance
+    return table
 
 
 def _check_same(before: dict, after: dict, new_id: str) -> None:

@@ -162,6 +162,28 @@ def m005_report_addresses(db: Database) -> None:
     db.execute("CREATE INDEX reports_address ON reports (address_hash, created)")
 
 
+@migrations()
+def m006_drafts(db: Database) -> None:
+    """Organizers' unpublished drafts, each behind its own secret draft key (only the hash is stored)."""
+    db.execute("""
+        CREATE TABLE drafts (
+            key_hash TEXT PRIMARY KEY,
+            frame_id TEXT NOT NULL,
+            in_gallery INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            source BLOB NOT NULL,
+            updated TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE draft_assets (
+            key_hash TEXT NOT NULL REFERENCES drafts(key_hash) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            hash TEXT NOT NULL REFERENCES assets(hash),
+            PRIMARY KEY (key_hash, name)
+        )""")
+    db.execute("CREATE INDEX drafts_updated ON drafts (updated)")
+
+
 def _bump(table: str, column: str, expr: str, row: str, delta: int) -> str:
     value = expr.format(r=row)
     if table == "stats_place":

@@ -103,28 +103,50 @@ def test_wrong_owner_key_is_refused_with_one_sentence(app: AppTest) -> None:
 
 def test_box_outside_the_canvas_is_shown_next_to_the_layout(app: AppTest) -> None:
     start_from_starter(app, "care-lisbon", "care-counts")
-    app.selectbox(key=wk(app, "layout_square")).set_value(2).run()
+    app.selectbox(key="org_layout_square").set_value(2).run()
     app.number_input(key=wk(app, "formats.square.layers[2].box.x")).set_value(0.5).run()
     assert not app.exception
-    problems = [e for e in errors(app) if e.startswith("formats.")]
-    assert problems == ["formats.square.layers[2].box: right edge 1.32 is outside the canvas (0..1); make x + w at most 1"]
+    problems = [e for e in errors(app) if not e.startswith("This draft")]
+    assert problems == ["The quote box in the square reaches past the right edge: make it narrower or move it left."]
     assert "This draft has 1 problem: see the Layout tab. Publishing waits until it is fixed." in errors(app)
-    assert len(app.image) == 0 and "Fix the problems above to publish." in [c.value for c in app.caption]
+    assert "Fix the problems above to publish." in [c.value for c in app.caption]
+    # the last preview without problems stays, dimmed, with a sentence saying why
+    assert len(app.image) == 3 and any("dimmed" in c.value for c in app.caption)
 
 
 def test_bad_template_is_shown_with_its_place(app: AppTest) -> None:
     start_from_starter(app, "care-lisbon", "care-counts")
     app.text_area(key=wk(app, "formats.square.layers[2].template")).set_value("{{ nope }}").run()
-    problems = [e for e in errors(app) if e.startswith("formats.")]
-    assert len(problems) == 1 and problems[0].startswith("formats.square.layers[2].template: ")
-    assert "nope" in problems[0]
+    problems = [e for e in errors(app) if not e.startswith("This draft")]
+    assert len(problems) == 1
+    assert problems[0].startswith("The text of the quote in the square: unknown field 'nope' in the template; use one of: ")
 
 
 def test_low_contrast_is_advice_not_an_error(app: AppTest) -> None:
     start_from_starter(app, "care-lisbon", "care-counts")
+    app.selectbox(key=wk(app, "formats.square.layers[2].color.kit")).set_value("own").run()
     app.color_picker(key=wk(app, "formats.square.layers[2].color")).set_value("#3a1a44").run()
     assert not errors(app) and len(app.image) == 3
-    assert any(shown(w.value).startswith("Contrast: formats.square.layers[2]") for w in app.warning)
+    assert "Contrast: The quote in the square (#3a1a44) on #441a43 is hard to read " \
+           "(1.0:1, at least 3:1 is needed): make one of them lighter or darker." in [shown(w.value) for w in app.warning]
+
+
+def test_a_kit_colour_reaches_every_format(app: AppTest) -> None:
+    start_from_starter(app, "air-lisbon", "clean-air")
+    before = [i.value for i in app.image]
+    app.color_picker(key=wk(app, "brand.colors.background")).set_value("#ff0000").run()
+    assert not errors(app)
+    frame = get_frame_of_draft(app)
+    assert {fmt.layers[0].color for fmt in frame.manifest.formats.values()} == {"#ff0000"}
+    assert app.session_state["org_draft"].data["formats"]["story"]["layers"][0]["color"] == "brand.background"
+    assert len(app.image) == 3 and [i.value for i in app.image] != before
+
+
+def get_frame_of_draft(at: AppTest):
+    from frames.editing import build_frame
+
+    draft = at.session_state["org_draft"]
+    return build_frame(draft.data, draft.assets)
 
 
 def test_fields_are_added_and_removed(app: AppTest) -> None:
@@ -238,3 +260,52 @@ def test_a_new_field_shows_the_translation_gaps(app: AppTest) -> None:
     gaps = [shown(i.value) for i in app.info if "Translation" in i.value]
     assert gaps and all("fields.street.label" in g for g in gaps)
     assert gaps[0].startswith("Translation 'ar' still misses")
+
+
+def test_a_reload_finds_the_draft_by_its_link(app: AppTest, tmp_path: Path) -> None:
+    start_from_starter(app, "air-lisbon", "clean-air")
+    app.text_input(key=wk(app, "title")).set_value("Aire limpio «Lisboa» 🌬️").run()
+    key = app.query_params["draft"]
+    key = key[0] if isinstance(key, list) else key
+    fresh = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)  # a new session: a reload
+    fresh.query_params["draft"] = key
+    fresh.run()
+    fresh.switch_page("app_pages/organize.py").run()
+    assert not fresh.exception and not errors(fresh)
+    draft = fresh.session_state["org_draft"]
+    assert (draft.frame_id, draft.data["title"]) == ("air-lisbon", "Aire limpio «Lisboa» 🌬️")
+    assert len(fresh.image) == 3
+
+
+def test_a_translation_is_added_and_filled_side_by_side(app: AppTest) -> None:
+    start_from_starter(app, "air-lisbon", "photo-frame")
+    app.text_input(key=wk(app, "new_lang")).set_value("ar")
+    app.button(key=wk(app, "new_lang_add")).click().run()
+    assert not errors(app)
+    assert any("Still missing: title" in shown(i.value) for i in app.info)
+    app.text_input(key=wk(app, "translations.ar.title")).set_value("شارعنا، صوتنا").run()
+    assert not errors(app)
+    draft = app.session_state["org_draft"]
+    assert draft.data["translations"]["ar"]["title"] == "شارعنا، صوتنا"
+    assert not any("Still missing: title" in shown(i.value) for i in app.info)
+
+
+def test_fields_of_every_kind_posts_alt_texts_and_photo_focus(app: AppTest) -> None:
+    start_from_starter(app, "street-lisbon", "photo-frame")
+    app.text_input(key=wk(app, "new_field_name")).set_value("mood")
+    app.text_input(key=wk(app, "new_field_label")).set_value("Your mood")
+    app.selectbox(key=wk(app, "new_field_kind")).set_value("choice")
+    app.button(key=wk(app, "new_field_add")).click().run()
+    index = len(app.session_state["org_draft"].data["fields"]) - 1
+    app.text_area(key=wk(app, f"fields[{index}].options")).set_value("hope = Hopeful\nangry = Angry ✊").run()
+    app.text_area(key=wk(app, "texts.platforms.x")).set_value("{{ title }} {{ link }}").run()
+    app.text_area(key=wk(app, "formats.square.alt")).set_value("A square photo: {{ caption }}").run()
+    app.radio(key=wk(app, "formats.square.layers[1].shape")).set_value("circle").run()
+    assert not app.exception and not errors(app)
+    data = app.session_state["org_draft"].data
+    assert data["fields"][index]["options"] == [{"value": "hope", "label": "Hopeful"}, {"value": "angry", "label": "Angry ✊"}]
+    assert data["texts"]["platforms"]["x"] == "{{ title }} {{ link }}"
+    assert data["formats"]["square"]["alt"] == "A square photo: {{ caption }}"
+    assert data["formats"]["square"]["layers"][1]["shape"] == "circle"
+    app.text_area(key=wk(app, "texts.platforms.x")).set_value("").run()
+    assert "x" not in app.session_state["org_draft"].data["texts"].get("platforms", {})

@@ -143,7 +143,7 @@ def test_schema_is_json_schema() -> None:
 
 def test_validate_warns_about_low_contrast_but_passes(tmp_path: Path) -> None:
     text = (BUNDLED / "care-counts" / "frame.toml").read_text()
-    (tmp_path / "frame.toml").write_text(text.replace('color = "#ffffff"', 'color = "#5a3f60"', 1))
+    (tmp_path / "frame.toml").write_text(text.replace('color = "brand.light"', 'color = "#5a3f60"', 1))
     run = cli("validate", str(tmp_path))
     assert run.returncode == 0 and run.stdout == "ok: care-counts v1\n"
     assert run.stderr.startswith("warning: formats.square.layers[2]: text colour #5a3f60 has contrast")

@@ -90,7 +90,7 @@ CASES = {
     "unknown schema": (lambda: make_zip([("frame.toml", pack_entries()[0][1].replace(b"schema = 1", b"schema = 99", 1)),
                                          *pack_entries()[1:]]), "newer than this frame-remix understands"),
     "asset url": (lambda: make_zip([("frame.toml", pack_entries()[0][1].replace(
-        b'image = "assets/badge.png"', b'image = "https://evil.example/badge.png"', 1)), *pack_entries()[1:]]),
+        b'image = "brand.logo"', b'image = "https://evil.example/badge.png"', 1)), *pack_entries()[1:]]),
         "not an asset name"),
     "missing asset": (lambda: make_zip([e for e in pack_entries() if e[0] != "assets/badge.png"]), "badge.png"),
     "no manifest": (lambda: make_zip(pack_entries()[1:]), "no frame.toml"),
