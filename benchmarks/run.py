@@ -100,7 +100,7 @@ def bench_preview(repeat: int = 30) -> None:
 def bench_faces(repeat: int = 21) -> None:
     """Face detection on the decoded photo, as a render meets it (the cache is bypassed)."""
     from remix.faces import DETECT_SIDE, detect
-    from tests.test_faces import astronaut_jpeg
+    from benchmarks.support import astronaut_jpeg
 
     frame = bundled_frame(FRAME_ID)
     detect(Image.new("RGB", (64, 64)))  # load OpenCV and the cascade outside the timing

@@ -52,3 +52,12 @@ def phone_jpeg(width: int = 4032, height: int = 3024, *, grain: bool = False, or
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=90, exif=exif.tobytes(), comment=b"shot at home")
     return buf.getvalue()
+
+
+def astronaut_jpeg() -> bytes:
+    """scikit-image's public-domain astronaut portrait (NASA) as a JPEG: a photo with one face."""
+    from skimage import data
+
+    buf = io.BytesIO()
+    Image.fromarray(data.astronaut()).save(buf, "JPEG", quality=92)
+    return buf.getvalue()

@@ -138,6 +138,7 @@ def test_a_credit_box_too_short_for_two_lines_is_refused_in_one_sentence() -> No
                                                   "box = { x = 0.09, y = 0.935, w = 0.82, h = 0.04 }", 1)
     with pytest.raises(FrameError) as caught:
         frame_from_files({"frame.toml": text.encode(), **source.assets}, "short credit")
+    credit = next(i for i, layer in enumerate(source.manifest.formats["square"].layers) if layer.kind == "credit")
     assert [str(p) for p in caught.value.problems] == [(
-        "formats.square.layers[6].box: the credit line needs room for two lines of readable text; "
+        f"formats.square.layers[{credit}].box: the credit line needs room for two lines of readable text; "
         "make the box at least 88 px tall (h >= 0.081)")]

@@ -5,12 +5,10 @@ shipped inside scikit-image, a test dependency only).
 """
 from __future__ import annotations
 
-import io
 
 import pytest
-from PIL import Image
-from skimage import data
 
+from benchmarks.support import astronaut_jpeg
 from frames import bundled_frames
 from frames.model import PhotoLayer
 from remix import RenderOptions, load_photo
@@ -21,12 +19,6 @@ from tests.samples import jpeg_bytes, photo_image
 
 # Her head, hair included, in the 512 x 512 original (found by eye; the detector's box is tighter).
 HEAD = (150, 28, 300, 205)
-
-
-def astronaut_jpeg() -> bytes:
-    buf = io.BytesIO()
-    Image.fromarray(data.astronaut()).save(buf, "JPEG", quality=92)
-    return buf.getvalue()
 
 
 CASES = [
