@@ -11,9 +11,9 @@ import os
 import sqlite3
 import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Sequence
 
 from frames.bundled import bundled_frames, load_frame
 from frames.errors import FrameRemixError, Problem

@@ -45,7 +45,8 @@ class Draft:
     @property
     def changed(self) -> bool:
         """True when there is something to publish (a draft not yet in the gallery always has)."""
-        strip = lambda d: {k: v for k, v in d.items() if k != "version"}
+        def strip(d):
+            return {k: v for k, v in d.items() if k != "version"}
         return not self.in_gallery or strip(self.data) != strip(self.base) or self.assets != self.base_assets
 
     def mark_published(self) -> None:

@@ -12,21 +12,21 @@ import io
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.support import phone_jpeg  # noqa: E402
 from benchmarks.timing import median_ms, paired_ms  # noqa: E402
 from frames import bundled_frame  # noqa: E402
 from remix import RenderOptions, encode, load_photo, render  # noqa: E402
 from remix.photo import draft_request  # noqa: E402
 from remix.pipeline import photo_box  # noqa: E402
 from remix.values import clean_values  # noqa: E402
-from benchmarks.support import phone_jpeg  # noqa: E402
 
 FRAME_ID = "ride-the-bus"
 STORY = "Because the 7 gets my grandmother and me to the market every Saturday, and nobody in our family drives."
@@ -99,8 +99,8 @@ def bench_preview(repeat: int = 30) -> None:
 
 def bench_faces(repeat: int = 21) -> None:
     """Face detection on the decoded photo, as a render meets it (the cache is bypassed)."""
-    from remix.faces import DETECT_SIDE, detect
     from benchmarks.support import astronaut_jpeg
+    from remix.faces import DETECT_SIDE, detect
 
     frame = bundled_frame(FRAME_ID)
     detect(Image.new("RGB", (64, 64)))  # load OpenCV and the cascade outside the timing

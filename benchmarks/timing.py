@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from typing import Callable
+from collections.abc import Callable
 
 # FRAME_REMIX_BENCH_CLOCK=cpu times this process's CPU instead of the wall clock: on a machine
 # shared with other jobs (load well above the core count) the wall clock mostly measures them.

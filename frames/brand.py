@@ -77,9 +77,9 @@ def _resolve_layer(layer: dict[str, Any], names: dict[str, dict[str, str]], plac
         if kind is None:
             problems.append(Problem(f"{place}.{key}", f"'{value}' names the brand kit, but {key} cannot come from it"))
         elif ref in names[kind]:
-            value = names[kind][ref]
-            bad_colour = kind == "colors" and not _HEX.match(value)  # reported once, at the kit
-            layer[key] = "#000000" if bad_colour else value
+            resolved = names[kind][ref]
+            bad_colour = kind == "colors" and not _HEX.match(resolved)  # reported once, at the kit
+            layer[key] = "#000000" if bad_colour else resolved
         else:
             problems.append(Problem(f"{place}.{key}", _unknown(ref, names[kind], kind)))
     return problems

@@ -1,7 +1,7 @@
 """The example frames shipped inside the package: ready to remix, and the test fixtures."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from frames.errors import FrameError
@@ -20,7 +20,7 @@ def bundled_ids() -> tuple[str, ...]:
     return tuple(sorted(p.name for p in BUNDLED_DIR.iterdir() if (p / "frame.toml").is_file()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def bundled_frame(frame_id: str) -> Frame:
     """One bundled frame by id (loaded and validated once per process)."""
     if frame_id not in bundled_ids():

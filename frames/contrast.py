@@ -6,7 +6,7 @@ from the manifest, so such text must sit on a panel to pass.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from frames.errors import Problem
 from frames.model import BackgroundLayer, Box, CreditLayer, Format, ImageLayer, Manifest, PhotoLayer, TextLayer

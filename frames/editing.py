@@ -8,8 +8,10 @@ Never imports streamlit; never touches the gallery.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
+import itertools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -61,11 +63,11 @@ def apply_edits(data: Mapping[str, Any], edits: Mapping[str, Any]) -> dict[str, 
 
 
 def _parent(data: dict[str, Any], place: str) -> tuple[Any, Any]:
-    steps: list[str | int] = [name if name else int(index) for name, index in _STEP.findall(place)]
+    steps: list[str | int] = [name or int(index) for name, index in _STEP.findall(place)]
     if not steps:
         raise FrameError(f"'{place}' is not a place in a manifest")
     node: Any = data
-    for step, following in zip(steps, steps[1:]):
+    for step, following in itertools.pairwise(steps):
         if isinstance(node, dict) and step not in node:
             node[step] = [] if isinstance(following, int) else {}
         try:
@@ -149,10 +151,8 @@ def set_overlay(data: Mapping[str, Any], asset: str = OVERLAY_ASSET) -> dict[str
 def asset_png(data: bytes, what: str = "the image") -> bytes:
     """An uploaded image as a clean PNG: the photo intake rules, upright, at most 2048 px, no metadata."""
     image = load_pixels(open_untrusted(data, what=what), what=what)
-    try:
+    with contextlib.suppress(OSError, ValueError, SyntaxError):  # a broken orientation tag: keep the pixels as stored
         image = ImageOps.exif_transpose(image)
-    except (OSError, ValueError, SyntaxError):
-        pass  # a broken orientation tag: keep the pixels as stored
     image = to_srgb(image)  # the photo intake's colour path: ICC, CMYK, 16-bit, palettes
     image.thumbnail((MAX_ASSET_SIDE, MAX_ASSET_SIDE), Image.Resampling.LANCZOS)
     clean = Image.new(image.mode, image.size)

@@ -114,7 +114,7 @@ def missing_strings(manifest: Manifest, lang: str) -> list[str]:
     return missing + _missing_layers(manifest, tr)
 
 
-_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
 
 def has_words(template: str) -> bool:

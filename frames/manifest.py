@@ -163,7 +163,7 @@ def _sentence(err: dict[str, Any], loc: tuple[Any, ...]) -> str:
         return f"{value!r} {_pattern_hint(loc)}"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         return f"kind {value.get('kind')!r} is not a layer kind; use one of {', '.join(LAYER_KINDS)}" if isinstance(value, dict) else f"needs kind = one of {', '.join(LAYER_KINDS)}"
-    if kind.endswith("_type") or kind.endswith("_parsing"):
+    if kind.endswith(("_type", "_parsing")):
         return f"{value!r} has the wrong type: {err['msg'].lower()}"
     return err["msg"][0].lower() + err["msg"][1:] if err["msg"] else "is not valid"
 

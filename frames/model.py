@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -49,7 +49,7 @@ class Box(Strict):
     h: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)]
 
     @model_validator(mode="after")
-    def _inside_canvas(self) -> "Box":
+    def _inside_canvas(self) -> Box:
         if self.x + self.w > 1.000001:
             raise PydanticCustomError(
                 "box_outside",
@@ -287,7 +287,7 @@ class CreditLayer(Strict):
 
 
 Layer = Annotated[
-    Union[BackgroundLayer, PhotoLayer, ImageLayer, TextLayer, QrLayer, CreditLayer],
+    BackgroundLayer | PhotoLayer | ImageLayer | TextLayer | QrLayer | CreditLayer,
     Field(discriminator="kind"),
 ]
 LAYER_KINDS = ("background", "photo", "image", "text", "qr", "credit")
@@ -338,7 +338,7 @@ class FieldSpec(Strict):
     sample: Annotated[str, Field(max_length=5000)] = ""
 
     @model_validator(mode="after")
-    def _options_fit_kind(self) -> "FieldSpec":
+    def _options_fit_kind(self) -> FieldSpec:
         if self.kind == "choice" and len(self.options) < 2:
             raise PydanticCustomError("choice_options", "a choice field needs at least 2 options", {})
         if self.kind != "choice" and self.options:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import re
 import stat
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from frames.errors import FrameError
 from frames.images import MAX_BYTES
@@ -170,7 +171,7 @@ def _check_entry(info: zipfile.ZipInfo) -> None:
 def _check_overlaps(infos: list[zipfile.ZipInfo], archive_size: int) -> None:
     """Refuse entries whose data overlap (the trick behind non-recursive zip bombs)."""
     spans = sorted((i.header_offset, i.header_offset + 30 + len(i.filename.encode()) + i.compress_size) for i in infos)
-    for (_, end), (start, _) in zip(spans, spans[1:]):
+    for (_, end), (start, _) in itertools.pairwise(spans):
         if start < end:
             raise FrameError("the pack has overlapping entries (a zip bomb?); the pack was refused")
     if spans and spans[-1][1] > archive_size:

@@ -10,8 +10,8 @@ bounds the output. Participant values only ever arrive as variables, never as te
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
-from typing import Iterable, Iterator, Mapping
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError

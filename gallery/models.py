@@ -85,7 +85,7 @@ class RemixRef:
     depth: int = 0
 
     @classmethod
-    def from_row(cls, row, depth: int = 0) -> "RemixRef":
+    def from_row(cls, row, depth: int = 0) -> RemixRef:
         """From (id, status, maker): the maker is only ever told while the remix is published."""
         return cls(row[0], row[1], row[2] if row[1] == "published" else "", depth)
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 from frames.pack import MAX_TOTAL_BYTES, frame_from_files, read_zip, write_zip
 from gallery.db import Store
 from gallery.errors import GalleryError, WrongKeyError
-from gallery.framestore import frame_row, insert_frame, refuse_bundled_id, add_version, authorize_frame, get_frame, is_bundled
+from gallery.framestore import add_version, authorize_frame, frame_row, get_frame, insert_frame, is_bundled, refuse_bundled_id
 from gallery.keys import new_key
 from gallery.models import PublishedFrame
-
 
 
 def pack_frame(store: Store, frame_id: str, version: int | None = None) -> bytes:

@@ -148,7 +148,7 @@ def m004_stats(db: Database) -> None:
     db.execute(f"CREATE TRIGGER stats_delete AFTER DELETE ON remixes WHEN OLD.status = 'published' BEGIN {sub}; END")
     db.execute(f"CREATE TRIGGER stats_update_old AFTER UPDATE ON remixes WHEN OLD.status = 'published' BEGIN {sub}; END")
     db.execute(f"CREATE TRIGGER stats_update_new AFTER UPDATE ON remixes WHEN NEW.status = 'published' BEGIN {add}; END")
-    for table, (column, expr) in _STATS.items():
+    for table, (_column, expr) in _STATS.items():
         place = ", min(place)" if table == "stats_place" else ""
         db.execute(f"""INSERT INTO {table} SELECT frame_id, {expr.format(r='remixes')}, count(*){place} FROM remixes
                        WHERE status = 'published' GROUP BY 1, 2""")

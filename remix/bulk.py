@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from frames.bundled import load_frame
 from frames.errors import FrameRemixError

@@ -34,7 +34,7 @@ def _simple(char: str) -> bool:
 def cacheable(text: str, size: int = 0) -> bool:
     """True for runs this module draws like Pillow: characters that each are one glyph, at a
     size whose masks stay small (a few big headline glyphs are cheap to draw anyway)."""
-    return ENABLED and size <= MAX_SIZE and bool(text) and (text.isascii() and text.isprintable() or all(_simple(c) for c in text))
+    return ENABLED and size <= MAX_SIZE and bool(text) and ((text.isascii() and text.isprintable()) or all(_simple(c) for c in text))
 
 
 ENABLED = True  # benchmarks turn it off to time Pillow's full path for the same text
@@ -65,7 +65,7 @@ def _kerning(path: Path, size: int, pair: str) -> float:
 def positions(path: Path, size: int, text: str) -> list[float]:
     """Each character's pen position from the run's start, as the shaper places it."""
     out, x = [], 0.0
-    for i, char in enumerate(text):
+    for i, _char in enumerate(text):
         if i:
             x += advance(path, text[i - 1], size) + _kerning(path, size, text[i - 1:i + 1])
         out.append(x)

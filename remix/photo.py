@@ -84,7 +84,7 @@ def draft_request(stored: tuple[int, int], fit_within: tuple[int, int], orientat
 def _orientation(image: Image.Image) -> int:
     try:
         value = image.getexif().get(0x0112, 1)
-    except Exception:  # a broken EXIF block must not refuse an otherwise good photo
+    except Exception:  # noqa: BLE001 - a broken EXIF block (any error Pillow's parser raises) must not refuse a good photo
         return 1
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
 

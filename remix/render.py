@@ -5,8 +5,8 @@ Deterministic: the same frame, values, photo and public URL give the same pixels
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from PIL import Image
 

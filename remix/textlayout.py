@@ -21,7 +21,16 @@ from PIL import Image, ImageDraw
 from frames.fontbook import CJK
 from remix import bidi, glyphs
 from remix.fonts import (
-    advance, chain, cjk_language, clusters, embolden, font, font_runs, metrics, scale, strike,
+    advance,
+    chain,
+    cjk_language,
+    clusters,
+    embolden,
+    font,
+    font_runs,
+    metrics,
+    scale,
+    strike,
 )
 
 REF = 100
@@ -138,7 +147,7 @@ def _cut_outside_number(current: list[str], following: str) -> int:
     if not (current[-1][-1].isdigit() and following[0].isdigit()):
         return len(current)
     cut = len(current)
-    while cut > 0 and (current[cut - 1][-1].isdigit() or current[cut - 1] in ",." and cut > 1 and current[cut - 2][-1].isdigit()):
+    while cut > 0 and (current[cut - 1][-1].isdigit() or (current[cut - 1] in ",." and cut > 1 and current[cut - 2][-1].isdigit())):
         cut -= 1
     return cut or len(current)
 

@@ -17,7 +17,7 @@ from frames.textnorm import clean_chars
 MAX_MARKS = 4
 MAX_LINES = 40
 MAX_NAME = 60
-_MARK_RUN = regex.compile(r"(\p{M}{%d})\p{M}+" % MAX_MARKS)
+_MARK_RUN = regex.compile(rf"(\p{{M}}{{{MAX_MARKS}}})\p{{M}}+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
 
@@ -59,7 +59,7 @@ def normalize_text(text: str, *, multiline: bool = True, max_chars: int = 5000) 
     text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
     lines = text.split("\n")
     if len(lines) > MAX_LINES:
-        text = "\n".join(lines[: MAX_LINES - 1] + [" ".join(lines[MAX_LINES - 1:])])
+        text = "\n".join([*lines[:MAX_LINES - 1], " ".join(lines[MAX_LINES - 1:])])
     return _cut(text, max_chars)
 
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: a real Streamlit server on loopback and a real headless Chromium."""
+"""Shared fixtures: a real gallery in tmp_path, a real Streamlit server on loopback and a real headless Chromium."""
 from __future__ import annotations
 
 import os
@@ -9,10 +9,15 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+
+from gallery import close_store, open_store
+from gallery.db import Store
+from tests.test_gallery_support import ADMIN
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -96,3 +101,17 @@ def page(browser, request):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(tmp_path / "gallery.db")
+    yield s
+    close_store(s)
+
+
+@pytest.fixture
+def admin(store: Store) -> str:
+    """The instance admin key, configured on the test's store as a shell would (Settings)."""
+    store.settings = replace(store.settings, admin_key=ADMIN)
+    return ADMIN

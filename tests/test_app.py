@@ -172,7 +172,7 @@ def test_gallery_lists_filters_and_opens_a_remix(data_dir: Path) -> None:
     assert captions.index(plain("anonymous · Accra · Why I ride the bus")) < captions.index(plain("anonymous · Lisbon · Why I ride the bus"))
     at.text_input(key="gal_query").set_value("trotros").run()
     assert plain("anonymous · Lisbon · Why I ride the bus") not in [c.value for c in at.caption]
-    [accra, lisbon] = published_ids(data_dir)
+    [_accra, lisbon] = published_ids(data_dir)
     view = ok(app(remix=lisbon).switch_page("app_pages/gallery.py").run())
     assert shown(view.title) == ["Why I ride the bus"] and len(view.image) == 3
     assert any(c.value == f"https://remix.example/share/{lisbon}" for c in view.code)
@@ -188,7 +188,7 @@ def test_remix_this_prefills_and_records_the_parent(data_dir: Path) -> None:
     at.switch_page("app_pages/make.py")  # AppTest reruns the page it was told, not the one switched to
     typed(at, STORY, "My own words about the same river.")
     ok(publish(at))
-    child = [i for i in published_ids(data_dir) if i != parent][0]
+    child = next(i for i in published_ids(data_dir) if i != parent)
     lineage = remix_lineage(open_store(data_dir / "gallery.db"), child)
     assert [a.id for a in lineage.ancestors] == [parent]
 

@@ -127,8 +127,8 @@ def test_low_contrast_is_advice_not_an_error(app: AppTest) -> None:
     app.selectbox(key=wk(app, "formats.square.layers[2].color.kit")).set_value("own").run()
     app.color_picker(key=wk(app, "formats.square.layers[2].color")).set_value("#3a1a44").run()
     assert not errors(app) and len(app.image) == 3
-    assert "Contrast: The quote in the square (#3a1a44) on #441a43 is hard to read " \
-           "(1.0:1, at least 3:1 is needed): make one of them lighter or darker." in [shown(w.value) for w in app.warning]
+    assert ("Contrast: The quote in the square (#3a1a44) on #441a43 is hard to read "
+            "(1.0:1, at least 3:1 is needed): make one of them lighter or darker.") in [shown(w.value) for w in app.warning]
 
 
 def test_a_kit_colour_reaches_every_format(app: AppTest) -> None:
@@ -202,7 +202,7 @@ def test_moderation_approves_a_pending_remix_and_pack_downloads(app: AppTest) ->
     app.button(key=f"org_approve_{remix.id}").click().run()
     assert not errors(app)
     assert get_remix(_store(), remix.id).summary.status == "published"
-    assert any("The remix by Ana is published now." == shown(s.value) for s in app.success)
+    assert any(shown(s.value) == "The remix by Ana is published now." for s in app.success)
     downloads = app.get("download_button")
     assert any("Download the frame pack" in d.proto.label for d in downloads)
     assert [m.value for m in app.metric][:1] == ["1"]

@@ -80,7 +80,7 @@ def test_bad_names_are_one_sentence_at_their_place(edit: dict, place: str, sente
 def test_the_kit_is_bounded() -> None:
     frame = bundled_frame("clean-air")
     colours = {**manifest_data(frame)["brand"]["colors"], **{f"c{i}": "#000000" for i in range(11)}}
-    with pytest.raises(FrameError, match="brand.colors: has 17 entries; the most allowed is 16"):
+    with pytest.raises(FrameError, match=r"brand\.colors: has 17 entries; the most allowed is 16"):
         build_frame(apply_edits(manifest_data(frame), {"brand.colors": colours}), frame.assets)
 
 

@@ -11,9 +11,9 @@ from PIL import Image, ImageChops
 from playwright.sync_api import expect
 
 from gallery import get_frame, get_remix, open_store, publish_remix
-from remix import RenderOptions
 from gallery.config import db_path
 from gallery.drafts import load_draft
+from remix import RenderOptions
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "out" / "screenshots"

@@ -18,7 +18,6 @@ from gallery.export import export_site
 from remix import RenderOptions
 from remix.posttext import build_texts
 from remix.textnorm import normalize_name, normalize_text
-from tests.test_gallery_support import store  # noqa: F401
 
 CONTROLS = "\x00\x01\x08\x0b\x0c\x0e\x1b\x1f\x7f\x85\x9f"
 NONCHARACTERS = "\ufffe\uffff\ufdd0\ufdef\U0001fffe\U0001ffff\U0010fffe\U0010ffff"
@@ -112,7 +111,7 @@ class WellFormed(HTMLParser):
 
 
 @pytest.fixture
-def exported(store, tmp_path: Path) -> Path:  # noqa: F811
+def exported(store, tmp_path: Path) -> Path:
     frame = dirty_frame()
     gallery.publish_frame(store, frame)
     gallery.publish_remix(store, frame, {"city": dirty("São Paulo"), "story": dirty("The night bus home, every day")},

@@ -8,8 +8,20 @@ from PIL import Image
 
 from frames import FrameError, bundled_frame, bundled_frames, bundled_ids
 from frames.editing import (
-    BACKGROUND_ASSET, OVERLAY_ASSET, add_text_field, apply_edits, asset_png, build_frame, get_path,
-    manifest_data, problems_at, remove_field, set_background_image, set_overlay, starter_data, used_assets,
+    BACKGROUND_ASSET,
+    OVERLAY_ASSET,
+    add_text_field,
+    apply_edits,
+    asset_png,
+    build_frame,
+    get_path,
+    manifest_data,
+    problems_at,
+    remove_field,
+    set_background_image,
+    set_overlay,
+    starter_data,
+    used_assets,
 )
 from frames.errors import Problem
 from frames.manifest import load_toml

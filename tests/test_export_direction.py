@@ -8,7 +8,6 @@ import gallery
 from frames import bundled_frame
 from gallery.export import export_site
 from remix import RenderOptions
-from tests.test_gallery_support import store  # noqa: F401
 
 
 class RootAttrs(HTMLParser):
@@ -29,7 +28,7 @@ def root_attrs(path: Path) -> dict[str, str | None]:
     return parser.attrs
 
 
-def test_rtl_remix_pages_get_dir_and_lang(store, tmp_path: Path) -> None:  # noqa: F811
+def test_rtl_remix_pages_get_dir_and_lang(store, tmp_path: Path) -> None:
     frame = bundled_frame("clean-air")
     arabic = gallery.publish_remix(store, frame, {"city": "عمّان", "hope": "هواء نظيف لأطفالنا"}, consent=True,
                                    options=RenderOptions(lang="ar", maker="ليلى"))

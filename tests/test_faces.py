@@ -5,7 +5,6 @@ shipped inside scikit-image, a test dependency only).
 """
 from __future__ import annotations
 
-
 import pytest
 
 from benchmarks.support import astronaut_jpeg

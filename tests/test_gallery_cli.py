@@ -67,8 +67,8 @@ def test_publish_twice_with_one_idempotency_key(data, capsys) -> None:
     assert len(json.loads(run(capsys, "gallery", "list", "--json")[1])["items"]) == 1
     code, _, err = run(capsys, "publish", "ride-the-bus", "--sample", "--consent", "--set", "city=Porto",
                        "--idempotency-key", "k")
-    assert (code, err) == (2, "error: this --idempotency-key was already used for a different remix; "
-                              "use a new key for a new remix\n")
+    assert (code, err) == (2, ("error: this --idempotency-key was already used for a different remix; "
+                              "use a new key for a new remix\n"))
 
 
 def test_moderate_with_and_without_the_right_key(data, capsys, monkeypatch) -> None:
@@ -229,15 +229,15 @@ def test_a_zip_with_its_top_folder_validates_imports_and_renders_from_the_galler
     code, out, err = run(capsys, "render", "my-frame", "--sample", "--format", "card", "--out", str(tmp_path / "o"))
     assert code == 0, err
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["card.jpg", "texts.json"]
-    code, out, _ = run(capsys, "gallery", "frames")
+    _, out, _ = run(capsys, "gallery", "frames")
     assert any(line.startswith("my-frame ") and "imported" in line for line in out.splitlines())
 
 
 def test_import_of_a_folder_says_what_to_do(data, capsys, tmp_path) -> None:
     folder = my_frame(tmp_path)
     code, _, err = run(capsys, "import", str(folder))
-    assert (code, err) == (2, f"error: '{folder}' is a folder; publish it with `frame-remix gallery publish-frame "
-                              f"{folder}` (import takes a frame pack .zip)\n")
+    assert (code, err) == (2, (f"error: '{folder}' is a folder; publish it with `frame-remix gallery publish-frame "
+                              f"{folder}` (import takes a frame pack .zip)\n"))
 
 
 def test_every_problem_at_once_in_command_line_words(data, capsys) -> None:
@@ -245,8 +245,8 @@ def test_every_problem_at_once_in_command_line_words(data, capsys) -> None:
     assert (code, out) == (2, "")
     assert err.splitlines() == [
         "error: publishing needs the maker's consent: pass --consent to agree that the gallery shows this remix",
-        "error: quote: 'The care you give, in one or two sentences' is required; pass --set quote=... "
-        "(or --sample for the frame's example)",
+        ("error: quote: 'The care you give, in one or two sentences' is required; pass --set quote=... "
+        "(or --sample for the frame's example)"),
         "error: role: 'What you do' is required; pass --set role=... (or --sample for the frame's example)",
     ]
     assert "tick" not in err
@@ -277,20 +277,20 @@ def test_a_page_size_out_of_range_is_refused(data, capsys, limit) -> None:
 
 def test_counts_are_in_the_right_plural(data, capsys) -> None:
     published(capsys)
-    code, out, _ = run(capsys, "gallery", "frames")
+    _, out, _ = run(capsys, "gallery", "frames")
     bus = next(line for line in out.splitlines() if line.startswith("ride-the-bus "))
     assert bus.endswith("1 remix, 1 place, 1 language")
-    code, out, _ = run(capsys, "gallery", "list")
+    _code, out, _ = run(capsys, "gallery", "list")
     assert out.endswith("\n1 remix\n")
 
 
 def test_list_json_includes_gallery_frames_without_making_a_gallery(data, capsys, tmp_path) -> None:
-    code, out, _ = run(capsys, "list", "--json")
+    _, out, _ = run(capsys, "list", "--json")
     assert [r["id"] for r in json.loads(out)] == ["care-counts", "clean-air", "ride-the-bus"]
     assert not data.exists()  # listing never creates a gallery
     pack = tmp_path / "pack.zip"
     pack.write_bytes(zipped_folder(my_frame(tmp_path), "myframe"))
     assert run(capsys, "import", str(pack))[0] == 0
-    code, out, _ = run(capsys, "list", "--json")
+    _code, out, _ = run(capsys, "list", "--json")
     mine = json.loads(out)[-1]
     assert mine["id"] == "my-frame" and [f["name"] for f in mine["fields"]] == ["city", "story", "photo"]

@@ -16,7 +16,7 @@ import pytest
 import gallery
 from frames.pack import write_zip
 from gallery import integrity_check, list_remixes
-from tests.test_gallery_support import publish, quick_frame, store  # noqa: F401
+from tests.test_gallery_support import publish, quick_frame
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow  # threads, processes and SIGKILL rounds: about a minute

@@ -13,7 +13,7 @@ import gallery
 from gallery import GalleryError
 from gallery.export import export_site
 from remix import RenderOptions
-from tests.test_gallery_support import admin, bus, store  # noqa: F401
+from tests.test_gallery_support import bus
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "out" / "screenshots"
@@ -148,7 +148,6 @@ def test_the_site_opened_from_disk_in_chromium(site, browser) -> None:
 def test_long_galleries_are_paged_with_links_both_ways(store, tmp_path: Path, monkeypatch) -> None:
     import gallery.export
     from tests.test_gallery_support import publish
-
     monkeypatch.setattr(gallery.export, "PER_PAGE", 2)
     for i in range(5):
         publish(store, city=f"Town {i}")

@@ -5,7 +5,7 @@ import json
 
 import gallery
 from gallery import frame_lineage, remix_lineage
-from tests.test_gallery_support import BUS, admin, publish, store, variant  # noqa: F401
+from tests.test_gallery_support import BUS, publish, variant
 
 
 def chain(store, n: int) -> list[str]:

@@ -7,7 +7,7 @@ import pytest
 
 import gallery
 from gallery import GalleryError, WrongKeyError, get_remix, list_remixes, moderate, report_remix
-from tests.test_gallery_support import admin, publish, store, variant  # noqa: F401
+from tests.test_gallery_support import publish, variant
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import gallery
 from frames import FrameError
 from frames.pack import write_zip
 from gallery import GalleryError, WrongKeyError, import_pack, pack_frame
-from tests.test_gallery_support import BUS, admin, bus, publish, store, variant  # noqa: F401
+from tests.test_gallery_support import BUS, bus, publish, variant
 
 
 def pack_entries(frame=None) -> list[tuple[str, bytes]]:

@@ -19,7 +19,7 @@ from gallery.schema import migrations
 from remix import RenderOptions
 from remix.errors import RemixError
 from remix.pipeline import make_remix
-from tests.test_gallery_support import BUS, admin, bus, publish, store, values, variant  # noqa: F401
+from tests.test_gallery_support import BUS, bus, publish, values, variant
 
 
 def rows(store, sql: str, params=()):
@@ -233,10 +233,8 @@ def test_counts_follow_moderation_and_deletion_and_match_a_recount(store, admin)
 
 
 def test_a_write_inside_a_write_fails_fast_instead_of_deadlocking(store) -> None:
-    with pytest.raises(RuntimeError, match="inside another one"):
-        with store.write():
-            with store.write():
-                pass
+    with pytest.raises(RuntimeError, match="inside another one"), store.write(), store.write():
+        pass
     publish(store)  # the store is still usable
     assert rows(store, "SELECT count(*) FROM remixes") == [(1,)]
 

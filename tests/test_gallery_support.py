@@ -1,4 +1,5 @@
-"""Shared helpers for the gallery tests: a real SQLite gallery in tmp_path, frames, cheap remixes.
+"""Shared helpers for the gallery tests: frames and cheap remixes (the `store` and `admin`
+fixtures, a real SQLite gallery in tmp_path, live in conftest.py).
 
 Every publish renders for real (`publish_remix` takes input, never images); storage tests that
 publish hundreds of remixes use `quick_frame`, which renders in a few ms.
@@ -7,35 +8,16 @@ from __future__ import annotations
 
 import io
 import random
-from dataclasses import replace
-from pathlib import Path
-from typing import Iterator
 
-import pytest
 from PIL import Image
 
 from frames import bundled_frame
 from frames.model import Frame
 from frames.pack import frame_from_files
-from gallery import close_store, open_store
 from gallery.db import Store
 
 BUS = "ride-the-bus"
 ADMIN = "admin-key-for-tests-0123456789"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "gallery.db")
-    yield s
-    close_store(s)
-
-
-@pytest.fixture
-def admin(store: Store) -> str:
-    """The instance admin key, configured on the test's store as a shell would (Settings)."""
-    store.settings = replace(store.settings, admin_key=ADMIN)
-    return ADMIN
 
 
 def bus() -> Frame:

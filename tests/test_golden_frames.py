@@ -80,5 +80,5 @@ def check(name: str, image: Image.Image) -> None:
 
 def test_a_changed_word_fails_the_comparison() -> None:
     golden = Image.open(GOLDEN / "ride-the-bus-square.png").convert("RGB")
-    mean, share = difference(golden, rendered("ride-the-bus", "square", None, city="Lisbon"))
+    _mean, share = difference(golden, rendered("ride-the-bus", "square", None, city="Lisbon"))
     assert share > SHARE_TOLERANCE

@@ -11,7 +11,7 @@ from PIL import Image, ImageCms
 from frames import bundled_frame
 from remix import PhotoError, encode, load_photo, render
 from remix.photo import MAX_SIDE
-from tests.samples import gps_exif, jpeg_bytes, phone_jpeg, photo_image
+from tests.samples import jpeg_bytes, phone_jpeg, photo_image
 
 
 def refused(data: bytes) -> str:
@@ -118,7 +118,7 @@ def test_every_orientation_puts_the_ground_where_the_camera_saw_it(orientation: 
     w, h = photo.size
     assert (w > h) == (size[0] > size[1])
     strips = {"bottom": (0, h - 20, w, h), "top": (0, 0, w, 20), "left": (0, 0, 20, h), "right": (w - 20, 0, w, h)}
-    r, g, b = photo.image.crop(strips[ground]).resize((1, 1)).getpixel((0, 0))
+    _r, g, b = photo.image.crop(strips[ground]).resize((1, 1)).getpixel((0, 0))
     assert b < 120 and g > b  # ground (green-brown), not sky (blue)
 
 

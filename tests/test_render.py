@@ -7,10 +7,10 @@ import pytest
 from PIL import Image
 
 from frames import bundled_frame, bundled_frames
-from remix import RenderOptions, clean_values, encode, load_photo, render
-from remix.pipeline import make_remix, photo_box
-from remix.credits import frame_credit_line as credit_line
 from frames.localize import words
+from remix import RenderOptions, clean_values, encode, load_photo, render
+from remix.credits import frame_credit_line as credit_line
+from remix.pipeline import make_remix, photo_box
 from tests.samples import phone_jpeg
 
 FRAMES = [f.id for f in bundled_frames()]

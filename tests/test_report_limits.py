@@ -8,18 +8,18 @@ import pytest
 
 import gallery
 from gallery import GalleryError, client_address, list_remixes, report_remix
-from tests.test_gallery_support import publish, store  # noqa: F401
+from tests.test_gallery_support import publish
 
 LIMIT = "your network has already sent 5 reports in the last hour, the most allowed; please try again later"
 
 
 @pytest.fixture(autouse=True)
-def limits(store) -> None:  # noqa: F811
+def limits(store) -> None:
     """The instance's limits, configured on the test's store as a shell would (Settings)."""
     store.settings = replace(store.settings, report_threshold=3, reports_per_hour=5)
 
 
-def test_three_people_from_three_addresses_count_as_three(store) -> None:  # noqa: F811
+def test_three_people_from_three_addresses_count_as_three(store) -> None:
     r = publish(store)
     counts = [report_remix(store, r.id, f"token-{i}", "hateful", address=f"198.51.100.{i}") for i in (1, 2, 3)]
     assert counts == [1, 2, 3]
@@ -27,7 +27,7 @@ def test_three_people_from_three_addresses_count_as_three(store) -> None:  # noq
     assert all(item.id != r.id for item in list_remixes(store).items)
 
 
-def test_one_person_changing_tokens_from_one_address_cannot_hide_a_remix(store) -> None:  # noqa: F811
+def test_one_person_changing_tokens_from_one_address_cannot_hide_a_remix(store) -> None:
     r = publish(store)
     counts = [report_remix(store, r.id, f"new-token-{i}", "spam", address="203.0.113.5") for i in range(5)]
     assert counts == [1, 1, 1, 1, 1]
@@ -38,7 +38,7 @@ def test_one_person_changing_tokens_from_one_address_cannot_hide_a_remix(store) 
     assert report_remix(store, r.id, "someone-else", "spam", address="198.51.100.9") == 2  # others still count
 
 
-def test_an_address_is_limited_across_remixes(store) -> None:  # noqa: F811
+def test_an_address_is_limited_across_remixes(store) -> None:
     remixes = [publish(store) for _ in range(6)]
     for r in remixes[:5]:
         assert report_remix(store, r.id, "token", "spam", address="2001:db8:1:2::7") == 1

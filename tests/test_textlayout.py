@@ -38,7 +38,7 @@ def ink_bbox(img: Image.Image) -> tuple[int, int, int, int] | None:
 
 @pytest.mark.parametrize("name", TEXTS)
 def test_text_stays_inside_its_box(name: str) -> None:
-    img, placed, fit = draw(TEXTS[name])
+    img, placed, _fit = draw(TEXTS[name])
     ink = ink_bbox(img)
     assert ink is not None, "nothing was drawn"
     left, top, right, bottom = ink

@@ -5,11 +5,11 @@ import pytest
 from PIL import Image
 
 from frames import bundled_frame
+from frames.localize import words
 from remix import RemixError, clean_values, render
+from remix.credits import frame_credit_line as credit_line
 from remix.textlayout import draw_fit, fit_text
 from remix.textnorm import grapheme_count, normalize_name, normalize_text
-from remix.credits import frame_credit_line as credit_line
-from frames.localize import words
 
 
 def test_line_endings_become_newlines() -> None:

@@ -102,7 +102,7 @@ def test_each_script_gets_its_own_font() -> None:
 def test_emoji_sequences_are_one_cluster_one_glyph_one_character(sequence: str) -> None:
     assert clusters(sequence) == [sequence] and is_emoji(sequence)
     assert grapheme_count(sequence) == 1
-    [(run, idx)] = font_runs("sans", sequence)
+    [(_run, idx)] = font_runs("sans", sequence)
     assert strike(chain("sans")[idx]) == 109
     img = Image.new("RGB", (300, 200), "white")
     fit = fit_text(sequence, "sans", 280, 180, min_size=20, max_size=60)
@@ -185,7 +185,7 @@ def test_long_words_break_instead_of_overflowing(name: str) -> None:
     img = Image.new("RGB", (400, 400), "white")
     fit = fit_text(CORPUS[name], "sans", 300, 300, min_size=24, max_size=48)
     placed = draw_fit(img, fit, "sans", (50, 50, 350, 350))
-    assert all(50 - 0.5 <= x0 and x1 <= 350 + 0.5 for x0, _, x1, _ in placed)
+    assert all(x0 >= 50 - 0.5 and x1 <= 350 + 0.5 for x0, _, x1, _ in placed)
     left, _, right, _ = ink_bbox(img)
     assert left >= 48 and right <= 352
 
@@ -292,7 +292,7 @@ class Recorder:
         self.calls += 1
         placed = draw_fit(draw, fit, family, box, **kw)
         left, top, right, bottom = box
-        for x0, y0, x1, y1 in placed:
+        for x0, _y0, x1, _y1 in placed:
             if x0 < left - 0.5 or x1 > right + 0.5:
                 self.problems.append(f"line {x0:.1f}..{x1:.1f} outside {left}..{right}")
         if fit.height > bottom - top:
@@ -440,7 +440,7 @@ def test_bold_families_embolden_the_regular_only_cjk_font() -> None:
         img = Image.new("L", (400, 120), 255)
         fit = fit_text("我们坐公交", family, 380, 100, min_size=48, max_size=48)
         placed = draw_fit(img, fit, family, (10, 10, 390, 110), fill=0)
-        assert all(10 - 0.5 <= x0 and x1 <= 390.5 for x0, _, x1, _ in placed)
+        assert all(x0 >= 10 - 0.5 and x1 <= 390.5 for x0, _, x1, _ in placed)
         return 255 - ImageStat.Stat(img).mean[0]
 
     assert ink("sans-bold") > 1.2 * ink("sans")
