@@ -35,7 +35,7 @@ def ladder(store: Store, frame_id: str) -> Ladder:
 def waiting(store: Store, frame_id: str, key: str | None) -> dict[str, int]:
     """How many remixes of a frame wait per status (pending, reported); needs the owner or admin key."""
     db = store.read()
-    authorize_frame(db, frame_id, key or "")
+    authorize_frame(db, frame_id, key or "", store.settings.admin_key)
     rows = dict(db.execute("SELECT status, count(*) FROM remixes WHERE frame_id = ? AND status IN (?, ?) "
                            "GROUP BY status", [frame_id, *WAITING]))
     return {status: int(rows.get(status, 0)) for status in WAITING}
