@@ -26,7 +26,6 @@ from frames.model import PLATFORMS, FieldSpec
 from gallery import publish_remix
 from gallery.remixes import place_from
 from remix import Photo, RenderOptions, clean_values
-from remix.photo import sample_photo
 from remix.posttext import platform_length
 from remix.render import extension
 
@@ -109,9 +108,8 @@ def editor(frame_id: str, remix_of: str | None) -> None:
             photo, photo_key, options = _photo(frame, w, maker)
     try:
         preview = clean_values(frame.manifest, _with_samples(frame, w, raw))
-        with preview_box:  # no upload yet: the preview shows the sample photo, like the sample words
-            shown, shown_key = (photo, photo_key) if photo is not None else (sample_photo(), "sample")
-            _preview(frame, preview, shown_key, options, shown)
+        with preview_box:  # without a photo: the frame's no-photo design, exactly what would be shared
+            _preview(frame, preview, photo_key, options, photo)
         _downloads(frame, preview, photo_key, options, photo)
         _post_texts(frame, preview, options)
         _publish(frame, raw, photo, options, remix_of, photo_key)

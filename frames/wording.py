@@ -92,6 +92,9 @@ _REWRITES: list[tuple[re.Pattern[str], Any]] = [
      lambda s, m: f"{s} reaches past the right edge: make it narrower or move it left."),
     (re.compile(r"^bottom edge .* outside the canvas"),
      lambda s, m: f"{s} reaches past the bottom edge: make it shorter or move it up."),
+    (re.compile(r"^min_size (\d+) is larger than size (\d+)"),
+     lambda s, m: f"the smallest text size of {s} ({m.group(1)}) is larger than its fixed size "
+                  f"({m.group(2)}): make it smaller, or the fixed size larger."),
     (re.compile(r"^min_size (\d+) is larger than max_size (\d+)"),
      lambda s, m: f"the smallest text size of {s} ({m.group(1)}) is larger than its largest "
                   f"({m.group(2)}): swap them."),

@@ -7,13 +7,29 @@ from frames import FrameError, bundled_frame
 from frames.editing import apply_edits, build_frame, manifest_data
 from frames.wording import contrast_advice, organizer_sentence
 
+
+
+def at(fmt: str, layer_id: str) -> str:
+    """The place of a clean-air layer by its id (layer positions move when a design adds layers)."""
+    layers = bundled_frame("clean-air").manifest.formats[fmt].layers
+    return f"formats.{fmt}.layers[{next(i for i, la in enumerate(layers) if getattr(la, 'id', None) == layer_id)}]"
+
+
+def credit_at(fmt: str) -> str:
+    layers = bundled_frame("clean-air").manifest.formats[fmt].layers
+    return f"formats.{fmt}.layers[{next(i for i, la in enumerate(layers) if la.kind == 'credit')}]"
+
+
 CASES = [
-    ({"formats.square.layers[3].box.x": 0.5}, "formats.square.layers[3].box",
+    ({at("square", "headline") + ".box.x": 0.5}, at("square", "headline") + ".box",
      "The headline box in the square reaches past the right edge: make it narrower or move it left."),
-    ({"formats.story.layers[4].box.y": 0.95}, "formats.story.layers[4].box",
+    ({at("story", "hope") + ".box.y": 0.95}, at("story", "hope") + ".box",
      "The hope box in the story reaches past the bottom edge: make it shorter or move it up."),
-    ({"formats.card.layers[2].min_size": 90}, "formats.card.layers[2]",
-     "The smallest text size of the headline in the card (90) is larger than its largest (60): swap them."),
+    ({at("card", "hope") + ".min_size": 90}, at("card", "hope"),
+     "The smallest text size of the hope in the card (90) is larger than its largest (34): swap them."),
+    ({at("card", "headline") + ".min_size": 90}, at("card", "headline"),
+     "The smallest text size of the headline in the card (90) is larger than its fixed size (52): make it smaller, "
+     "or the fixed size larger."),
     ({"formats.card.layers[0].color": "brand.bakground"}, "formats.card.layers[0].color",
      ("The colour of the background in the card uses the kit colour 'bakground', which the brand kit does not have: "
       "choose 'background' or add it to the kit.")),
@@ -48,7 +64,7 @@ def test_contrast_advice_names_the_text_and_the_colour_under_it() -> None:
     frame = bundled_frame("clean-air")
     data = apply_edits(manifest_data(frame), {"brand.colors.muted": "#1d3b4f"})
     advice = dict(contrast_advice(build_frame(data, frame.assets).manifest, data))
-    assert advice["formats.square.layers[8]"] == (
+    assert advice[credit_at("square")] == (
         "The credit line in the square (kit colour 'muted' #1d3b4f) on kit colour 'primary' #0f2b3d is hard to read "
         "(1.2:1, at least 4.5:1 is needed): make one of them lighter or darker.")
     assert len(advice) == 3  # one per format: the credit line of each
