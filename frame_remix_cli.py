@@ -400,7 +400,7 @@ def _print_json(data: object) -> None:
 def _jsonable(value: object) -> object:
     from dataclasses import asdict, is_dataclass
 
-    if is_dataclass(value):
+    if is_dataclass(value) and not isinstance(value, type):
         return asdict(value)
     return str(value)
 

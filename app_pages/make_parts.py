@@ -12,6 +12,7 @@ import secrets
 import zipfile
 from collections.abc import Callable
 from dataclasses import astuple, replace
+from functools import partial
 
 import streamlit as st
 
@@ -259,7 +260,7 @@ def _downloads(frame: Frame, values: dict[str, str], photo_key: str, options: Re
     with st.container(horizontal=True, key="make_downloads"):
         for fmt in formats:
             st.download_button(
-                t("Download {format}").format(format=fmt), lambda f=fmt: encoded(f), file_name=f"{frame.id}-{fmt}.{extension(frame, fmt)}",
+                t("Download {format}").format(format=fmt), partial(encoded, fmt), file_name=f"{frame.id}-{fmt}.{extension(frame, fmt)}",
                 mime="image/png" if extension(frame, fmt) == "png" else "image/jpeg", key=f"make_dl_{fmt}",
                 on_click="ignore",
             )

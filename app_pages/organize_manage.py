@@ -4,6 +4,8 @@ Everything here reads or writes the gallery; the session only carries the key th
 """
 from __future__ import annotations
 
+from typing import Literal
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -140,8 +142,8 @@ def _moderation(frame_id: str, mode: str) -> None:
 
 def _remix_card(remix, key: str | None) -> None:
     with st.container(border=True):
-        thumb, words = st.columns([1, 2])
-        with thumb, sentences():
+        thumb_column, words = st.columns([1, 2])
+        with thumb_column, sentences():
             thumb = caching.remix_thumbnail(remix.id, key=key)
             if thumb:
                 st.image(thumb[0], alt=thumb[1] or "a remix", width=180)
@@ -154,7 +156,7 @@ def _remix_card(remix, key: str | None) -> None:
             reason = st.text_input("Reason (kept in the moderation log)", key=f"org_reason_{remix.id}")
             allowed = [action for action in ACTIONS if remix.status in ACTIONS[action][0]]
             for column, action in zip(st.columns(len(allowed)), allowed):
-                kind = "primary" if action != "hide" else "secondary"
+                kind: Literal["primary", "secondary"] = "primary" if action != "hide" else "secondary"
                 pressed = column.button(action.capitalize(), key=f"org_{action}_{remix.id}", type=kind, width="stretch")
                 if pressed:
                     with sentences():  # the error stays in this card; the rest of the queue still shows

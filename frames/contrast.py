@@ -49,7 +49,9 @@ def _mix(a: str, b: str, t: float) -> str:
 
 def backdrops(fmt: Format, index: int) -> list[str] | None:
     """Colours that may lie under layer `index`'s box; None when a photo or image may."""
-    box = fmt.layers[index].box
+    target = fmt.layers[index]
+    assert not isinstance(target, BackgroundLayer), "a background has no box; backdrops are asked for boxed layers"
+    box = target.box
     colours: list[str] = []
     for layer in fmt.layers[:index]:
         if isinstance(layer, BackgroundLayer):

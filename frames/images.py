@@ -82,7 +82,9 @@ def to_srgb(image: Image.Image) -> Image.Image:
         image = image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
-        return rgba if rgba.getchannel("A").getextrema()[0] < 255 else rgba.convert("RGB")
+        alpha_min = rgba.getchannel("A").getextrema()[0]
+        assert isinstance(alpha_min, (int, float))  # one band: (min, max) numbers, not per-band pairs
+        return rgba if alpha_min < 255 else rgba.convert("RGB")
     return image.convert("RGB") if image.mode != "RGB" else image
 
 

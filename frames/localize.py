@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from frames.model import FieldSpec, Manifest, TextLayer, Translation
+from frames.model import FieldSpec, Manifest, TextLayer, Translation, is_platform
 
 _EMPTY = Translation()
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"})
@@ -49,6 +49,8 @@ class Words:
     def post_template(self, platform: str) -> str:
         """Translated words first: a translated post beats the original's per-platform one."""
         m, tr = self.manifest, self.tr
+        if not is_platform(platform):  # no per-platform table can name it
+            return tr.post or m.texts.post
         return tr.platforms.get(platform) or tr.post or m.texts.platforms.get(platform) or m.texts.post
 
     def alt_template(self, fmt: str) -> str:

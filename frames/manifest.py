@@ -9,7 +9,8 @@ import difflib
 import tomllib
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from frames.brand import resolve_brand
 from frames.errors import FrameError, Problem
@@ -136,8 +137,9 @@ def _place(loc: tuple[Any, ...]) -> str:
     return text.replace("schema_", "schema")
 
 
-def _sentence(err: dict[str, Any], loc: tuple[Any, ...]) -> str:
-    kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
+def _sentence(err: ErrorDetails, loc: tuple[Any, ...]) -> str:
+    value: Any = err.get("input")  # whatever the organizer wrote: a string, number, list or table
+    kind, ctx = err["type"], err.get("ctx") or {}
     if kind == "extra_forbidden":
         return _unknown_key(loc)
     if kind == "missing":
@@ -202,7 +204,7 @@ def _unknown_key(loc: tuple[Any, ...]) -> str:
 def _known_keys() -> list[str]:
     from frames import model
 
-    candidates = [
+    candidates: list[type[BaseModel]] = [
         model.Manifest, model.Format, model.Box, model.TextLayer, model.PhotoLayer, model.ImageLayer,
         model.BackgroundLayer, model.QrLayer, model.CreditLayer, model.FieldSpec, model.Texts,
         model.Translation, model.Organizer, model.DerivedFrom, model.Outline, model.Gradient, model.Brand,
@@ -215,4 +217,9 @@ def _known_keys() -> list[str]:
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
     seen: set[str] = set()
-    return [p for p in problems if not (str(p) in seen or seen.add(str(p)))]
+    unique = []
+    for p in problems:
+        if str(p) not in seen:
+            seen.add(str(p))
+            unique.append(p)
+    return unique

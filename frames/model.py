@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -19,9 +19,16 @@ from frames.fontbook import FAMILY_NAMES
 
 SCHEMA_VERSION = 1
 PLATFORMS: dict[str, int] = {"x": 280, "bluesky": 300, "mastodon": 500, "instagram": 2200}
+Platform = Literal["x", "bluesky", "mastodon", "instagram"]  # PLATFORMS' keys, as the manifest's tables name them
+
 RESERVED_NAMES = frozenset(
     {"title", "message", "organizer", "hashtags", "call_to_action", "link", "maker", "licence"}
 )
+
+
+def is_platform(name: str) -> TypeGuard[Platform]:
+    return name in PLATFORMS
+
 
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 FrameId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
@@ -371,7 +378,7 @@ class Texts(Strict):
     """Post text (one template, optionally per platform) and the default alt-text template."""
 
     post: Template
-    platforms: dict[Literal["x", "bluesky", "mastodon", "instagram"], Template] = {}
+    platforms: dict[Platform, Template] = {}
     alt: Template
 
 
@@ -391,7 +398,7 @@ class Translation(Strict):
     fields: dict[str, FieldTranslation] = {}
     layers: dict[str, Template] = {}
     post: Template | None = None
-    platforms: dict[Literal["x", "bluesky", "mastodon", "instagram"], Template] = {}
+    platforms: dict[Platform, Template] = {}
     alt: Template | None = None
     format_alt: dict[str, Template] = {}
 

@@ -23,8 +23,11 @@ from frames.model import (
     QR_MIN_MODULE_PX,
     RESERVED_NAMES,
     CreditLayer,
+    Layer,
     Manifest,
+    PhotoLayer,
     QrLayer,
+    TextLayer,
     credit_size,
 )
 from frames.templating import check_template
@@ -60,7 +63,7 @@ def _field_problems(m: Manifest) -> Iterator[Problem]:
         seen.add(spec.name)
     photo_fields = {f.name for f in m.fields if f.kind == "photo"}
     for place, layer in _layers(m):
-        if layer.kind == "photo" and layer.field not in photo_fields:
+        if isinstance(layer, PhotoLayer) and layer.field not in photo_fields:
             yield Problem(f"{place}.field", _unknown(layer.field, photo_fields, "photo field"))
 
 
@@ -75,7 +78,7 @@ def _templates(m: Manifest) -> Iterator[tuple[str, str]]:
     return _template_places(m.model_dump(by_alias=True, exclude_none=True))
 
 
-def _layers(m: Manifest) -> Iterator[tuple[str, object]]:
+def _layers(m: Manifest) -> Iterator[tuple[str, Layer]]:
     for name, fmt in m.formats.items():
         for i, layer in enumerate(fmt.layers):
             yield f"formats.{name}.layers[{i}]", layer
@@ -182,7 +185,7 @@ def _layer_id_problems(m: Manifest) -> Iterator[Problem]:
 
 def _translation_problems(m: Manifest) -> Iterator[Problem]:
     fields = {f.name: f for f in m.fields}
-    layer_ids = {getattr(layer, "id", None) for _, layer in _layers(m)} - {None}
+    layer_ids = {layer.id for _, layer in _layers(m) if isinstance(layer, TextLayer) and layer.id is not None}
     for lang, tr in m.translations.items():
         base = f"translations.{lang}"
         if lang == m.language:
@@ -218,9 +221,11 @@ def raw_template_problems(raw: Mapping[str, object]) -> list[Problem]:
     Works on the plain TOML tables and skips anything not shaped as expected: the schema
     errors already say what is wrong with those parts.
     """
-    fields = raw.get("fields") if isinstance(raw.get("fields"), list) else []
-    names = {f.get("name") for f in fields if isinstance(f, dict) and f.get("kind") != "photo"}
-    names = {n for n in names if isinstance(n, str)} | RESERVED_NAMES
+    fields = raw.get("fields")
+    if not isinstance(fields, list):
+        fields = []
+    candidates = {f.get("name") for f in fields if isinstance(f, dict) and f.get("kind") != "photo"}
+    names = {n for n in candidates if isinstance(n, str)} | RESERVED_NAMES
     problems = []
     for place, source in _template_places(raw):
         problems += [Problem(place, message) for message in check_template(source, names)]

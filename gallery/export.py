@@ -83,6 +83,7 @@ def _build(store: Store, root: Path, base: str, title: str) -> tuple[int, int, i
     for sub in ("frames", "remixes", "media"):
         (root / sub).mkdir()
     (root / MARKER).write_text("made by frame-remix export-site\n")
+    assert env.loader is not None  # environment() always has the package's template loader
     (root / "style.css").write_text(env.loader.get_source(env, "style.css")[0])
     summaries = list(_all_published(store))
     details = {s.id: get_remix(store, s.id) for s in summaries}  # read once, used by media and pages

@@ -33,7 +33,9 @@ def key_matches(key: str | None, stored_hash: str | None) -> bool:
 
 def is_admin(key: str | None, admin_key: str) -> bool:
     """True when `key` is the instance's admin key; an empty admin key makes nobody admin."""
-    return bool(key and admin_key) and hmac.compare_digest(key.encode(), admin_key.encode())
+    if not key or not admin_key:
+        return False
+    return hmac.compare_digest(key.encode(), admin_key.encode())
 
 
 def derived_key(secret: str, purpose: str, value: str) -> str:

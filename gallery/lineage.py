@@ -30,7 +30,8 @@ def remix_lineage(store: Store, remix_id: str, depth: int = MAX_DEPTH, max_nodes
 
 
 def _ancestors(db: Database, remix_id: str, depth: int) -> tuple[RemixRef, ...]:
-    seen, out = {remix_id}, []
+    seen = {remix_id}
+    out: list[RemixRef] = []
     parent = db.execute("SELECT remix_of FROM remixes WHERE id = ?", [remix_id]).fetchone()[0]
     while parent and parent not in seen and len(out) < depth:
         seen.add(parent)
@@ -43,7 +44,8 @@ def _ancestors(db: Database, remix_id: str, depth: int) -> tuple[RemixRef, ...]:
 
 
 def _descendants(db: Database, remix_id: str, depth: int, max_nodes: int) -> tuple[tuple[RemixRef, ...], bool]:
-    seen, out, level = {remix_id}, [], [remix_id]
+    seen, level = {remix_id}, [remix_id]
+    out: list[RemixRef] = []
     for d in range(1, depth + 1):
         marks = ",".join("?" * len(level))
         rows = db.execute(f"""SELECT id, status, maker FROM remixes WHERE remix_of IN ({marks})
@@ -76,7 +78,8 @@ def frame_lineage(store: Store, frame_id: str, depth: int = MAX_DEPTH) -> FrameL
 
 
 def _frame_ancestors(db: Database, frame_id: str, depth: int) -> tuple[FrameSource, ...]:
-    seen, out, current = {frame_id}, [], frame_id
+    seen, current = {frame_id}, frame_id
+    out: list[FrameSource] = []
     while len(out) < depth:
         row = frame_row(db, current)
         source = frame_source(row) if row else None

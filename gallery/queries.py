@@ -69,7 +69,7 @@ def _page(db: Database, sql: str, params: list[Any], order: str, cursor: int | N
     return Page(items, items[-1].seq if len(rows) > limit else None)
 
 
-def _bounded(limit: object, cursor: object) -> tuple[int, int | None]:
+def _bounded(limit: int | str, cursor: int | str | None) -> tuple[int, int | None]:
     """Page size and cursor as integers (they may come from a URL)."""
     try:
         return max(1, min(int(limit), MAX_PAGE)), None if cursor in (None, "") else int(cursor)
@@ -109,6 +109,7 @@ def remix_ref(store: Store, remix_id: str) -> RemixRef | None:
 def credits(store: Store, db: Database, row: dict[str, Any]) -> Credits:
     stored = frame_row(db, row["frame_id"])
     frame = get_frame(store, row["frame_id"], row["frame_version"])
+    assert stored is not None  # remixes.frame_id REFERENCES frames(id), enforced (PRAGMA foreign_keys=ON)
     parent = db.execute("SELECT id, status, maker FROM remixes WHERE id = ?", [row["remix_of"]]).fetchone() \
         if row["remix_of"] else None
     return Credits(row["maker"], frame.id, frame.version, frame.title, frame.manifest.organizer.name,

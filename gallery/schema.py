@@ -99,8 +99,8 @@ def m002_remixes(db: Database) -> None:
             data BLOB NOT NULL,
             PRIMARY KEY (remix_seq, format)
         )""")
-    db["remixes"].enable_fts(["story", "frame_title", "place"], create_triggers=True,
-                             tokenize="unicode61 remove_diacritics 2")
+    db.table("remixes").enable_fts(["story", "frame_title", "place"], create_triggers=True,
+                                 tokenize="unicode61 remove_diacritics 2")
 
 
 @migrations()

@@ -17,8 +17,8 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
-from bidi import get_base_level  # type: ignore[import-untyped]
-from bidi.bidi import get_display_inner  # type: ignore[import-untyped]
+from bidi import get_base_level
+from bidi.bidi import get_display_inner
 
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 _RTL_CLASSES = frozenset({"R", "AL"})

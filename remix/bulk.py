@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +59,7 @@ def read_rows(csv_path: Path, frame: Frame) -> list[Row]:
     return rows
 
 
-def _check_header(header: list[str], frame: Frame, name: str) -> None:
+def _check_header(header: Sequence[str], frame: Frame, name: str) -> None:
     known = {f.name for f in frame.manifest.fields if f.kind != "photo"} | {PHOTO_COLUMN}
     unknown = [h for h in header if h not in known]
     if not header:
@@ -82,6 +82,7 @@ def _init_worker(path_or_id: str, options: RenderOptions) -> None:
 
 def render_row(row: Row, base_dir: str, out_dir: str) -> RowResult:
     """Render one row into out_dir/row-NNNNN/; errors become a message, never an exception."""
+    assert _FRAME is not None, "render_row runs in a pool whose initializer (_init_worker) loaded the frame"
     target = Path(out_dir) / f"row-{row.number:05d}"
     try:
         photo = _read_photo(Path(base_dir), row.photo) if row.photo else None

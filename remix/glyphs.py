@@ -47,7 +47,8 @@ def glyph(path: Path, size: int, char: str, phase: int = 0, language: str | None
     """(mask, dx, dy) of one character drawn `phase / PHASES` px right of a pixel's edge,
     relative to its baseline origin; None when it has no ink."""
     f = font(path, size)
-    x0, y0, x1, y1 = f.getbbox(char, anchor="ls", language=language)
+    # Pillow types the box as floats (a fractional stroke width); with no stroke it is whole pixels.
+    x0, y0, x1, y1 = (int(v) for v in f.getbbox(char, anchor="ls", language=language))
     if x1 <= x0 or y1 <= y0:
         return None
     mask = Image.new("L", (x1 - x0 + 1, y1 - y0), 0)

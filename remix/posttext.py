@@ -57,7 +57,7 @@ def x_length(text: str) -> int:
 
     twitter-text compiles its URL and emoji grammars when first imported (about half a second),
     so it is imported here, on the first post long enough to need it (see `fits`)."""
-    from twitter_text import parse_tweet  # type: ignore[import-untyped]
+    from twitter_text import parse_tweet
 
     return parse_tweet(text).weightedLength
 

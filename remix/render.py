@@ -7,8 +7,10 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from PIL import Image
+from pydantic import BaseModel
 
 from frames.localize import Words, words
 from frames.model import BackgroundLayer, CreditLayer, Format, Frame, ImageLayer, PhotoLayer, QrLayer, TextLayer
@@ -110,9 +112,10 @@ def layout_colour(spec: Format) -> str:
 
 
 _SWAPPED_ALIGN = {"left": "right", "right": "left"}
+_Layer = TypeVar("_Layer", bound=BaseModel)
 
 
-def mirrored(layer: object) -> object:
+def mirrored(layer: _Layer) -> _Layer:
     """The layer flipped left-to-right for a right-to-left language: box x -> 1 - x - w, and
     explicit left/right alignment swapped (`start`/`end` already follow the text's direction)."""
     box = getattr(layer, "box", None)
