@@ -8,7 +8,6 @@ from frames.editing import apply_edits, build_frame, manifest_data
 from frames.wording import contrast_advice, organizer_sentence
 
 
-
 def at(fmt: str, layer_id: str) -> str:
     """The place of a clean-air layer by its id (layer positions move when a design adds layers)."""
     layers = bundled_frame("clean-air").manifest.formats[fmt].layers
@@ -28,8 +27,8 @@ CASES = [
     ({at("card", "hope") + ".min_size": 90}, at("card", "hope"),
      "The smallest text size of the hope in the card (90) is larger than its largest (34): swap them."),
     ({at("card", "headline") + ".min_size": 90}, at("card", "headline"),
-     "The smallest text size of the headline in the card (90) is larger than its fixed size (52): make it smaller, "
-     "or the fixed size larger."),
+     ("The smallest text size of the headline in the card (90) is larger than its fixed size (52): make it smaller, "
+     "or the fixed size larger.")),
     ({"formats.card.layers[0].color": "brand.bakground"}, "formats.card.layers[0].color",
      ("The colour of the background in the card uses the kit colour 'bakground', which the brand kit does not have: "
       "choose 'background' or add it to the kit.")),
