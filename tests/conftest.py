@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -59,12 +60,20 @@ def server_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(tmp_path_factory: pytest.TempPathFactory, server_data: Path) -> Iterator[str]:
     """`streamlit run streamlit_app.py` on a free loopback port; yields its base URL."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = {**os.environ, "FRAME_REMIX_PUBLIC_URL": f"http://127.0.0.1:{port}",
+           "FRAME_REMIX_DATA": str(server_data), "FRAME_REMIX_ADMIN_KEY": ADMIN_KEY}
+    with running_app(env, tmp_path_factory.mktemp("server") / "streamlit.log", port) as base:
+        yield base
+
+
+@contextmanager
+def running_app(env: dict[str, str], log: Path, port: int | None = None) -> Iterator[str]:
+    """`streamlit run streamlit_app.py` on a free loopback port with `env`, its output in `log`;
+    yields the base URL once the server says it is healthy, and stops it (TERM, then KILL)."""
+    port = port or _free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
            "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    env = {**os.environ, "FRAME_REMIX_PUBLIC_URL": f"http://127.0.0.1:{port}",
-           "FRAME_REMIX_DATA": str(server_data), "FRAME_REMIX_ADMIN_KEY": ADMIN_KEY}
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     try:

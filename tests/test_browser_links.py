@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +13,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.conftest import ROOT, _free_port, _wait_healthy
+from tests.conftest import running_app
 
 pytestmark = pytest.mark.browser
 
@@ -24,24 +21,11 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def unset_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """`streamlit run` on a free port with no public URL configured; yields (base URL, log file)."""
-    port = _free_port()
     log = tmp_path_factory.mktemp("unset") / "streamlit.log"
     env = {k: v for k, v in os.environ.items() if k != "FRAME_REMIX_PUBLIC_URL"}
     env["FRAME_REMIX_DATA"] = str(tmp_path_factory.mktemp("data"))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    try:
-        _wait_healthy(proc, port, log)
-        yield f"http://127.0.0.1:{port}", log
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+    with running_app(env, log) as base:
+        yield base, log
 
 
 def test_links_follow_the_address_the_app_is_served_on(unset_server, page, tmp_path: Path) -> None:

@@ -4,9 +4,6 @@ with fresh browsers from one address cannot."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +12,7 @@ import pytest
 import gallery
 from frames import bundled_frame
 from gallery import close_store, open_store
-from tests.conftest import ROOT, _free_port, _wait_healthy
+from tests.conftest import running_app
 
 pytestmark = pytest.mark.browser
 LIMIT = "Your network has already sent 1 report in the last hour, the most allowed; please try again later"
@@ -25,24 +22,10 @@ LIMIT = "Your network has already sent 1 report in the last hour, the most allow
 def reports_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The app behind a (pretend) trusted proxy: threshold 3, one report per address an hour."""
     data = tmp_path_factory.mktemp("reports-data")
-    port = _free_port()
-    log = data / "streamlit.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
     env = {**os.environ, "FRAME_REMIX_DATA": str(data), "FRAME_REMIX_TRUSTED_PROXY": "1",
            "FRAME_REMIX_REPORT_THRESHOLD": "3", "FRAME_REMIX_REPORTS_PER_HOUR": "1"}
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    try:
-        _wait_healthy(proc, port, log)
-        yield f"http://127.0.0.1:{port}", data
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+    with running_app(env, data / "streamlit.log") as base:
+        yield base, data
 
 
 def _publish(data: Path, city: str) -> str:
