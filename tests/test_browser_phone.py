@@ -17,6 +17,7 @@ from PIL import Image, ImageChops, ImageStat
 from frames import bundled_frames
 from gallery import get_frame, install_bundled, open_store, publish_remix
 from gallery.config import db_path
+from remix import RenderOptions
 from tests.samples import phone_jpeg
 
 pytestmark = pytest.mark.browser
@@ -53,7 +54,8 @@ def seed(server_data: Path, place: str, hope: str = "Market mornings without the
     for frame in bundled_frames():  # the app installs them on its first page; the seed may come first
         install_bundled(store, frame)
     values = {"city": place, "hope": hope}
-    return publish_remix(store, get_frame(store, "clean-air"), values, consent=True, maker="Ana", place=place).id
+    return publish_remix(store, get_frame(store, "clean-air"), values, consent=True, options=RenderOptions(maker="Ana"),
+                         place=place).id
 
 
 def rows(server_data: Path, sql: str, *args: str) -> list[tuple]:
