@@ -16,7 +16,7 @@ from frames.localize import Words, words
 from frames.model import BackgroundLayer, CreditLayer, Format, Frame, ImageLayer, PhotoLayer, QrLayer, TextLayer
 from frames.templating import render_template
 from remix import layers
-from remix.credits import frame_credit_line
+from remix.credits import frame_credit_line, licence_name
 from remix.errors import RemixError
 from remix.faces import face_focal
 from remix.photo import Photo
@@ -146,7 +146,10 @@ def _draw_layer(canvas: Image.Image, frame: Frame, layer: object, w: Words, cont
     elif isinstance(layer, QrLayer):
         layers.draw_qr(canvas, layer, link)
     elif isinstance(layer, CreditLayer):
-        layers.draw_credit(canvas, layer, frame_credit_line(frame, w, context.get("maker", "")), w.rtl, plate)
+        line = frame_credit_line(frame, w, context.get("maker", ""))
+        name = licence_name(frame.manifest.licence, w.lang)
+        line = line.replace(name, name.replace(" ", "\u00a0"))  # a licence's name is never split over two lines
+        layers.draw_credit(canvas, layer, line, w.rtl, plate)
 
 
 def _photo_for(photos: Mapping[str, Photo] | Photo | None, field: str) -> Photo | None:
