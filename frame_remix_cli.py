@@ -179,7 +179,7 @@ def _add_remix_inputs(p: argparse.ArgumentParser) -> None:
     _add_data(p)
 
 
-def _remix_inputs(args: argparse.Namespace, frame) -> tuple[dict[str, str], bytes | None]:
+def _remix_inputs(args: argparse.Namespace, frame, *, sample_photo: bool = True) -> tuple[dict[str, str], bytes | None]:
     """The --set values (over the samples with --sample) and the photo's bytes; checks --lang and --photo."""
     from frames.localize import words
 
@@ -191,7 +191,7 @@ def _remix_inputs(args: argparse.Namespace, frame) -> tuple[dict[str, str], byte
         raise CliError(f"the frame '{frame.id}' has no photo field; leave out --photo")
     if args.photo:
         return values, _read_file(args.photo, "photo")
-    if args.sample and any(f.kind == "photo" for f in frame.manifest.fields):
+    if sample_photo and args.sample and any(f.kind == "photo" for f in frame.manifest.fields):
         from frames.bundled import SAMPLE_PHOTO
 
         return values, SAMPLE_PHOTO.read_bytes()  # the project's sample photo, like the sample words
@@ -475,7 +475,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
     store = _store(args)
     frame = _any_frame(args)
-    values, photo = _remix_inputs(args, frame)
+    values, photo = _remix_inputs(args, frame, sample_photo=False)  # a published remix never wears the sample photo
     result = publish_remix(store, frame, values, consent=args.consent, photo=photo,
                            options=RenderOptions(lang=args.lang, maker=args.maker, public_url=_baked_url(args)),
                            place=args.place, remix_of=args.remix_of, idempotency_key=args.idempotency_key,

@@ -104,6 +104,8 @@ def remix_view(remix_id: str, delete_key: str | None) -> None:
     except FrameRemixError as exc:
         st.title("Gallery")
         st.warning(plain(str(exc)[:1].upper() + str(exc)[1:]))
+        if delete_key:  # waiting for approval, reported or hidden: its maker can still delete it
+            _delete_box(remix_id, delete_key, [])
         return
     s = detail.summary
     st.title(plain(s.frame_title))

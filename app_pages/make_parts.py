@@ -64,12 +64,14 @@ def _prefill_once(remix_id: str, frame_id: str, values: dict[str, str]) -> None:
 
 
 def _apply_prefill(frame_id: str) -> None:
-    """Give the remix's words to its frame's fields that have no value yet (the participant's
-    edits win); the words stay pending only while the page is on that remix."""
+    """Give the remix's words to its frame's fields, once: they replace what an earlier visit to
+    this frame left there (the fields' values outlive the page), and the participant's edits win
+    after."""
     pending = st.session_state.get("make_prefill")
     if pending and pending[0] == frame_id:
         for name, value in pending[1].items():
-            st.session_state.setdefault(f"make_{frame_id}_{name}", value)
+            st.session_state[f"make_{frame_id}_{name}"] = value
+        st.session_state.pop("make_prefill")
 
 
 def frame_cards() -> None:
@@ -311,6 +313,8 @@ def _publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options: Re
     )
     asked = f"make_photo_asked_{frame.id}"
     if st.button(t("Publish"), type="primary", key="make_publish"):
+        st.session_state.pop(f"make_published_{frame.id}", None)  # a new publish: the last one's links go
+        done = None
         if not consent:
             st.error(t("Tick the box above first: nothing is published without your consent."))
         elif photo is None and _wants_photo(frame):

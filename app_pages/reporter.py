@@ -4,8 +4,8 @@
 is whatever the browser says, so neither tells people apart. The token is made on the server
 (`secrets`), kept in this session, and written to a first-party cookie by a tiny component
 (only if the browser has none yet), so the same browser keeps its token on later visits; the
-address is the connection's peer, or the first X-Forwarded-For address when the operator says
-a reverse proxy sets it (FRAME_REMIX_TRUSTED_PROXY). The gallery core counts and limits
+address is the connection's peer, or the last X-Forwarded-For address (the one the proxy appended)
+when the operator says a reverse proxy sets it (FRAME_REMIX_TRUSTED_PROXY). The gallery core counts and limits
 reports per address (`gallery.report_remix`), so a fresh token alone changes nothing.
 """
 from __future__ import annotations

@@ -39,7 +39,8 @@ def _best_format(formats: list[str]) -> str:
 
 def base_url(request: Request, settings: Settings) -> str:
     """The configured public URL, else the address this request was made on."""
-    return settings.base_url(request_base_url(str(request.base_url), request.headers))
+    headers = request.headers if settings.trust_proxy else {}  # a proxy's forwarded host only when one is trusted
+    return settings.base_url(request_base_url(str(request.base_url), headers))
 
 
 def share_page(request: Request, settings: Settings) -> Response:

@@ -21,14 +21,30 @@ def plain(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", text).replace("\n", "  \n")
 
 
+PAGE_PATHS = ("gallery", "organize")  # the url_path of every page but the default one (streamlit_app.py)
+
+
 def public_url() -> str:
     """This instance's address: FRAME_REMIX_PUBLIC_URL when set, else the address the browser is
-    using (through a proxy's X-Forwarded-Proto/Host), so links work on any host and port."""
+    using, so links work on any host and port. `st.context.url` ends with the page being shown
+    (`/gallery`), which is not part of the instance's address; a proxy's X-Forwarded-Proto/Host
+    count only when FRAME_REMIX_TRUSTED_PROXY says a proxy sets them (else anyone could pick
+    the address baked into published QR codes)."""
+    settings = caching.settings()
     try:
-        here = request_base_url(st.context.url or "", dict(st.context.headers))
+        headers = dict(st.context.headers) if settings.trust_proxy else {}
+        here = request_base_url(st.context.url or "", headers)
     except Exception:  # noqa: BLE001 - no browser request (AppTest, a bare script run): use the default
         here = ""
-    return caching.settings().base_url(here)
+    return settings.base_url(strip_page(here))
+
+
+def strip_page(url: str) -> str:
+    """'https://host/sub/gallery' -> 'https://host/sub': the instance's address without the page."""
+    for path in PAGE_PATHS:
+        if url.endswith("/" + path):
+            return url[: -len(path) - 1]
+    return url
 
 
 def app_link(page: str = "", **params: str) -> str:

@@ -25,10 +25,9 @@ class Instance:
 def open_instance(settings: Settings) -> Instance:
     """Open the gallery in `settings.data_dir`, make or read the admin key (the variable wins, else
     the key file), give the store the settings with that key, and install the bundled frames."""
-    store = open_store(settings=settings)
-    admin = resolve_admin_key(settings.data_dir, settings.admin_key)
+    admin = resolve_admin_key(settings.data_dir, settings.admin_key)  # first: the store never goes without it
     resolved = replace(settings, admin_key=admin.key)
-    store.settings = resolved
+    store = open_store(settings=resolved)
     install_bundled_frames(store)
     return Instance(store, admin, resolved)
 

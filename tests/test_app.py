@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages.ui import plain
-from gallery import get_remix, list_remixes, open_store, remix_lineage
+from app_pages.ui import plain, strip_page
+from frames import bundled_frame
+from gallery import get_remix, list_remixes, open_store, publish_remix, remix_lineage, remix_ref
 from tests.samples import phone_jpeg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -214,6 +215,26 @@ def test_delete_link_deletes_and_a_wrong_key_does_not(data_dir: Path) -> None:
     right.button(key="gal_delete_yes").click().run()
     ok(right)
     assert published_ids(data_dir) == []
+
+
+def test_the_delete_link_works_for_a_remix_waiting_for_approval(data_dir: Path) -> None:
+    frame = bundled_frame("care-counts")  # its remixes wait for the organizer's approval
+    remix = publish_remix(open_store(data_dir / "gallery.db"), frame, {"quote": "Nights.", "role": "nurse"}, consent=True)
+    assert remix.status == "pending"
+    at = app(remix=remix.id, delete=remix.delete_key).switch_page("app_pages/gallery.py").run()
+    at.button(key="gal_delete").click().run()
+    at.button(key="gal_delete_yes").click().run()
+    ok(at)
+    assert remix_ref(open_store(data_dir / "gallery.db"), remix.id).status == "deleted"
+
+
+@pytest.mark.parametrize(("url", "base"), [
+    ("https://remix.example/gallery", "https://remix.example"),
+    ("https://remix.example/sub/organize", "https://remix.example/sub"),
+    ("http://127.0.0.1:8600", "http://127.0.0.1:8600"),
+])
+def test_links_leave_out_the_page_being_shown(url: str, base: str) -> None:
+    assert strip_page(url) == base
 
 
 @pytest.mark.parametrize("text", ["**bold** _x_ [link](http://evil.example)", "<script>alert(1)</script>", "$x^2$ # h1"])

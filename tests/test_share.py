@@ -48,9 +48,13 @@ def test_without_a_public_url_the_page_follows_the_host_it_was_asked_on(tmp_path
     html = unset.get(f"/share/{remix.id}").text
     assert f'content="http://10.1.2.3:8765/share/{remix.id}/image"' in html
     assert f"url=http://10.1.2.3:8765/gallery?remix={remix.id}" in html
-    proxied = unset.get(f"/share/{remix.id}", headers={"X-Forwarded-Proto": "https",
-                                                       "X-Forwarded-Host": "remix.example.org"})
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "remix.example.org"}
+    untrusted = unset.get(f"/share/{remix.id}", headers=forwarded).text  # no proxy configured: the header is anyone's
+    assert "remix.example.org" not in untrusted and f"http://10.1.2.3:8765/share/{remix.id}/image" in untrusted
+    behind = TestClient(Starlette(routes=share_routes(Settings(data_dir=tmp_path, trust_proxy=True))),
+                        base_url="http://10.1.2.3:8765")
+    proxied = behind.get(f"/share/{remix.id}", headers=forwarded)
     assert f'content="https://remix.example.org/share/{remix.id}/image"' in proxied.text
     assert "X-Forwarded-Host" in proxied.headers["vary"]
-    forged = unset.get(f"/share/{remix.id}", headers={"X-Forwarded-Host": "evil.example/x?"}).text
+    forged = behind.get(f"/share/{remix.id}", headers={"X-Forwarded-Host": "evil.example/x?"}).text
     assert "evil.example" not in forged
