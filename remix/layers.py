@@ -53,8 +53,11 @@ def rgba(color: str) -> tuple[int, int, int, int]:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16), alpha
 
 
-def draw_background(canvas: Image.Image, frame: Frame, layer: BackgroundLayer) -> None:
-    canvas.paste(rgba(layer.color)[:3], (0, 0, *canvas.size))
+def draw_background(canvas: Image.Image, frame: Frame, layer: BackgroundLayer, *, filled: bool = False) -> None:
+    """The layer's colour, gradient and image over the whole canvas (`filled`: the canvas
+    already is the layer's colour)."""
+    if not filled:
+        canvas.paste(rgba(layer.color)[:3], (0, 0, *canvas.size))
     if layer.gradient:
         canvas.paste(_gradient(canvas.size, layer.color, layer.gradient.to, layer.gradient.angle), (0, 0))
     if layer.image:
