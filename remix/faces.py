@@ -94,13 +94,20 @@ def _small_grey(image: Image.Image) -> Image.Image:
 
 
 @lru_cache(maxsize=1)
-def _cascade() -> Any:
-    """The cascade, loaded on first use (importing OpenCV costs ~0.3 s; processes that never see
-    a photo do not pay it). One thread for OpenCV: the machine's cores belong to the renderers."""
+def opencv() -> Any:
+    """OpenCV, imported on first use (~0.3 s; processes that never see a photo do not pay it).
+    One thread for OpenCV: the machine's cores belong to the renderers."""
     import cv2
 
     cv2.setNumThreads(1)
-    cascade = cv2.CascadeClassifier(cv2.data.haarcascades + CASCADE)  # type: ignore[attr-defined]
+    return cv2
+
+
+@lru_cache(maxsize=1)
+def _cascade() -> Any:
+    """The cascade, loaded on first use."""
+    cv2 = opencv()
+    cascade = cv2.CascadeClassifier(cv2.data.haarcascades + CASCADE)
     if cascade.empty():
         raise RuntimeError(f"OpenCV's {CASCADE} is missing; reinstall opencv-python-headless")
     return cascade

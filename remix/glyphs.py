@@ -78,9 +78,14 @@ def draw_run(canvas: Image.Image, path: Path, size: int, text: str, origin: tupl
     """Paste a cacheable run's glyphs in `fill` with its baseline starting at `origin`."""
     x0, baseline = origin
     top = int(baseline)
+    canvas.load()
+    canvas._ensure_mutable()  # what Image.paste does first (a canvas shared read-only is copied)
     for char, x in zip(text, positions(path, size, text)):
         whole, phase = divmod(round((x0 + x) * PHASES), PHASES)
         found = glyph(path, size, char, phase, language)
         if found is not None:
             mask, dx, dy = found
-            canvas.paste(fill, (whole + dx, top + dy), mask)
+            # Pillow's core paste, as Image.paste(fill, (left, y), mask) ends up calling it: that
+            # wrapper's checks cost more than pasting a glyph (~150 glyphs a render).
+            left, y = whole + dx, top + dy
+            canvas.im.paste(fill, (left, y, left + mask.width, y + mask.height), mask.im)

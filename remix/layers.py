@@ -29,6 +29,7 @@ from frames.model import (
     credit_size,
 )
 from remix import qr
+from remix.faces import opencv
 from remix.imagecache import IMAGES
 from remix.photo import Photo
 from remix.textlayout import Fit, draw_fit, fit_text, line_width
@@ -52,8 +53,11 @@ def rgba(color: str) -> tuple[int, int, int, int]:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16), alpha
 
 
-def draw_background(canvas: Image.Image, frame: Frame, layer: BackgroundLayer) -> None:
-    canvas.paste(rgba(layer.color)[:3], (0, 0, *canvas.size))
+def draw_background(canvas: Image.Image, frame: Frame, layer: BackgroundLayer, *, filled: bool = False) -> None:
+    """The layer's colour, gradient and image over the whole canvas (`filled`: the canvas
+    already is the layer's colour)."""
+    if not filled:
+        canvas.paste(rgba(layer.color)[:3], (0, 0, *canvas.size))
     if layer.gradient:
         canvas.paste(_gradient(canvas.size, layer.color, layer.gradient.to, layer.gradient.angle), (0, 0))
     if layer.image:
@@ -199,7 +203,12 @@ def pattern(size: tuple[int, int], style: str, colors: tuple[str, ...]) -> Image
 def _fitted_photo(photo: Photo, size: tuple[int, int], fit: str, focal: tuple[float, float], zoom: float = 1.0,
                   duotone: Duotone | None = None, scrim: Scrim | None = None) -> Image.Image:
     """The photo fitted into its box and treated (cached: a text edit does not redo any of it)."""
-    image = fit_image(photo.image, size, fit, focal, photo_resample(photo.size, size, fit, focal, zoom), zoom=zoom)
+    resample = photo_resample(photo.size, size, fit, focal, zoom)
+    crop = cover_crop(photo.size, size, focal, zoom) if fit == "cover" else None
+    if crop is not None and photo.image.mode == "RGB" and resample == PHOTO_RESAMPLE and crop[2] - crop[0] <= size[0]:
+        image = _enlarged(photo.image, size, crop)
+    else:
+        image = fit_image(photo.image, size, fit, focal, resample, zoom=zoom)
     if fit != "contain" and image.mode != "RGB":
         image = image.convert("RGB")
     if duotone:
@@ -207,6 +216,29 @@ def _fitted_photo(photo: Photo, size: tuple[int, int], fit: str, focal: tuple[fl
     if scrim:
         image = _scrimmed(image, scrim)
     return image
+
+
+def _enlarged(image: Image.Image, size: tuple[int, int], box: tuple[float, float, float, float]) -> Image.Image:
+    """`image.resize(size, BILINEAR, box=box)` for an RGB photo that is enlarged (not shrunk),
+    through OpenCV's bilinear warp: the same interpolation (Pillow's bilinear filter widens only
+    when shrinking; within 3 levels of Pillow's, from OpenCV's 1/32-pixel fixed point) at less
+    than half the cost of Pillow's resampling (the square's photo: ~5 vs ~10 ms). OpenCV is
+    already loaded for face detection."""
+    import numpy as np
+
+    cv2 = opencv()
+    left, top, right, bottom = box
+    # The source pixels the box reads, with a margin for the filter at its edges.
+    x0, y0 = max(0, int(left) - 2), max(0, int(top) - 2)
+    x1, y1 = min(image.width, int(right) + 3), min(image.height, int(bottom) + 3)
+    pixels = np.asarray(image.crop((x0, y0, x1, y1)))
+    sx, sy = (right - left) / size[0], (bottom - top) / size[1]
+    # Output pixel centres (x + 0.5) land on source coordinates left + (x + 0.5) * sx, whose
+    # pixel centres sit at integer + 0.5 (OpenCV's sit at integers).
+    inverse = np.array([[sx, 0.0, left - x0 + 0.5 * sx - 0.5], [0.0, sy, top - y0 + 0.5 * sy - 0.5]])
+    out = cv2.warpAffine(pixels, inverse, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                         borderMode=cv2.BORDER_REPLICATE)
+    return Image.fromarray(out, "RGB")
 
 
 def photo_resample(photo: tuple[int, int], size: tuple[int, int], fit: str, focal: tuple[float, float],

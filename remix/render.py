@@ -98,10 +98,16 @@ def render(
     w = words(frame.manifest, options.lang)
     link = options.link(frame, w)
     context = template_context(w, values, link=link, maker=options.maker)
-    canvas = Image.new("RGB", (spec.width, spec.height), "white")
+    first = spec.layers[0] if spec.layers else None
+    # A first background layer's colour is the canvas's own: created in it, not filled twice.
+    ground = layers.rgba(first.color)[:3] if isinstance(first, BackgroundLayer) else "white"
+    canvas = Image.new("RGB", (spec.width, spec.height), ground)
     mirror = spec.mirror_rtl and w.rtl
     plate = layout_colour(spec)
-    for layer in spec.layers:
+    for i, layer in enumerate(spec.layers):
+        if i == 0 and isinstance(layer, BackgroundLayer):
+            layers.draw_background(canvas, frame, layer, filled=True)
+            continue
         _draw_layer(canvas, frame, mirrored(layer) if mirror else layer, w, context, photos, link, options, plate)
     return canvas
 
