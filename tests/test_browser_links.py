@@ -41,7 +41,7 @@ def test_links_follow_the_address_the_app_is_served_on(unset_server, page, tmp_p
     story.press("Control+Enter")
     page.get_by_text("Why I ride the bus in Lyon").first.wait_for()
     settled(page)  # the download buttons of the run that drew this text are on the page now
-    assert page.locator("code", has_text=f"{base}/?frame=ride-the-bus").count() >= 1  # the post texts
+    page.locator("code", has_text=f"{base}/?frame=ride-the-bus").first.wait_for()  # the post texts, once drawn
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Download square").click()
@@ -53,7 +53,9 @@ def test_links_follow_the_address_the_app_is_served_on(unset_server, page, tmp_p
     publish(page)  # through the "Add a photo?" question: this remix has none
     share = page.locator("code", has_text="/share/").first.inner_text().strip()
     assert re.fullmatch(re.escape(base) + r"/share/[\w-]+", share), share
-    assert page.locator("code", has_text=f"{base}/gallery?remix=").count() == 1  # the private delete link
+    delete_link = page.locator("code", has_text=f"{base}/gallery?remix=")
+    delete_link.first.wait_for()
+    assert delete_link.count() == 1  # the private delete link
     remix_id = share.rsplit("/", 1)[1]
     with urllib.request.urlopen(share, timeout=10) as response:
         html = response.read().decode()
