@@ -68,6 +68,7 @@ def test_participant_makes_and_publishes_a_remix(server: str, page, tmp_path: Pa
     story.fill("The 612 climbs the hills so my mother can reach the market.")
     story.press("Control+Enter")
     page.get_by_text("Why I ride the bus in Valparaíso").first.wait_for()
+    page.locator("code", has_text="The 612 climbs the hills").first.wait_for()  # the last field's run has drawn
     settled(page)  # the download buttons of the run that drew this text are on the page now
 
     with page.expect_download() as info:
