@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,24 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.support import CHROMIUM, CHROMIUM_ARGS, free_port
 from gallery import close_store, open_store
 from gallery.db import Store
 from tests.test_gallery_support import ADMIN
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 ADMIN_KEY = "test-admin-key"  # the browser tests' server runs with this instance admin key
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+_free_port = free_port  # one Chromium recipe and one port picker, shared with the benchmarks
 
 
 def _wait_healthy(proc: subprocess.Popen, port: int, log: Path, timeout: float = 45) -> None:
