@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 if get_script_run_ctx() is None:
+    from app_pages.federation_routes import federation_routes
     from app_pages.share import share_routes
     from gallery.config import Settings, public_url_notice
     from gallery.instance import admin_notice, open_instance
@@ -22,7 +23,7 @@ if get_script_run_ctx() is None:
     instance = open_instance(Settings.from_env(os.environ))
     print(public_url_notice(instance.settings), file=sys.stderr, flush=True)  # the operator's log
     print(admin_notice(instance.admin, instance.settings.base_url()), flush=True)
-    app = st.App(__file__, routes=share_routes(instance.settings))
+    app = st.App(__file__, routes=share_routes(instance.settings) + federation_routes(instance.settings))
 else:
     from app_pages.page import finish, setup
 
