@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,6 +26,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 GIB = 1024 * 1024 * 1024
@@ -227,10 +229,38 @@ MODES = ("json", "etag", "endless", "gigabyte", "gigabyte-unsized", "slow-loris"
          "wrong-type", "error-500", "not-found")
 
 
-class HostilePeer:
-    """A peer on 127.0.0.1 (free port) serving routes a test sets; a context manager."""
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 signed by its own key (cert.pem, key.pem in `folder`): a test
+    trusts it through SSL_CERT_FILE, or not at all."""
+    import datetime as dt
+    import ipaddress
 
-    def __init__(self, *, lifetime_s: float = 120.0) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+class HostilePeer:
+    """A peer on 127.0.0.1 (free port) serving routes a test sets; a context manager. With `tls`
+    (cert.pem, key.pem) it speaks https."""
+
+    def __init__(self, *, lifetime_s: float = 120.0, tls: tuple[Path, Path] | None = None) -> None:
         self.requests: list[Request] = []
         self.stopping = threading.Event()
         self._routes: dict[str, Handler] = {}
@@ -240,7 +270,11 @@ class HostilePeer:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.peer = self
         self.port = int(self._server.server_address[1])
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         for mode in MODES:
             self.serve_mode(f"/{mode}", mode)
 

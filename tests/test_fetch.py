@@ -6,6 +6,7 @@ import json
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from benchmarks.support import free_port
 from gallery.errors import GalleryError
 from gallery.federation.fetch import USER_AGENT, Fetched, FetchLimits, PeerError, fetch, fetch_json, json_depth, parse_peer_json
-from tests.peers import NORMAL, HostilePeer, Reply, gzip_bomb
+from tests.peers import NORMAL, HostilePeer, Reply, gzip_bomb, self_signed
 
 MiB = 1024 * 1024
 MARGIN_S = 1.5  # scheduling slack on a shared machine; the bounds under test are seconds apart from it
@@ -94,6 +95,27 @@ def test_post_sends_a_small_json_body(peer: HostilePeer) -> None:
     assert request.method == "POST"
     assert request.headers["content-type"] == "application/json"
     assert request.json() == {"remix": "r1", "reason": "spam ✋ سبام"}
+
+
+def test_post_takes_ready_json_bytes_too(peer: HostilePeer) -> None:
+    peer.serve("/reports-bytes", lambda r: Reply(202, b"{}"))
+    fetch(peer.url + "/reports-bytes", method="POST", body=b'{"remix":"r2"}')
+    assert [r for r in peer.requests if r.path == "/reports-bytes"][-1].json() == {"remix": "r2"}
+
+
+def test_statuses_the_caller_reads_come_back_with_their_body(peer: HostilePeer) -> None:
+    """A recheck reads a 410 (its signed tombstone) and a 404 itself, under the same bounds."""
+    peer.serve_json("/federation/remixes/gone.json", {"record": {"type": "tombstone"}}, status=410)
+    answer = fetch(peer.url + "/federation/remixes/gone.json", accept_status={404, 410})
+    assert (answer.status, json.loads(answer.body)) == (410, {"record": {"type": "tombstone"}})
+    assert fetch(peer.url + "/not-found", accept_status={404, 410}).status == 404
+    assert refused(lambda: fetch(peer.url + "/federation/remixes/gone.json")) == \
+        f"The peer {peer.url} answered 410 Gone for /federation/remixes/gone.json."
+    block = b"x" * 65536  # made here, not in the server thread: tracemalloc counts every thread
+    peer.serve("/gone-big", lambda r: Reply(410, iter([block] * 100)))
+    small = FetchLimits(max_bytes=64 * 1024)
+    assert refused(lambda: fetch(peer.url + "/gone-big", accept_status={410}, limits=small), small) == \
+        f"The peer {peer.url} sent more than the 65,536 bytes a peer may send; nothing was kept."
 
 
 def test_three_same_origin_redirects_are_followed(peer: HostilePeer) -> None:
@@ -282,3 +304,23 @@ def test_depth_scan_is_linear_on_hostile_strings() -> None:
     start = time.monotonic()
     assert json_depth(text) == 0
     assert time.monotonic() - start < 2.0
+
+
+# --- https ----------------------------------------------------------------------------------------
+
+def test_https_peer_with_an_untrusted_certificate_is_refused(tmp_path: Path) -> None:
+    with HostilePeer(tls=self_signed(tmp_path)) as tls_peer:
+        assert refused(lambda: fetch_json(tls_peer.url + "/json")) == \
+            f"The peer {tls_peer.url} presented a certificate that does not check."
+
+
+def test_https_peer_with_a_trusted_certificate_works_and_stays_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cert, key = self_signed(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # OpenSSL reads it when the default context loads its roots
+    with HostilePeer(tls=(cert, key)) as tls_peer:
+        assert fetch_json(tls_peer.url + "/json")[0] == NORMAL
+        assert refused(lambda: fetch(tls_peer.url + "/endless")) == \
+            f"The peer {tls_peer.url} sent more than the 4 MiB a peer may send; nothing was kept."
+        result, elapsed, _ = measured(lambda: fetch(tls_peer.url + "/slow-loris", limits=SHORT))
+        assert str(result) == f"The peer {tls_peer.url} did not finish answering within 2 seconds; nothing was kept."
+        assert elapsed < SHORT.deadline_s + MARGIN_S

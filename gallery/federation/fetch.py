@@ -33,8 +33,8 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from importlib.metadata import PackageNotFoundError, version
 from itertools import accumulate
@@ -251,11 +251,11 @@ def _connect(t: _Target, deadline: _Deadline, limits: FetchLimits) -> socket.soc
     return sock
 
 
-def _request_headers(t: _Target, etag: str | None, accept: str, body: bytes | None) -> dict[str, str]:
-    headers = {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": "identity", "Connection": "close"}
-    if etag:
-        headers["If-None-Match"] = etag
-    if body is not None:
+def _request_headers(ask: _Ask) -> dict[str, str]:
+    headers = {"User-Agent": USER_AGENT, "Accept": ask.accept, "Accept-Encoding": "identity", "Connection": "close"}
+    if ask.etag:
+        headers["If-None-Match"] = ask.etag
+    if ask.body is not None:
         headers["Content-Type"] = "application/json"
     return headers
 
@@ -286,7 +286,7 @@ def _read_body(resp: http.client.HTTPResponse, t: _Target, limits: FetchLimits) 
         return body
     chunks: list[bytes] = []
     total = 0
-    while chunk := resp.read(_READ):
+    while chunk := resp.read(min(_READ, limits.max_bytes + 1 - total)):
         total += len(chunk)
         if total > limits.max_bytes:
             raise _say(t.origin, f"sent more than the {_size(limits.max_bytes)} a peer may send; nothing was kept")
@@ -294,21 +294,30 @@ def _read_body(resp: http.client.HTTPResponse, t: _Target, limits: FetchLimits) 
     return b"".join(chunks)
 
 
-def _exchange(
-    t: _Target, method: str, body: bytes | None, headers: dict[str, str], deadline: _Deadline, limits: FetchLimits,
-) -> tuple[int, Fetched | str]:
+@dataclass(frozen=True)
+class _Ask:
+    """What one request sends, and which non-2xx answers the caller reads itself."""
+
+    method: str
+    body: bytes | None
+    accept: str
+    etag: str | None
+    accept_status: frozenset[int]
+
+
+def _exchange(t: _Target, ask: _Ask, deadline: _Deadline, limits: FetchLimits) -> tuple[int, Fetched | str]:
     """One request and answer on a fresh connection: (status, Fetched) or (status, Location)."""
     sock = _BoundedSocket(_connect(t, deadline, limits), deadline, limits.max_bytes + HEADER_ALLOWANCE)
     conn = http.client.HTTPConnection(t.host, t.port)
     conn.sock = sock  # http.client uses only sendall, makefile and close
     try:
-        conn.request(method, t.path, body=body, headers=headers)
+        conn.request(ask.method, t.path, body=ask.body, headers=_request_headers(ask))
         resp = conn.getresponse()
         if resp.status in _REDIRECTS:
             return resp.status, resp.getheader("Location") or ""
         if resp.status == 304:
             return 304, Fetched(t.origin + t.path, 304, b"", _etag(resp), _media_type(resp.getheader("Content-Type")))
-        if not 200 <= resp.status < 300:
+        if not 200 <= resp.status < 300 and resp.status not in ask.accept_status:
             raise _say(t.origin, f"answered {_status_words(resp.status)} for {t.path[:200]}")
         data = _read_body(resp, t, limits)
         return resp.status, Fetched(t.origin + t.path, resp.status, data, _etag(resp), _media_type(resp.getheader("Content-Type")))
@@ -337,11 +346,10 @@ def _follow(location: str, t: _Target, hops: int, limits: FetchLimits) -> _Targe
     return nxt
 
 
-def _run(url: str, *, etag: str | None, limits: FetchLimits, method: str, json_body: Any, accept: str) -> Fetched:
-    if method not in ("GET", "POST"):
-        raise ValueError(f"fetch only does GET and POST, not {method}")
-    body = None if json_body is None else json.dumps(json_body, ensure_ascii=False, allow_nan=False).encode("utf-8")
-    if body is not None and len(body) > MAX_REQUEST_BODY:
+def _run(url: str, ask: _Ask, limits: FetchLimits) -> Fetched:
+    if ask.method not in ("GET", "POST"):
+        raise ValueError(f"fetch only does GET and POST, not {ask.method}")
+    if ask.body is not None and len(ask.body) > MAX_REQUEST_BODY:
         raise ValueError(f"a request body to a peer is at most {MAX_REQUEST_BODY} bytes")
     deadline = _Deadline(limits.deadline_s)
     t = _target(url)
@@ -349,13 +357,13 @@ def _run(url: str, *, etag: str | None, limits: FetchLimits, method: str, json_b
     hops = 0
     try:
         while True:
-            status, answer = _exchange(t, method, body, _request_headers(t, etag, accept, body), deadline, limits)
+            status, answer = _exchange(t, ask, deadline, limits)
             if isinstance(answer, Fetched):
                 return answer
             hops += 1
             t = _follow(answer, t, hops, limits)
-            if status in (301, 302, 303) and method == "POST":
-                method, body = "GET", None
+            if status in (301, 302, 303) and ask.method == "POST":
+                ask = replace(ask, method="GET", body=None)
     except TimeoutError:
         raise _say(peer, f"did not finish answering within {limits.deadline_s:g} seconds; nothing was kept") from None
     except _TooMuch:
@@ -371,19 +379,25 @@ def _run(url: str, *, etag: str | None, limits: FetchLimits, method: str, json_b
 
 
 def fetch(
-    url: str, *, etag: str | None = None, limits: FetchLimits = FetchLimits(), method: str = "GET", json_body: Any = None,
+    url: str, *, etag: str | None = None, limits: FetchLimits = FetchLimits(), method: str = "GET",
+    json_body: Any = None, body: bytes | None = None, accept_status: Collection[int] = (),
 ) -> Fetched:
-    """GET (or POST `json_body` as JSON) `url` within `limits`. A 2xx answer comes back with its
-    body; a 304 (when `etag` was sent as If-None-Match) with status 304 and an empty body;
-    anything else raises PeerError with one sentence naming the peer."""
-    return _run(url, etag=etag, limits=limits, method=method, json_body=json_body, accept="*/*")
+    """GET `url` (or POST `json_body` serialized as JSON, or `body`, bytes that are JSON already)
+    within `limits`. A 2xx answer comes back with its body; a 304 (when `etag` was sent as
+    If-None-Match) with status 304 and an empty body; a status in `accept_status` (a recheck's
+    404 and 410) with its body read under the same bounds; anything else raises PeerError with
+    one sentence naming the peer."""
+    if json_body is not None and body is not None:
+        raise ValueError("pass json_body or body, not both")
+    if json_body is not None:
+        body = json.dumps(json_body, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    return _run(url, _Ask(method, body, "*/*", etag, frozenset(accept_status)), limits)
 
 
 def fetch_json(url: str, *, etag: str | None = None, limits: FetchLimits = FetchLimits()) -> tuple[Any | None, Fetched]:
     """GET `url` and parse its JSON within `limits`: (value, answer), or (None, answer) on 304.
     The answer must say it is JSON (application/json, application/feed+json or any +json type)."""
-    answer = _run(url, etag=etag, limits=limits, method="GET", json_body=None,
-                  accept="application/json, application/feed+json;q=0.9")
+    answer = _run(url, _Ask("GET", None, "application/json, application/feed+json;q=0.9", etag, frozenset()), limits)
     if answer.status == 304:
         return None, answer
     peer = _target(answer.url).origin
