@@ -14,7 +14,7 @@ import pytest
 from benchmarks.support import free_port
 from gallery.errors import GalleryError
 from gallery.federation.fetch import USER_AGENT, Fetched, FetchLimits, PeerError, fetch, fetch_json, json_depth, parse_peer_json
-from tests.peers import NORMAL, HostilePeer, Reply, gzip_bomb, self_signed
+from tests.peers import NORMAL, HostilePeer, Reply, gzip_bomb, never_accepting, self_signed
 
 MiB = 1024 * 1024
 MARGIN_S = 1.5  # scheduling slack on a shared machine; the bounds under test are seconds apart from it
@@ -181,6 +181,28 @@ def test_slow_peers_are_cut_at_the_deadline(peer: HostilePeer, mode: str) -> Non
     result, elapsed, _ = measured(lambda: fetch_json(f"{peer.url}/{mode}", limits=SHORT))
     assert str(result) == f"The peer {peer.url} did not finish answering within 2 seconds; nothing was kept."
     assert SHORT.deadline_s - 0.1 < elapsed < SHORT.deadline_s + MARGIN_S
+
+
+def test_a_peer_that_never_accepts_is_cut_at_the_connect_timeout() -> None:
+    quick = FetchLimits(connect_timeout_s=1.0)
+    with never_accepting() as url:
+        result, elapsed, _ = measured(lambda: fetch(url + "/x", limits=quick))
+    assert str(result) == f"The peer {url} did not accept a connection within 1 second."
+    assert 0.9 < elapsed < 1.0 + MARGIN_S
+
+
+@pytest.mark.parametrize(("mode", "sentence"), [
+    ("endless-headers", "sent an answer that is not well-formed HTTP"),
+    ("endless-continue", "sent more than 64 KiB before the body of its answer; nothing was kept"),
+    ("huge-header", "sent more than 64 KiB before the body of its answer; nothing was kept"),
+    ("not-http", "sent an answer that is not well-formed HTTP"),
+])
+def test_headers_are_bounded_too(peer: HostilePeer, mode: str, sentence: str) -> None:
+    """Headers that never end, interim 100 answers forever, a megabyte header, not HTTP at all."""
+    result, elapsed, peak = measured(lambda: fetch(f"{peer.url}/{mode}"))
+    assert str(result) == f"The peer {peer.url} {sentence}."
+    assert elapsed < MARGIN_S
+    assert peak < 512 * 1024
 
 
 def test_redirect_to_another_port_is_refused_and_never_followed(peer: HostilePeer, bystander: HostilePeer) -> None:
