@@ -8,9 +8,10 @@ JSON built to exhaust a parser. So every exchange here keeps four bounds, whatev
   body, and every redirect), checked before each socket read and write; the socket's timeout is
   re-armed to what is left, so a peer that drips a byte every half second is cut at the deadline
   (a per-read timeout would wait forever);
-- **bytes**: a Content-Length above the cap is refused before any body is read; a chunked or
-  unsized body is counted while it is read and cut at the cap; everything the socket receives
-  (headers and chunk framing included) is capped too;
+- **bytes**: the status line and headers (interim 1xx answers included) get 64 KiB; a
+  Content-Length above the cap is refused before any body is read; a chunked or unsized body is
+  counted while it is read and cut at the cap; chunk framing is capped with everything the
+  socket receives;
 - **where**: http and https only, at most 3 redirects and only to the same origin (scheme, host,
   port); no cookies, no proxies from the environment (http.client reads none);
 - **shape**: `Accept-Encoding: identity`, and a compressed body is refused (no decompression
@@ -18,8 +19,8 @@ JSON built to exhaust a parser. So every exchange here keeps four bounds, whatev
   parser recurses, a deep document would hit RecursionError), without NaN, Infinity or repeated keys.
 
 Built on the standard library (http.client over a socket we connect ourselves) rather than a
-client library: httpx and requests have per-operation timeouts but no deadline over a whole
-exchange, and requests reads proxies from the environment by default. Name lookup runs in a
+client library: httpx and requests time out per operation (connect, each read), not over a
+whole exchange, and both read proxy settings from the environment unless told not to. Name lookup runs in a
 helper thread so a resolver that hangs cannot outlast the deadline either.
 """
 from __future__ import annotations
@@ -104,7 +105,6 @@ class _Deadline:
     """Seconds left in one exchange; raises TimeoutError once none are."""
 
     def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
         self.end = time.monotonic() + seconds
 
     def left(self) -> float:
@@ -181,7 +181,7 @@ def _size(n: int) -> str:
     return f"{n // MiB} MiB" if n % MiB == 0 else f"{n:,} bytes"
 
 
-def _target(url: str, peer: str | None = None) -> _Target:
+def _target(url: str) -> _Target:
     """The parts of a peer URL, refusing anything but a plain http(s) address."""
     if len(url) > MAX_URL:
         raise PeerError(f"The peer address is longer than {MAX_URL} characters.")
