@@ -174,6 +174,7 @@ def test_a_smaller_cap_is_kept_too(peer: HostilePeer) -> None:
         f"The peer {peer.url} sent more than the 100,000 bytes a peer may send; nothing was kept."
 
 
+@pytest.mark.slow  # waits out the deadline, by design
 @pytest.mark.parametrize("mode", ["slow-loris", "slow-body", "silent"])
 def test_slow_peers_are_cut_at_the_deadline(peer: HostilePeer, mode: str) -> None:
     """A byte every 0.5 s (from the status line, or after the headers) or nothing at all: a
@@ -183,6 +184,7 @@ def test_slow_peers_are_cut_at_the_deadline(peer: HostilePeer, mode: str) -> Non
     assert SHORT.deadline_s - 0.1 < elapsed < SHORT.deadline_s + MARGIN_S
 
 
+@pytest.mark.slow  # waits out the connect timeout, by design
 def test_a_peer_that_never_accepts_is_cut_at_the_connect_timeout() -> None:
     quick = FetchLimits(connect_timeout_s=1.0)
     with never_accepting() as url:
@@ -336,6 +338,7 @@ def test_https_peer_with_an_untrusted_certificate_is_refused(tmp_path: Path) -> 
             f"The peer {tls_peer.url} presented a certificate that does not check."
 
 
+@pytest.mark.slow  # waits out the deadline of a slow peer over TLS
 def test_https_peer_with_a_trusted_certificate_works_and_stays_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cert, key = self_signed(tmp_path)
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # OpenSSL reads it when the default context loads its roots
