@@ -162,7 +162,7 @@ def _zeros(total: int | None) -> Iterator[bytes]:
 
 
 @cache
-def gzip_bomb(size: int = 256 * 1024 * 1024) -> bytes:
+def gzip_bomb(size: int = 64 * 1024 * 1024) -> bytes:
     """`size` zero bytes gzipped (about 1000:1), built once per test session."""
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=9) as gz:
