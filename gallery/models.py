@@ -97,6 +97,11 @@ class RemixRef:
         return self.status not in ("published", "remote")
 
     @property
+    def page_url(self) -> str:
+        """Where a remix on another instance is seen (its share page there); '' for a local one."""
+        return f"{self.instance}/share/{self.id}" if self.instance else ""
+
+    @property
     def label(self) -> str:
         if self.instance and not self.removed:
             return remix_by(self.maker) if self.maker else f"a remix on {self.instance.split('://', 1)[-1]}"

@@ -188,3 +188,31 @@ def test_a_parent_on_this_instances_own_address_is_local(store, public) -> None:
     assert remote_instance("x1", PUBLIC + "/", PUBLIC) is None
     with pytest.raises(GalleryError, match="does not exist in this gallery"):
         publish(store, remix_of="x1", remix_of_instance=PUBLIC)
+
+
+def test_the_exported_site_links_a_remote_parent_to_its_own_instance(store, tmp_path: Path) -> None:
+    from gallery.export import export_site
+
+    r = publish(store, remix_of="Par3nt_id", remix_of_instance="https://chapter.example")
+    export_site(store, tmp_path / "site")
+    html = (tmp_path / "site" / "remixes" / f"{r.id}.html").read_text()
+    assert '<a href="https://chapter.example/share/Par3nt_id">a remix on chapter.example</a>' in html
+
+
+def test_the_cli_publishes_with_a_remote_parent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import gallery.db
+    from frame_remix_cli import main
+
+    monkeypatch.setenv("FRAME_REMIX_DATA", str(tmp_path / "data"))
+    try:
+        assert main(["publish", "ride-the-bus", "--sample", "--consent", "--json", "--remix-of", "Par3nt_id",
+                     "--remix-of-instance", "https://chapter.example"]) == 0
+        child = json.loads(capsys.readouterr().out)["id"]
+        assert main(["gallery", "show", child]) == 0
+        assert "lineage: a remix on chapter.example <- frame ride-the-bus v1" in capsys.readouterr().out
+        assert main(["publish", "ride-the-bus", "--sample", "--consent", "--remix-of", "x1",
+                     "--remix-of-instance", "chapter.example"]) == 2
+        assert f"error: 'chapter.example' {NOT_AN_INSTANCE}" in capsys.readouterr().err
+    finally:
+        for store in list(gallery.db._stores.values()):
+            gallery.db.close_store(store)
