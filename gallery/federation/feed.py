@@ -54,7 +54,7 @@ def feed_page(store: Store, base_url: str, after: int = 0, limit: int = FEED_LIM
     limit = max(1, min(int(limit), FEED_LIMIT))
     signer = Signer.at(instance_key(store.settings.data_dir), base)
     rows = store.read().execute(_PAGE_SQL, [max(0, int(after)), limit + 1]).fetchall()
-    items = [_item(base, row, envelope(signer, row[0], json.loads(row[2]), (row[3], row[4]))) for row in rows[:limit]]
+    items = [_item(base, row, envelope(signer, row[0], row[2], (row[3], row[4]))) for row in rows[:limit]]
     feed: dict[str, Any] = {
         "version": JSON_FEED, "title": f"frame-remix at {urlsplit(base).netloc or base}",
         "home_page_url": f"{base}/gallery", "feed_url": base + FEED_PATH, "items": items,
@@ -107,7 +107,7 @@ def remix_envelope(store: Store, base_url: str, remix_id: str) -> tuple[int, dic
                           ORDER BY seq DESC LIMIT 1""", [remix_id, kind]).fetchone() if kind else None
     if entry is None:
         raise NotServed(f"there is no published remix '{remix_id[:64]}' on this instance")
-    sealed = envelope(Signer.at(instance_key(store.settings.data_dir), base_url), entry[0], json.loads(entry[1]),
+    sealed = envelope(Signer.at(instance_key(store.settings.data_dir), base_url), entry[0], entry[1],
                       (entry[2], entry[3]))
     return (200 if kind == "remix" else 410), sealed
 

@@ -39,7 +39,7 @@ from frames.signing import SecretKey
 from gallery.clock import now_iso
 from gallery.config import Settings
 from gallery.federation.identity import instance_key
-from gallery.federation.records import FrameRecord, RemixRecord, TombstoneRecord, canonical_json, seal
+from gallery.federation.records import FrameRecord, RemixRecord, TombstoneRecord, seal
 
 BASE = "{base}"  # the instance's address in a stored record, filled in when the record is served
 CHECK_BASE = "https://instance.invalid"  # an address to check a record's shape with before it is stored
@@ -155,17 +155,17 @@ class Signer:
         return cls(key, base.rstrip("/"), signed_for(key, base))
 
 
-def envelope(signer: Signer, seq: int, template: Mapping[str, Any], stored: tuple[str | None, str | None]
-             ) -> dict[str, Any]:
+def envelope(signer: Signer, seq: int, record_json: str, stored: tuple[str | None, str | None]) -> dict[str, Any]:
     """The feed extension object of outbox entry `seq` served at `signer.base`: the stored signature
     when it was made for this key and address (`stored` = (signature, signed_for)), else a fresh
-    one (kept in memory, keyed by the record's bytes too). Stored templates are already in the
+    one (kept in memory, keyed by the stored text too). Stored templates are already in the
     record's canonical shape (`_append` stores them so), so serving one only fills in the address."""
+    template = json.loads(record_json)
     body = _fill(template, signer.base)
     signature, made_for = stored
     if signature and made_for == signer.made_for:
         return {"record": body, "signature": signature}
-    slot = (signer.made_for, seq, hashlib.blake2b(canonical_json(body), digest_size=16).digest())
+    slot = (signer.made_for, seq, hashlib.blake2b(record_json.encode(), digest_size=16).digest())
     with _signatures_lock:
         cached = _signatures.get(slot)
         if cached is not None:
