@@ -18,8 +18,10 @@ FRAME_REMIX_PUBLIC_URL answers on whatever address it is reached on (as the shar
 So records are stored with the instance address left as `{base}`: with a public URL configured,
 they are signed for it once, when appended, and the feed serves that signature; without one,
 the feed fills in the address it is served on and signs then, keeping the signatures in memory
-per (record, address). Operators who federate should set the public URL: the instance then has
-one name in every record, and serving the feed signs nothing.
+per (record, address); one thread signs at a time, so feeds asked for on many made-up Host names
+cost at most one core. Operators who federate should set the public URL: the instance then has
+one name in every record, and serving the feed signs nothing (benchmarks.federation_feed
+measures both ways).
 """
 from __future__ import annotations
 
@@ -52,6 +54,7 @@ _NESTED = ("remix_of", "adapted_from")  # their `instance` may be this one (BASE
 _MODELS: dict[str, type[AnyRecord]] = {"remix": RemixRecord, "tombstone": TombstoneRecord, "frame": FrameRecord}
 _signatures: OrderedDict[tuple[str, int, bytes], str] = OrderedDict()
 _signatures_lock = threading.Lock()
+_signing = threading.Lock()
 
 
 def frame_pack_id(db: Database, frame_id: str, version: int) -> str | None:
@@ -171,7 +174,8 @@ def envelope(signer: Signer, seq: int, record_json: str, stored: tuple[str | Non
         if cached is not None:
             _signatures.move_to_end(slot)
             return {"record": body, "signature": cached}
-    sealed = seal(signer.key, record_for(template, signer.base))
+    with _signing:  # one thread signs at a time: feeds asked on many made-up hosts use one core, not all
+        sealed = seal(signer.key, record_for(template, signer.base))
     with _signatures_lock:
         _signatures[slot] = sealed["signature"]
         while len(_signatures) > SIGNATURE_CACHE:
