@@ -32,6 +32,7 @@ from gallery.clock import now_iso
 from gallery.db import Store
 from gallery.errors import GalleryError, WrongKeyError
 from gallery.federation.keyring import is_revoked, signing_key
+from gallery.federation.outbox import BASE, append_frame
 from gallery.framestore import (
     add_version,
     authorize_frame,
@@ -127,6 +128,8 @@ def ensure_pack(db: Database, store: Store, frame: Frame, depth: int = 0) -> Sto
     pack = StoredPack(pack_id(data), frame.id, frame.version, data, signature, secret.public.text(),
                       parent.pack if parent else None, parent.key if parent else None)
     _insert_pack(db, pack)
+    announced = parent.model_dump() | {"instance": parent.instance or BASE} if parent else None
+    append_frame(db, store.settings, frame.id, frame.version, pack=pack.pack_id, key=pack.key, adapted_from=announced)
     return pack
 
 

@@ -14,7 +14,7 @@ from frames.signing import verify
 from gallery import GalleryError, delete_remix, moderate, remix_lineage
 from gallery.federation.identity import instance_key
 from gallery.federation.outbox import BASE, append_frame, frame_pack_id, record_for
-from gallery.federation.records import RemixRecord, canonical_json, open_envelope
+from gallery.federation.records import FrameRecord, RemixRecord, canonical_json, open_envelope
 from gallery.remixes import remote_instance
 from tests.test_gallery_support import ADMIN, bus, publish, variant
 
@@ -22,8 +22,9 @@ PUBLIC = "https://remix.example.org"
 
 
 def rows(store) -> list[tuple]:
+    """The outbox's remix records and tombstones (frame versions signed here announce themselves too)."""
     return store.read().execute("SELECT seq, kind, subject_id, signature IS NOT NULL, signed_for FROM outbox "
-                                "ORDER BY seq").fetchall()
+                                "WHERE kind != 'frame' ORDER BY seq").fetchall()
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def test_a_published_remix_is_announced_with_its_image_hashes_signed_for_the_pub
     stored = {fmt: "sha256-" + hashlib.sha256(gallery.image(store, r.id, fmt).data).hexdigest()
               for fmt in ("card", "square", "story")}
     assert record.images == stored
-    assert record.frame.pack is None and frame_pack_id(store.read(), "ride-the-bus", 1) is None  # part A fills it
+    assert record.frame.pack is None and frame_pack_id(store.read(), "ride-the-bus", 1) is None  # never packed yet
     assert verify(key.public, canonical_json(record.model_dump(mode="json")), signature) == f"frame-remix remix {r.id}"
     assert open_envelope({"record": record.model_dump(mode="json"), "signature": signature}, key.public, PUBLIC) == record
 
@@ -223,3 +224,27 @@ def test_only_address_fields_are_filled_in(store, public) -> None:
     template = json.loads(store.read().execute("SELECT record_json FROM outbox").fetchone()[0])
     record = record_for(template, PUBLIC)
     assert (record.maker, record.place, record.instance) == ("{base}/x", "{base}", PUBLIC)
+
+
+def test_a_frame_signed_here_is_announced_with_its_pack_and_remixes_name_that_pack(store, public) -> None:
+    from gallery.framestore import fork_frame
+    from gallery.packs import frame_pack, pack_frame
+
+    publish(store, city="Accra", story="Trotro.")  # installs the bundled frame, not yet packed
+    pack_frame(store, "ride-the-bus")
+    fork_frame(store, "ride-the-bus", "bus-lagos")
+    parent, fork = frame_pack(store, "ride-the-bus"), frame_pack(store, "bus-lagos")
+    frames = store.read().execute("SELECT subject_id, record_json FROM outbox WHERE kind = 'frame' ORDER BY seq").fetchall()
+    assert [subject for subject, _ in frames] == ["ride-the-bus", "bus-lagos"]
+    announced = record_for(json.loads(frames[1][1]), PUBLIC)
+    assert isinstance(announced, FrameRecord)
+    assert announced.pack == fork.pack_id and announced.key == fork.key
+    assert announced.pack_url == f"{PUBLIC}/federation/packs/{fork.pack_id}.zip"
+    assert announced.adapted_from is not None
+    assert (announced.adapted_from.pack, announced.adapted_from.key, announced.adapted_from.instance) == \
+        (parent.pack_id, parent.key, PUBLIC)
+    later = publish(store, city="Lagos", story="Danfo at dawn.")
+    template, = store.read().execute("SELECT record_json FROM outbox WHERE kind = 'remix' AND subject_id = ?",
+                                     [later.id]).fetchone()
+    record = record_for(json.loads(template), PUBLIC)
+    assert isinstance(record, RemixRecord) and record.frame.pack == parent.pack_id

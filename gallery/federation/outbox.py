@@ -58,10 +58,11 @@ _signing = threading.Lock()
 
 
 def frame_pack_id(db: Database, frame_id: str, version: int) -> str | None:
-    """The id of a frame version's signed pack ("sha256-..."), or None while it has none.
+    """The id of a frame version's signed pack ("sha256-..."), or None while it has none. Read-only."""
+    from gallery.packs import served_pack  # packs announce themselves through this module
 
-    Part A (signed packs, m007) fills this in; until then remix records name no pack."""
-    return None
+    found = served_pack(db, frame_id, version)
+    return found.pack_id if found else None
 
 
 def append_remix(db: Database, settings: Settings, remix_id: str) -> int | None:
@@ -94,9 +95,9 @@ def append_frame(db: Database, settings: Settings, frame_id: str, version: int, 
                  adapted_from: Mapping[str, Any] | None = None) -> int:
     """Inside a write, with the frame version's publish: announce its signed pack.
 
-    The hook for part A's packs: call it where a frame version gets its pack (`pack` = pack id,
-    `key` = the owner's public key text, `adapted_from` = the manifest's field, its `instance`
-    set to `BASE` when the parent is on this instance)."""
+    `gallery.packs.ensure_pack` calls it when it signs a version here (`pack` = pack id, `key` =
+    the owner's public key text, `adapted_from` = the manifest's field, its `instance` set to
+    `BASE` when the parent is on this instance)."""
     row = db.execute("""SELECT v.title, f.organizer, v.published FROM frame_versions v JOIN frames f ON f.id = v.frame_id
                         WHERE v.frame_id = ? AND v.version = ?""", [frame_id, version]).fetchone()
     if row is None:
