@@ -16,13 +16,14 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 if get_script_run_ctx() is None:
     from app_pages.share import share_routes
+    from app_pages.share_files import draft_routes
     from gallery.config import Settings, public_url_notice
     from gallery.instance import admin_notice, open_instance
 
     instance = open_instance(Settings.from_env(os.environ))
     print(public_url_notice(instance.settings), file=sys.stderr, flush=True)  # the operator's log
     print(admin_notice(instance.admin, instance.settings.base_url()), flush=True)
-    app = st.App(__file__, routes=share_routes(instance.settings))
+    app = st.App(__file__, routes=[*share_routes(instance.settings), *draft_routes()])
 else:
     from app_pages.page import finish, setup
 

@@ -12,7 +12,7 @@ import secrets
 import zipfile
 from collections.abc import Callable
 from dataclasses import astuple, replace
-from functools import partial
+from functools import lru_cache, partial
 
 import streamlit as st
 
@@ -20,6 +20,7 @@ from app_pages import caching, i18n, layout
 from app_pages.i18n import t
 from app_pages.live_fields import LiveField, live_fields
 from app_pages.photo_pad import PadWords, Placement, Share, ShareWords, photo_pad
+from app_pages.share_files import DraftImage, offer
 from app_pages.ui import app_link, plain, public_url, share_link, show_error
 from frames import Frame, FrameRemixError
 from frames.localize import Words, language_name, languages, words
@@ -27,6 +28,7 @@ from frames.model import PLATFORMS, FieldSpec
 from gallery import publish_remix
 from gallery.remixes import place_from
 from remix import Photo, RenderOptions, clean_values
+from remix.pipeline import render_format
 from remix.posttext import platform_length
 from remix.render import extension
 
@@ -240,11 +242,30 @@ def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: Rend
                                  label_visibility="collapsed") or formats[0]
     focal = options.focal or _layer_focal(frame, shown)
     ext = extension(frame, shown)
-    share = Share(f"{frame.id}-{shown}.{ext}", "image/png" if ext == "png" else "image/jpeg", _share_text(texts["post"]),
+    full = _full_image(frame, values, photo_key, options, photo, shown)
+    share = Share(f"{frame.id}-{shown}.{ext}", full.mime, _share_text(texts["post"]), full.path,
                   words=ShareWords(*(t(w) for w in astuple(ShareWords()))))
-    photo_pad(_encoder(frame, values, photo_key, options, photo)(shown), texts["alt"][shown],
-              _placement(frame, shown, photo), focal, options.zoom, key=f"make_pad_{frame.id}",
+    screen = caching.preview_jpeg(frame.id, frame.version, _frozen(values), photo_key, shown, options, photo)
+    photo_pad(screen, texts["alt"][shown], _placement(frame, shown, photo), focal, options.zoom, key=f"make_pad_{frame.id}",
               on_place=_place(photo_key), share=share, words=PadWords(*(t(w) for w in astuple(PadWords()))))
+
+
+KEPT_FULL_IMAGES = 4  # the shown one and a few before it: a tap may race a rerun in flight
+
+
+def _full_image(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None,
+                fmt: str) -> DraftImage:
+    """The full-size file Share hands over: the same render as Download (`render_format`), made
+    only if the pad fetches it. Kept in the session's state, so it lives as long as the session."""
+    content = (frame.id, frame.version, _frozen(values), photo_key, fmt, options)
+    kept: dict[tuple, DraftImage] = st.session_state.setdefault("make_full_images", {})
+    image = kept.pop(content, None) or offer(DraftImage(
+        partial(render_format, frame, dict(values), photo, fmt, options),
+        "image/png" if extension(frame, fmt) == "png" else "image/jpeg"))
+    kept[content] = image  # newest last
+    for old in list(kept)[:-KEPT_FULL_IMAGES]:
+        del kept[old]
+    return image
 
 
 def _share_text(posts: dict[str, str]) -> str:
@@ -289,6 +310,13 @@ def _zip(frame: Frame, images: dict[str, bytes], texts: dict) -> bytes:
     return buf.getvalue()
 
 
+@lru_cache(maxsize=1024)
+def _length(text: str, platform: str) -> int:
+    """A post's length as its platform counts it: counted once per text, not on every keystroke's
+    rerun (the four texts of a draft mostly stay the same while one field is typed)."""
+    return platform_length(text, platform)
+
+
 def _post_texts(frame: Frame, values: dict[str, str], options: RenderOptions) -> None:
     """One tab per platform, each text counted as that platform counts, with its copy button."""
     st.subheader(t("Post text"))
@@ -297,7 +325,7 @@ def _post_texts(frame: Frame, values: dict[str, str], options: RenderOptions) ->
     for tab, (platform, text) in zip(st.tabs([PLATFORM_NAMES[p] for p in posts]), posts.items()):
         with tab:
             st.caption(t("{count}/{limit} characters · copy it with the button at the top right").format(
-                count=platform_length(text, platform), limit=PLATFORMS[platform]))
+                count=_length(text, platform), limit=PLATFORMS[platform]))
             st.code(text, language=None, wrap_lines=True)
 
 

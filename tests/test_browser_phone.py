@@ -24,8 +24,9 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "shots"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-SHARE_STUB = ("navigator.canShare = () => true; navigator.share = async d => { window.__shared = "
-              "{files: (d.files || []).map(f => [f.type, f.name, f.size]), text: d.text}; };")
+SHARE_STUB = ("navigator.canShare = () => true; navigator.share = async d => { const files = d.files || [];"
+              " const sizes = await Promise.all(files.map(f => createImageBitmap(f).then(b => [b.width, b.height])));"
+              " window.__shared = {files: files.map((f, i) => [f.type, f.name, f.size, sizes[i]]), text: d.text}; };")
 
 
 @pytest.fixture(params=["phone", "desktop"])
@@ -242,8 +243,9 @@ def test_one_screen_share_in_one_tap_and_post_texts_in_tabs(server: str, page, t
     share.click()
     page.wait_for_function("() => window.__shared !== undefined")
     shared = page.evaluate("window.__shared")
-    [(mime, file_name, size)] = shared["files"]
-    assert (mime, file_name) == ("image/jpeg", "ride-the-bus-square.jpg") and size > 20_000
+    [(mime, file_name, size, pixels_wide_high)] = shared["files"]  # one full-size file, not the small preview
+    assert (mime, file_name, pixels_wide_high) == ("image/jpeg", "ride-the-bus-square.jpg", [1080, 1080]) and size > 100_000
+    assert pixels(preview_src(page)).size == (540, 540)  # the page itself shows a screen-sized preview
     assert shared["text"].startswith("Why I ride the bus in Kraków") and "#RideTheBus" in shared["text"]
     tabs = page.get_by_role("tab")
     assert [t.inner_text() for t in tabs.all()][-4:] == ["X", "Bluesky", "Mastodon", "Instagram"]
