@@ -85,7 +85,7 @@ def frame_cards() -> None:
             with col.container(border=True):
                 st.image(caching.frame_thumbnail(info.id, info.latest_version), alt=f"Example of the frame {info.title}")
                 st.markdown(f"**{plain(info.title)}**")
-                st.caption(plain(f"by {info.organizer}"))
+                st.caption(plain(t("by {name}").format(name=info.organizer)))
                 if st.button(t("Make yours"), key=f"make_pick_{info.id}", type="primary"):
                     st.query_params.clear()
                     st.query_params["frame"] = info.id
@@ -132,7 +132,8 @@ def _header(frame: Frame, remix_of: str | None) -> Words:
         st.rerun(scope="app")  # the whole page (title, <html lang>) follows the frame's language
     w = words(m, lang)
     st.subheader(plain(w.title))
-    st.caption(plain(f"A frame by {m.organizer.name} · {m.licence.replace('-', ' ')} · version {frame.version}"))
+    st.caption(plain(t("A frame by {organizer} · {licence} · version {version}").format(
+        organizer=m.organizer.name, licence=m.licence.replace("-", " "), version=frame.version)))
     if w.message:
         st.markdown(f"**{plain(w.message)}**")
     if remix_of:
@@ -238,7 +239,7 @@ def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: Rend
     image is shared. One format at a time: a text edit re-renders one image, not every format."""
     texts = caching.texts(frame.id, frame.version, _frozen(values), _for_texts(options))
     formats = list(frame.manifest.formats)
-    shown = st.segmented_control("Format", formats, default=formats[0], key=f"make_fmt_{frame.id}",
+    shown = st.segmented_control(t("Format"), formats, default=formats[0], key=f"make_fmt_{frame.id}",
                                  label_visibility="collapsed") or formats[0]
     focal = options.focal or _layer_focal(frame, shown)
     ext = extension(frame, shown)
@@ -279,7 +280,7 @@ def _downloads(frame: Frame, values: dict[str, str], photo_key: str, options: Re
     formats = list(frame.manifest.formats)
     texts = caching.texts(frame.id, frame.version, _frozen(values), _for_texts(options))
     shown = st.session_state.get(f"make_fmt_{frame.id}") or formats[0]
-    st.caption(f"{_format_size(frame, shown)} · Alt text: " + plain(texts["alt"][shown]))
+    st.caption(f"{_format_size(frame, shown)} · " + plain(t("Alt text: {alt}").format(alt=texts["alt"][shown])))
     with st.container(horizontal=True, key="make_downloads"):
         for fmt in formats:
             st.download_button(
