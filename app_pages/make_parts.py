@@ -113,11 +113,12 @@ def editor(frame_id: str, remix_of: str | None) -> None:
             photo, photo_key, options = _photo(frame, w, maker)
     try:
         preview = clean_values(frame.manifest, _with_samples(frame, w, raw))
+        unfilled = _unfilled(frame, w, raw)
         with preview_box:  # without a photo: the frame's no-photo design, exactly what would be shared
-            _preview(frame, preview, photo_key, options, photo)
-        _downloads(frame, preview, photo_key, options, photo)
+            _preview(frame, preview, photo_key, options, photo, unfilled)
+        _downloads(frame, preview, photo_key, options, photo, unfilled)
         _post_texts(frame, preview, options)
-        _publish(frame, raw, photo, options, remix_of, photo_key)
+        _publish(frame, raw, photo, options, remix_of, photo_key, unfilled)
     except FrameRemixError as exc:
         show_error(exc)
 
@@ -214,6 +215,17 @@ def _placement(frame: Frame, fmt: str, photo: Photo | None) -> Placement:
     return Placement((spec.width, spec.height), (right - left, bottom - top), photo.size)
 
 
+def _unfilled(frame: Frame, w: Words, raw: dict[str, str]) -> str | None:
+    """One sentence naming the required fields still empty (None when all are filled): the preview
+    shows their example words as a hint, but Share, Download and Publish never hand those out."""
+    empty = [w.label(spec) for spec in frame.manifest.fields
+             if spec.required and spec.kind != "photo" and not raw.get(spec.name, "").strip()]
+    if not empty:
+        return None
+    return t("Fill in {fields} first: until then the image shows example words, not yours.").format(
+        fields=t(", ").join(f"“{label}”" for label in empty))
+
+
 def _with_samples(frame: Frame, w: Words, raw: dict[str, str]) -> dict[str, str]:
     """Empty fields show the frame's example words in the preview (never in what is published)."""
     return {name: raw.get(name) or sample for name, sample in w.samples().items()}
@@ -234,7 +246,8 @@ def _encoder(frame: Frame, values: dict[str, str], photo_key: str, options: Rend
     return lambda fmt: caching.image_bytes(frame.id, frame.version, frozen, photo_key, fmt, options, photo)
 
 
-def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None) -> None:
+def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None,
+             unfilled: str | None = None) -> None:
     """The format switch on top of the preview, on which the photo is placed and from which the
     image is shared. One format at a time: a text edit re-renders one image, not every format."""
     texts = caching.texts(frame.id, frame.version, _frozen(values), _for_texts(options))
@@ -243,9 +256,9 @@ def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: Rend
                                  label_visibility="collapsed") or formats[0]
     focal = options.focal or _layer_focal(frame, shown)
     ext = extension(frame, shown)
-    full = _full_image(frame, values, photo_key, options, photo, shown)
-    share = Share(f"{frame.id}-{shown}.{ext}", full.mime, _share_text(texts["post"]), full.path,
-                  words=ShareWords(*(t(w) for w in astuple(ShareWords()))))
+    url, mime = ("", _mime(frame, shown)) if unfilled else _full_image(frame, values, photo_key, options, photo, shown)
+    share = Share(f"{frame.id}-{shown}.{ext}", mime, _share_text(texts["post"]), url,
+                  words=ShareWords(*(t(w) for w in astuple(ShareWords()))), blocked=unfilled or "")
     screen = caching.preview_jpeg(frame.id, frame.version, _frozen(values), photo_key, shown, options, photo)
     photo_pad(screen, texts["alt"][shown], _placement(frame, shown, photo), focal, options.zoom, key=f"make_pad_{frame.id}",
               on_place=_place(photo_key), share=share, words=PadWords(*(t(w) for w in astuple(PadWords()))))
@@ -254,19 +267,22 @@ def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: Rend
 KEPT_FULL_IMAGES = 4  # the shown one and a few before it: a tap may race a rerun in flight
 
 
+def _mime(frame: Frame, fmt: str) -> str:
+    return "image/png" if extension(frame, fmt) == "png" else "image/jpeg"
+
+
 def _full_image(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None,
-                fmt: str) -> DraftImage:
+                fmt: str) -> tuple[str, str]:
     """The full-size file Share hands over: the same render as Download (`render_format`), made
     only if the pad fetches it. Kept in the session's state, so it lives as long as the session."""
     content = (frame.id, frame.version, _frozen(values), photo_key, fmt, options)
     kept: dict[tuple, DraftImage] = st.session_state.setdefault("make_full_images", {})
     image = kept.pop(content, None) or offer(DraftImage(
-        partial(render_format, frame, dict(values), photo, fmt, options),
-        "image/png" if extension(frame, fmt) == "png" else "image/jpeg"))
+        partial(render_format, frame, dict(values), photo, fmt, options), _mime(frame, fmt)))
     kept[content] = image  # newest last
     for old in list(kept)[:-KEPT_FULL_IMAGES]:
         del kept[old]
-    return image
+    return image.path, image.mime
 
 
 def _share_text(posts: dict[str, str]) -> str:
@@ -274,22 +290,26 @@ def _share_text(posts: dict[str, str]) -> str:
     return posts.get("bluesky") or next(iter(posts.values()), "")
 
 
-def _downloads(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None) -> None:
-    """Every format downloads, rendered on demand when its button is pressed."""
+def _downloads(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None,
+               unfilled: str | None = None) -> None:
+    """Every format downloads, rendered on demand when its button is pressed (not while a
+    required field is empty: the image would carry the frame's example words)."""
     encoded = _encoder(frame, values, photo_key, options, photo)
     formats = list(frame.manifest.formats)
     texts = caching.texts(frame.id, frame.version, _frozen(values), _for_texts(options))
     shown = st.session_state.get(f"make_fmt_{frame.id}") or formats[0]
     st.caption(f"{_format_size(frame, shown)} · " + plain(t("Alt text: {alt}").format(alt=texts["alt"][shown])))
+    if unfilled:
+        st.warning(plain(unfilled))
     with st.container(horizontal=True, key="make_downloads"):
         for fmt in formats:
             st.download_button(
                 t("Download {format}").format(format=fmt), partial(encoded, fmt), file_name=f"{frame.id}-{fmt}.{extension(frame, fmt)}",
-                mime="image/png" if extension(frame, fmt) == "png" else "image/jpeg", key=f"make_dl_{fmt}",
-                on_click="ignore",
+                mime=_mime(frame, fmt), key=f"make_dl_{fmt}", on_click="ignore", disabled=bool(unfilled),
             )
         st.download_button(t("Download all images (zip)"), lambda: _zip(frame, {f: encoded(f) for f in formats}, texts),
-                           file_name=f"{frame.id}.zip", mime="application/zip", key="make_dl_all", on_click="ignore")
+                           file_name=f"{frame.id}.zip", mime="application/zip", key="make_dl_all", on_click="ignore",
+                           disabled=bool(unfilled))
 
 
 def _layer_focal(frame: Frame, fmt: str) -> tuple[float, float]:
@@ -331,7 +351,7 @@ def _post_texts(frame: Frame, values: dict[str, str], options: RenderOptions) ->
 
 
 def _publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options: RenderOptions,
-             remix_of: str | None, photo_key: str) -> None:
+             remix_of: str | None, photo_key: str, unfilled: str | None = None) -> None:
     st.subheader(t("Publish to the gallery"))
     done = st.session_state.get(f"make_published_{frame.id}")  # this frame's last publish, nobody else's
     place_default = place_from(raw)
@@ -344,7 +364,9 @@ def _publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options: Re
     if st.button(t("Publish"), type="primary", key="make_publish"):
         st.session_state.pop(f"make_published_{frame.id}", None)  # a new publish: the last one's links go
         done = None
-        if not consent:
+        if unfilled:
+            st.error(plain(unfilled))
+        elif not consent:
             st.error(t("Tick the box above first: nothing is published without your consent."))
         elif photo is None and _wants_photo(frame):
             st.session_state[asked] = True  # a gentle question, once per click; the answer can be "go on"

@@ -98,6 +98,7 @@ export default function (component) {
   // The full-size file for the shown format and words: fetched once per URL (the URL changes
   // with them); a failed fetch is tried again on the next tap.
   const fullFile = (d) => {
+    if (!d.share.url) return Promise.reject(new Error("nothing to share yet"));
     if (!s.full || s.full.url !== d.share.url) {
       const entry = { url: d.share.url, file: null };
       entry.promise = fetch(new URL(d.share.url, document.baseURI), { credentials: "same-origin" })
@@ -108,6 +109,7 @@ export default function (component) {
     }
     return s.full.promise;
   };
+  if (s.saidBlocked && !data.share.blocked) { status.textContent = ""; s.saidBlocked = false; }  // filled in: Share works
   clearTimeout(s.idle);  // a preview left alone for a moment: get its full file ready for Share
   s.idle = setTimeout(() => fullFile(s.data).catch(() => {}), data.prefetch);
   if (s.wired) return;
@@ -123,6 +125,7 @@ export default function (component) {
   shareBtn.addEventListener("focus", () => fullFile(s.data).catch(() => {}));
   shareBtn.addEventListener("click", async () => {
     const d = s.data;
+    if (d.share.blocked) { status.textContent = d.share.blocked; s.saidBlocked = true; return; }  // not theirs to share
     let file = s.full && s.full.url === d.share.url ? s.full.file : null, waited = false;
     status.textContent = "";
     if (!file) {
@@ -243,8 +246,9 @@ class Share:
     name: str
     mime: str
     text: str
-    url: str
+    url: str  # "" while the image may not be handed out (see `blocked`)
     words: ShareWords = ShareWords()
+    blocked: str = ""  # the sentence a tap shows instead of sharing (a required field is empty)
 
 
 @dataclass(frozen=True)
@@ -275,6 +279,6 @@ def photo_pad(image: bytes, alt: str, placement: Placement, focal: tuple[float, 
         "photo": list(placement.photo) if placement.photo else None, "focal": list(focal), "zoom": zoom,
         "maxZoom": MAX_ZOOM, "debounce": DEBOUNCE_MS, "prefetch": PREFETCH_MS, "words": words.__dict__,
         "share": {"name": share.name, "mime": share.mime, "text": share.text, "url": share.url,
-                  "words": share.words.__dict__},
+                  "blocked": share.blocked, "words": share.words.__dict__},
     }
     _component(key=key, data=data, on_crop_change=placed)

@@ -229,6 +229,10 @@ def test_one_screen_share_in_one_tap_and_post_texts_in_tabs(server: str, page, t
     before = preview_src(page)
     upload(page, tmp_path)
     before = wait_new_preview(page, before)
+    page.get_by_role("textbox", name="Your town or city").fill("Kraków")
+    page.get_by_role("textbox", name="Why you ride").fill("The 7 takes us to the market.")
+    page.locator("[data-testid=stCode]", has_text="The 7 takes us to the market.").first.wait_for()
+    before = preview_src(page)
     name = page.get_by_role("textbox", name="Your name for the credit line (optional)")
     name.click()
     page.keyboard.type("Ana", delay=40)
@@ -312,3 +316,23 @@ def test_the_browser_language_is_the_default(browser, server: str) -> None:
     page.get_by_role("heading", name="Crea la tuya").wait_for()
     page.wait_for_function("() => document.documentElement.lang === 'es' && document.documentElement.dir === 'ltr'")
     context.close()
+
+
+def test_share_and_download_wait_for_the_required_words(server: str, page) -> None:
+    """The preview shows the frame's example words as a hint; Share and Download hand out only the participant's."""
+    page.goto(f"{server}/?frame=ride-the-bus")
+    preview_src(page)
+    sentence = "Fill in “Your town or city”, “Why you ride” first: until then the image shows example words, not yours."
+    share = page.get_by_role("button", name="Share", exact=True)
+    share.click()
+    page.get_by_role("status").filter(has_text=sentence).wait_for()
+    assert page.evaluate("window.__shared") is None
+    assert page.get_by_role("button", name="Download square").is_disabled()
+    page.get_by_role("textbox", name="Your town or city").fill("Lviv")
+    page.get_by_role("textbox", name="Why you ride").fill("The tram is warm in winter.")
+    page.get_by_role("button", name="Download square").and_(page.locator(":enabled")).wait_for()  # the run has drawn
+    page.get_by_role("status").filter(has_text=sentence).wait_for(state="detached")
+    share.click()
+    page.wait_for_function("() => window.__shared !== undefined")
+    shared = page.evaluate("window.__shared")
+    assert shared["files"][0][3] == [1080, 1080] and shared["text"].startswith("Why I ride the bus in Lviv")
