@@ -130,6 +130,11 @@ def _header(frame: Frame, remix_of: str | None) -> Words:
                          index=langs.index(i18n.current()) if i18n.current() in langs else 0)
             if len(langs) > 1 else langs[0])
     if len(langs) > 1 and i18n.choose(lang) != i18n.current_page():
+        if st.query_params.get("lang") not in (None, lang):
+            # The link's ?lang= must follow the pick: the page's own run reads it before the fields
+            # (on ?remix= links it has no ?frame= to find the pick by), and would go back to the link's
+            # language, and this run would switch again, forever.
+            st.query_params["lang"] = lang
         st.rerun(scope="app")  # the whole page (title, <html lang>) follows the frame's language
     w = words(m, lang)
     st.subheader(plain(w.title))

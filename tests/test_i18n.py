@@ -94,3 +94,33 @@ def test_organize_editor_and_the_frame_byline_are_translated() -> None:
     make.run()
     assert any(c.value.replace("\\", "") == "Un marco de Breathe Together Coalition · CC BY 4.0 · versión 1"
                for c in make.caption), [c.value for c in make.caption]
+
+
+def _clean_air_remix(data: Path) -> str:
+    """A published clean-air remix in the app's gallery, stored as an operator's script would."""
+    from frames import bundled_frames
+    from gallery import get_frame, install_bundled, open_store, publish_remix
+    from gallery.config import db_path
+    from remix import RenderOptions
+
+    store = open_store(db_path(data))
+    for frame in bundled_frames():
+        install_bundled(store, frame)
+    values = {"city": "Quito", "hope": "Children breathing freely."}
+    return publish_remix(store, get_frame(store, "clean-air"), values, consent=True, options=RenderOptions(maker="Ana"),
+                         place="Quito").id
+
+
+def test_a_language_switch_on_a_remix_link_with_lang_settles(data_dir: Path) -> None:
+    """`?remix=ID&lang=ar`, then Spanish picked on the page: one rerun into Spanish, not a loop
+    between the link's language and the picked one."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
+    at.query_params["remix"], at.query_params["lang"] = _clean_air_remix(data_dir), "ar"
+    at.run()
+    assert not at.exception and at.title[0].value == "اصنع نسختك"
+    at.selectbox(key="make_lang_clean-air").set_value("es").run()
+    assert not at.exception
+    assert at.title[0].value == "Crea la tuya" and at.checkbox(key="make_consent").label.startswith("Mostrar mi remezcla")
+    assert at.query_params["lang"] == "es"  # a copied address keeps the language picked
+    at.run()  # and a reload stays there
+    assert at.title[0].value == "Crea la tuya"
