@@ -25,14 +25,15 @@ if get_script_run_ctx() is None:
     print(admin_notice(instance.admin, instance.settings.base_url()), flush=True)
     app = st.App(__file__, routes=[*share_routes(instance.settings), *draft_routes()])
 else:
+    from app_pages.i18n import t
     from app_pages.page import finish, setup
 
     st.set_page_config(page_title="frame-remix", page_icon="🖼️", layout="wide")
-    setup()
+    setup()  # chooses the language: the page names below are in it
     page = st.navigation([
-        st.Page("app_pages/make.py", title="Make", icon="✏️", default=True),
-        st.Page("app_pages/gallery.py", title="Gallery", icon="🖼️", url_path="gallery"),
-        st.Page("app_pages/organize.py", title="Organize", icon="🧭", url_path="organize"),
+        st.Page("app_pages/make.py", title=t("Make"), icon="✏️", default=True),
+        st.Page("app_pages/gallery.py", title=t("Gallery"), icon="🖼️", url_path="gallery"),
+        st.Page("app_pages/organize.py", title=t("Organize"), icon="🧭", url_path="organize"),
     ])
     page.run()
     finish()

@@ -304,7 +304,14 @@ def test_the_app_speaks_arabic_right_to_left(server: str, page) -> None:
     page.get_by_text("اعرض عملي علنًا في المعرض").wait_for()  # the consent sentence, translated
     page.wait_for_function("() => document.documentElement.dir === 'rtl' && document.documentElement.lang === 'ar'")
     page.get_by_role("button", name="مشاركة").wait_for()  # Share, on the preview
-    assert page.get_by_role("heading", name="اصنع نسختك").is_visible()
+    title = page.get_by_role("heading", name="اصنع نسختك")
+    assert title.is_visible() and title.evaluate("h => getComputedStyle(h).textAlign") in ("start", "right")
+    make = page.get_by_role("link", name="اصنع", exact=True)  # the page names speak Arabic too
+    if page.viewport_size["width"] < 640:  # the sidebar is collapsed: none of it lies over the title
+        assert not make.is_visible()
+        page.get_by_test_id("stExpandSidebarButton").click()
+    make.wait_for()
+    assert page.get_by_role("link", name="المعرض").is_visible()
     shoot(page, "make-arabic")
 
 
