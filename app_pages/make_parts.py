@@ -344,11 +344,17 @@ def _length(text: str, platform: str) -> int:
 
 
 def _post_texts(frame: Frame, values: dict[str, str], options: RenderOptions) -> None:
-    """One tab per platform, each text counted as that platform counts, with its copy button."""
+    """One tab per platform, each text counted as that platform counts, with its copy button.
+
+    Only the open tab is drawn (lazy tabs: a tab switch reruns this fragment): four code blocks
+    redrawn on every keystroke were about a third of the browser's work per word."""
     st.subheader(t("Post text"))
     texts = caching.texts(frame.id, frame.version, _frozen(values), _for_texts(options))
     posts = texts["post"]
-    for tab, (platform, text) in zip(st.tabs([PLATFORM_NAMES[p] for p in posts]), posts.items()):
+    tabs = st.tabs([PLATFORM_NAMES[p] for p in posts], on_change="rerun", key=f"make_post_tab_{frame.id}")
+    for tab, (platform, text) in zip(tabs, posts.items()):
+        if not tab.open:
+            continue
         with tab:
             st.caption(t("{count}/{limit} characters · copy it with the button at the top right").format(
                 count=_length(text, platform), limit=PLATFORMS[platform]))
