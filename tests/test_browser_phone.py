@@ -327,6 +327,8 @@ def test_the_browser_language_is_the_default(browser, server: str) -> None:
 
 def test_share_and_download_wait_for_the_required_words(server: str, page) -> None:
     """The preview shows the frame's example words as a hint; Share and Download hand out only the participant's."""
+    fetched = []
+    page.on("response", lambda r: fetched.append((r.status, r.headers.get("cache-control"))) if "/draft-image/" in r.url else None)
     page.goto(f"{server}/?frame=ride-the-bus")
     preview_src(page)
     sentence = "Fill in “Your town or city”, “Why you ride” first: until then the image shows example words, not yours."
@@ -343,3 +345,15 @@ def test_share_and_download_wait_for_the_required_words(server: str, page) -> No
     page.wait_for_function("() => window.__shared !== undefined")
     shared = page.evaluate("window.__shared")
     assert shared["files"][0][3] == [1080, 1080] and shared["text"].startswith("Why I ride the bus in Lviv")
+    assert (200, "no-store, private") in fetched  # the full-size draft came from its private address, uncached
+
+
+def test_an_unknown_draft_image_address_is_one_sentence(server: str) -> None:
+    """Only a live session's own random token finds its full-size draft."""
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as gone:
+        urllib.request.urlopen(f"{server}/draft-image/not-a-token", timeout=10)
+    assert gone.value.code == 404
+    assert gone.value.read().decode() == "This preview is gone (the page was closed or changed); press Share again."
