@@ -338,6 +338,7 @@ SAFE_SERVER_FLAGS = (
     "--server.maxUploadSize", "15", "--server.enableXsrfProtection", "true", "--server.enableStaticServing", "false",
     "--server.fileWatcherType", "none", "--server.headless", "true", "--client.showErrorDetails", "none",
     "--client.toolbarMode", "viewer", "--browser.gatherUsageStats", "false", "--runner.magicEnabled", "false",
+    "--runner.postScriptGC", "false",
 )
 
 

@@ -17,22 +17,24 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 if get_script_run_ctx() is None:
     from app_pages.federation_routes import federation_routes
     from app_pages.share import share_routes
+    from app_pages.share_files import draft_routes
     from gallery.config import Settings, public_url_notice
     from gallery.instance import admin_notice, open_instance
 
     instance = open_instance(Settings.from_env(os.environ))
     print(public_url_notice(instance.settings), file=sys.stderr, flush=True)  # the operator's log
     print(admin_notice(instance.admin, instance.settings.base_url()), flush=True)
-    app = st.App(__file__, routes=share_routes(instance.settings) + federation_routes(instance.settings))
+    app = st.App(__file__, routes=[*share_routes(instance.settings), *draft_routes(), *federation_routes(instance.settings)])
 else:
+    from app_pages.i18n import t
     from app_pages.page import finish, setup
 
     st.set_page_config(page_title="frame-remix", page_icon="🖼️", layout="wide")
-    setup()
+    setup()  # chooses the language: the page names below are in it
     page = st.navigation([
-        st.Page("app_pages/make.py", title="Make", icon="✏️", default=True),
-        st.Page("app_pages/gallery.py", title="Gallery", icon="🖼️", url_path="gallery"),
-        st.Page("app_pages/organize.py", title="Organize", icon="🧭", url_path="organize"),
+        st.Page("app_pages/make.py", title=t("Make"), icon="✏️", default=True),
+        st.Page("app_pages/gallery.py", title=t("Gallery"), icon="🖼️", url_path="gallery"),
+        st.Page("app_pages/organize.py", title=t("Organize"), icon="🧭", url_path="organize"),
     ])
     page.run()
     finish()

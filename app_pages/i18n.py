@@ -4,7 +4,7 @@ Catalogues: app_pages/locale/<lang>/LC_MESSAGES/app.po (edited by translators) a
 compiled app.mo next to it (read at run time by the standard library's gettext). Babel
 extracts and compiles them (a dev/test dependency):
 
-    .venv/bin/pybabel extract -k t -k N_ --no-location -o app_pages/locale/app.pot app_pages
+    .venv/bin/pybabel extract -k t -k N_ --no-location -o app_pages/locale/app.pot app_pages streamlit_app.py
     .venv/bin/pybabel update -D app -i app_pages/locale/app.pot -d app_pages/locale
     .venv/bin/pybabel compile -D app -d app_pages/locale
 

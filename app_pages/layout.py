@@ -35,6 +35,9 @@ _CSS = f"""
   {_wrapper("make_inputs")} {{ grid-column: 1; grid-row: 1; }}
   {_wrapper("make_preview")} {{ grid-column: 2; grid-row: 1; position: sticky; top: 3.5rem; z-index: 2; }}
 }}
+/* Every typed word reruns the Make page's fragment: nothing in it dims while it reruns (on a slow
+   connection the very field being typed in would fade). */
+.st-key-make_stage [data-stale=true] {{ opacity: 1 !important; transition: none !important; }}
 </style>
 """
 

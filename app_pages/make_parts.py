@@ -12,7 +12,7 @@ import secrets
 import zipfile
 from collections.abc import Callable
 from dataclasses import astuple, replace
-from functools import partial
+from functools import lru_cache, partial
 
 import streamlit as st
 
@@ -20,6 +20,7 @@ from app_pages import caching, i18n, layout
 from app_pages.i18n import t
 from app_pages.live_fields import LiveField, live_fields
 from app_pages.photo_pad import PadWords, Placement, Share, ShareWords, photo_pad
+from app_pages.share_files import DraftImage, offer
 from app_pages.ui import app_link, plain, public_url, share_link, show_error
 from frames import Frame, FrameRemixError
 from frames.localize import Words, language_name, languages, words
@@ -27,6 +28,7 @@ from frames.model import PLATFORMS, FieldSpec
 from gallery import publish_remix
 from gallery.remixes import place_from
 from remix import Photo, RenderOptions, clean_values
+from remix.pipeline import render_format
 from remix.posttext import platform_length
 from remix.render import extension
 
@@ -83,7 +85,7 @@ def frame_cards() -> None:
             with col.container(border=True):
                 st.image(caching.frame_thumbnail(info.id, info.latest_version), alt=f"Example of the frame {info.title}")
                 st.markdown(f"**{plain(info.title)}**")
-                st.caption(plain(f"by {info.organizer}"))
+                st.caption(plain(t("by {name}").format(name=info.organizer)))
                 if st.button(t("Make yours"), key=f"make_pick_{info.id}", type="primary"):
                     st.query_params.clear()
                     st.query_params["frame"] = info.id
@@ -111,11 +113,12 @@ def editor(frame_id: str, remix_of: str | None) -> None:
             photo, photo_key, options = _photo(frame, w, maker)
     try:
         preview = clean_values(frame.manifest, _with_samples(frame, w, raw))
+        unfilled = _unfilled(frame, w, raw)
         with preview_box:  # without a photo: the frame's no-photo design, exactly what would be shared
-            _preview(frame, preview, photo_key, options, photo)
-        _downloads(frame, preview, photo_key, options, photo)
+            _preview(frame, preview, photo_key, options, photo, unfilled)
+        _downloads(frame, preview, photo_key, options, photo, unfilled)
         _post_texts(frame, preview, options)
-        _publish(frame, raw, photo, options, remix_of, photo_key)
+        _publish(frame, raw, photo, options, remix_of, photo_key, unfilled)
     except FrameRemixError as exc:
         show_error(exc)
 
@@ -127,10 +130,16 @@ def _header(frame: Frame, remix_of: str | None) -> Words:
                          index=langs.index(i18n.current()) if i18n.current() in langs else 0)
             if len(langs) > 1 else langs[0])
     if len(langs) > 1 and i18n.choose(lang) != i18n.current_page():
+        if st.query_params.get("lang") not in (None, lang):
+            # The link's ?lang= must follow the pick: the page's own run reads it before the fields
+            # (on ?remix= links it has no ?frame= to find the pick by), and would go back to the link's
+            # language, and this run would switch again, forever.
+            st.query_params["lang"] = lang
         st.rerun(scope="app")  # the whole page (title, <html lang>) follows the frame's language
     w = words(m, lang)
     st.subheader(plain(w.title))
-    st.caption(plain(f"A frame by {m.organizer.name} · {m.licence.replace('-', ' ')} · version {frame.version}"))
+    st.caption(plain(t("A frame by {organizer} · {licence} · version {version}").format(
+        organizer=m.organizer.name, licence=m.licence.replace("-", " "), version=frame.version)))
     if w.message:
         st.markdown(f"**{plain(w.message)}**")
     if remix_of:
@@ -211,6 +220,17 @@ def _placement(frame: Frame, fmt: str, photo: Photo | None) -> Placement:
     return Placement((spec.width, spec.height), (right - left, bottom - top), photo.size)
 
 
+def _unfilled(frame: Frame, w: Words, raw: dict[str, str]) -> str | None:
+    """One sentence naming the required fields still empty (None when all are filled): the preview
+    shows their example words as a hint, but Share, Download and Publish never hand those out."""
+    empty = [w.label(spec) for spec in frame.manifest.fields
+             if spec.required and spec.kind != "photo" and not raw.get(spec.name, "").strip()]
+    if not empty:
+        return None
+    return t("Fill in {fields} first: until then the image shows example words, not yours.").format(
+        fields=t(", ").join(f"“{label}”" for label in empty))
+
+
 def _with_samples(frame: Frame, w: Words, raw: dict[str, str]) -> dict[str, str]:
     """Empty fields show the frame's example words in the preview (never in what is published)."""
     return {name: raw.get(name) or sample for name, sample in w.samples().items()}
@@ -231,20 +251,43 @@ def _encoder(frame: Frame, values: dict[str, str], photo_key: str, options: Rend
     return lambda fmt: caching.image_bytes(frame.id, frame.version, frozen, photo_key, fmt, options, photo)
 
 
-def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None) -> None:
+def _preview(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None,
+             unfilled: str | None = None) -> None:
     """The format switch on top of the preview, on which the photo is placed and from which the
     image is shared. One format at a time: a text edit re-renders one image, not every format."""
     texts = caching.texts(frame.id, frame.version, _frozen(values), _for_texts(options))
     formats = list(frame.manifest.formats)
-    shown = st.segmented_control("Format", formats, default=formats[0], key=f"make_fmt_{frame.id}",
+    shown = st.segmented_control(t("Format"), formats, default=formats[0], key=f"make_fmt_{frame.id}",
                                  label_visibility="collapsed") or formats[0]
     focal = options.focal or _layer_focal(frame, shown)
     ext = extension(frame, shown)
-    share = Share(f"{frame.id}-{shown}.{ext}", "image/png" if ext == "png" else "image/jpeg", _share_text(texts["post"]),
-                  words=ShareWords(*(t(w) for w in astuple(ShareWords()))))
-    photo_pad(_encoder(frame, values, photo_key, options, photo)(shown), texts["alt"][shown],
-              _placement(frame, shown, photo), focal, options.zoom, key=f"make_pad_{frame.id}",
+    url, mime = ("", _mime(frame, shown)) if unfilled else _full_image(frame, values, photo_key, options, photo, shown)
+    share = Share(f"{frame.id}-{shown}.{ext}", mime, _share_text(texts["post"]), url,
+                  words=ShareWords(*(t(w) for w in astuple(ShareWords()))), blocked=unfilled or "")
+    screen = caching.preview_jpeg(frame.id, frame.version, _frozen(values), photo_key, shown, options, photo)
+    photo_pad(screen, texts["alt"][shown], _placement(frame, shown, photo), focal, options.zoom, key=f"make_pad_{frame.id}",
               on_place=_place(photo_key), share=share, words=PadWords(*(t(w) for w in astuple(PadWords()))))
+
+
+KEPT_FULL_IMAGES = 4  # the shown one and a few before it: a tap may race a rerun in flight
+
+
+def _mime(frame: Frame, fmt: str) -> str:
+    return "image/png" if extension(frame, fmt) == "png" else "image/jpeg"
+
+
+def _full_image(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None,
+                fmt: str) -> tuple[str, str]:
+    """The full-size file Share hands over: the same render as Download (`render_format`), made
+    only if the pad fetches it. Kept in the session's state, so it lives as long as the session."""
+    content = (frame.id, frame.version, _frozen(values), photo_key, fmt, options)
+    kept: dict[tuple, DraftImage] = st.session_state.setdefault("make_full_images", {})
+    image = kept.pop(content, None) or offer(DraftImage(
+        partial(render_format, frame, dict(values), photo, fmt, options), _mime(frame, fmt)))
+    kept[content] = image  # newest last
+    for old in list(kept)[:-KEPT_FULL_IMAGES]:
+        del kept[old]
+    return image.path, image.mime
 
 
 def _share_text(posts: dict[str, str]) -> str:
@@ -252,22 +295,26 @@ def _share_text(posts: dict[str, str]) -> str:
     return posts.get("bluesky") or next(iter(posts.values()), "")
 
 
-def _downloads(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None) -> None:
-    """Every format downloads, rendered on demand when its button is pressed."""
+def _downloads(frame: Frame, values: dict[str, str], photo_key: str, options: RenderOptions, photo: Photo | None,
+               unfilled: str | None = None) -> None:
+    """Every format downloads, rendered on demand when its button is pressed (not while a
+    required field is empty: the image would carry the frame's example words)."""
     encoded = _encoder(frame, values, photo_key, options, photo)
     formats = list(frame.manifest.formats)
     texts = caching.texts(frame.id, frame.version, _frozen(values), _for_texts(options))
     shown = st.session_state.get(f"make_fmt_{frame.id}") or formats[0]
-    st.caption(f"{_format_size(frame, shown)} · Alt text: " + plain(texts["alt"][shown]))
+    st.caption(f"{_format_size(frame, shown)} · " + plain(t("Alt text: {alt}").format(alt=texts["alt"][shown])))
+    if unfilled:
+        st.warning(plain(unfilled))
     with st.container(horizontal=True, key="make_downloads"):
         for fmt in formats:
             st.download_button(
                 t("Download {format}").format(format=fmt), partial(encoded, fmt), file_name=f"{frame.id}-{fmt}.{extension(frame, fmt)}",
-                mime="image/png" if extension(frame, fmt) == "png" else "image/jpeg", key=f"make_dl_{fmt}",
-                on_click="ignore",
+                mime=_mime(frame, fmt), key=f"make_dl_{fmt}", on_click="ignore", disabled=bool(unfilled),
             )
         st.download_button(t("Download all images (zip)"), lambda: _zip(frame, {f: encoded(f) for f in formats}, texts),
-                           file_name=f"{frame.id}.zip", mime="application/zip", key="make_dl_all", on_click="ignore")
+                           file_name=f"{frame.id}.zip", mime="application/zip", key="make_dl_all", on_click="ignore",
+                           disabled=bool(unfilled))
 
 
 def _layer_focal(frame: Frame, fmt: str) -> tuple[float, float]:
@@ -289,20 +336,33 @@ def _zip(frame: Frame, images: dict[str, bytes], texts: dict) -> bytes:
     return buf.getvalue()
 
 
+@lru_cache(maxsize=1024)
+def _length(text: str, platform: str) -> int:
+    """A post's length as its platform counts it: counted once per text, not on every keystroke's
+    rerun (the four texts of a draft mostly stay the same while one field is typed)."""
+    return platform_length(text, platform)
+
+
 def _post_texts(frame: Frame, values: dict[str, str], options: RenderOptions) -> None:
-    """One tab per platform, each text counted as that platform counts, with its copy button."""
+    """One tab per platform, each text counted as that platform counts, with its copy button.
+
+    Only the open tab is drawn (lazy tabs: a tab switch reruns this fragment): four code blocks
+    redrawn on every keystroke were about a third of the browser's work per word."""
     st.subheader(t("Post text"))
     texts = caching.texts(frame.id, frame.version, _frozen(values), _for_texts(options))
     posts = texts["post"]
-    for tab, (platform, text) in zip(st.tabs([PLATFORM_NAMES[p] for p in posts]), posts.items()):
+    tabs = st.tabs([PLATFORM_NAMES[p] for p in posts], on_change="rerun", key=f"make_post_tab_{frame.id}")
+    for tab, (platform, text) in zip(tabs, posts.items()):
+        if not tab.open:
+            continue
         with tab:
             st.caption(t("{count}/{limit} characters · copy it with the button at the top right").format(
-                count=platform_length(text, platform), limit=PLATFORMS[platform]))
+                count=_length(text, platform), limit=PLATFORMS[platform]))
             st.code(text, language=None, wrap_lines=True)
 
 
 def _publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options: RenderOptions,
-             remix_of: str | None, photo_key: str) -> None:
+             remix_of: str | None, photo_key: str, unfilled: str | None = None) -> None:
     st.subheader(t("Publish to the gallery"))
     done = st.session_state.get(f"make_published_{frame.id}")  # this frame's last publish, nobody else's
     place_default = place_from(raw)
@@ -315,7 +375,9 @@ def _publish(frame: Frame, raw: dict[str, str], photo: Photo | None, options: Re
     if st.button(t("Publish"), type="primary", key="make_publish"):
         st.session_state.pop(f"make_published_{frame.id}", None)  # a new publish: the last one's links go
         done = None
-        if not consent:
+        if unfilled:
+            st.error(plain(unfilled))
+        elif not consent:
             st.error(t("Tick the box above first: nothing is published without your consent."))
         elif photo is None and _wants_photo(frame):
             st.session_state[asked] = True  # a gentle question, once per click; the answer can be "go on"

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from app_pages import organize_state as state
+from app_pages.i18n import t
 from app_pages.organize_edit import editor
 from app_pages.organize_manage import key_banner, manage_panel, publish_panel
 from app_pages.organize_start import start_panel
@@ -17,8 +18,8 @@ def edit(draft: state.Draft) -> None:
         publish_panel(draft, edited.frame)
 
 
-st.title("Organize")
-st.caption("Make a frame people can remix: start from an example or fork one, edit it, publish it.")
+st.title(t("Organize"))
+st.caption(t("Make a frame people can remix: start from an example or fork one, edit it, publish it."))
 state.show_flash()
 key_banner()
 
@@ -26,9 +27,9 @@ draft = state.draft()
 if draft is None:
     start_panel()
 else:
-    with st.expander("Start another frame or open one you own"):
+    with st.expander(t("Start another frame or open one you own")):
         start_panel(thumbnails=False)
-    st.header(f"Editing '{draft.frame_id}'")
+    st.header(t("Editing '{frame}'").format(frame=draft.frame_id))
     edit(draft)
     if draft.in_gallery:
         with state.sentences():

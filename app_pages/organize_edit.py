@@ -15,6 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from app_pages import caching
 from app_pages.boxdrag import box_editor
+from app_pages.i18n import N_, t
 from app_pages.organize_state import (
     LAST_GOOD,
     Draft,
@@ -51,8 +52,10 @@ from remix import RenderOptions, build_texts, clean_values
 
 Edits = dict[str, Any]
 Slots = list[tuple[str, DeltaGenerator, str]]  # (place, where its problems go, the tab it is in)
-KIND_LABELS = {"text": "Short text", "long_text": "Long text (a story)", "choice": "Choice", "photo": "Photo"}
-TABS = ("Words", "Fields", "Look", "Layout", "Texts", "Translations", "Images")
+KIND_LABELS = {"text": N_("Short text"), "long_text": N_("Long text (a story)"), "choice": N_("Choice"), "photo": N_("Photo")}
+TABS = (N_("Words"), N_("Fields"), N_("Look"), N_("Layout"), N_("Texts"), N_("Translations"), N_("Images"))  # shown through t()
+LAYER_KINDS = {"background": N_("background"), "photo": N_("photo"), "image": N_("image"), "text": N_("text"),
+               "qr": N_("qr"), "credit": N_("credit")}
 STALE_OPACITY = 0.45
 BOXED = ("photo", "image", "text", "qr", "credit")
 
@@ -72,7 +75,7 @@ def editor(draft: Draft) -> Edited:
     actions: list[Callable[[dict[str, Any]], dict[str, Any]]] = []
     left, right = st.columns([1, 1], gap="large")
     with left:
-        fmt = st.selectbox("Format to edit", list(draft.data.get("formats") or {}), key="org_fmt")
+        fmt = st.selectbox(t("Format to edit"), list(draft.data.get("formats") or {}), key="org_fmt")
         notes: dict[str, DeltaGenerator] = {}  # filled once the draft is built: translation gaps, contrast
         gaps: dict[str, DeltaGenerator] = {}  # per language, beside its inputs
         drawers = {
@@ -84,7 +87,7 @@ def editor(draft: Draft) -> Edited:
             "Translations": lambda: _translations(draft.data, edits, slots, actions, gaps),
             "Images": lambda: _images(draft, actions),
         }
-        for tab, name in zip(st.tabs(list(TABS)), TABS):
+        for tab, name in zip(st.tabs([t(name) for name in TABS]), TABS):
             first = len(slots)
             with tab:
                 drawers[name]()
@@ -122,24 +125,24 @@ def _text(data: dict[str, Any], edits: Edits, place: str, label: str, *, area: b
 
 def _words(data: dict[str, Any], edits: Edits, slots: Slots) -> DeltaGenerator:
     _slot(slots, "id")
-    st.text(f"Frame id: {data.get('id', '')} · version {data.get('version', 1)}")
-    _text(data, edits, "title", "Title", max_chars=100)
+    st.text(t("Frame id: {frame} · version {version}").format(frame=data.get("id", ""), version=data.get("version", 1)))
+    _text(data, edits, "title", t("Title"), max_chars=100)
     _slot(slots, "title")
-    _text(data, edits, "message", "Core message", area=True, max_chars=300, height=80)
+    _text(data, edits, "message", t("Core message"), area=True, max_chars=300, height=80)
     _slot(slots, "message")
-    _text(data, edits, "call_to_action", "Call to action", max_chars=200)
+    _text(data, edits, "call_to_action", t("Call to action"), max_chars=200)
     _slot(slots, "call_to_action")
-    tags = " ".join(f"#{t}" for t in data.get("hashtags") or [])
-    typed = st.text_input("Hashtags", value=tags, key=wkey("hashtags"), help="Separated by spaces, with or without '#'.")
+    tags = " ".join(f"#{tag}" for tag in data.get("hashtags") or [])
+    typed = st.text_input(t("Hashtags"), value=tags, key=wkey("hashtags"), help=t("Separated by spaces, with or without '#'."))
     if typed != tags:
-        edits["hashtags"] = [t.lstrip("#") for t in typed.replace(",", " ").split() if t.lstrip("#")]
+        edits["hashtags"] = [tag.lstrip("#") for tag in typed.replace(",", " ").split() if tag.lstrip("#")]
     _slot(slots, "hashtags")
-    _text(data, edits, "organizer.name", "Organizer name", max_chars=100)
+    _text(data, edits, "organizer.name", t("Organizer name"), max_chars=100)
     _slot(slots, "organizer")
     modes = ["publish", "approve"]
     current = data.get("moderation", "publish")
-    mode = st.radio("Remixes appear in the gallery", modes, index=modes.index(current), key=wkey("moderation"),
-                    format_func=lambda m: "at once" if m == "publish" else "after I approve them", horizontal=True)
+    mode = st.radio(t("Remixes appear in the gallery"), modes, index=modes.index(current), key=wkey("moderation"),
+                    format_func=lambda m: t("at once") if m == "publish" else t("after I approve them"), horizontal=True)
     if mode != current:
         edits["moderation"] = mode
     _slot(slots, "moderation")
@@ -150,50 +153,50 @@ def _fields(data: dict[str, Any], edits: Edits, slots: Slots, actions: list) -> 
     for i, spec in enumerate(data.get("fields") or []):
         with st.expander(plain(f"{spec.get('label') or spec.get('name')} ({spec.get('name')}, {spec.get('kind')})")):
             _field(data, edits, i, spec)
-            if st.button("Remove this field", key=wkey(f"fields[{i}].remove")):
+            if st.button(t("Remove this field"), key=wkey(f"fields[{i}].remove")):
                 actions.append(lambda d, i=i: remove_field(d, i))
         _slot(slots, f"fields[{i}]")
-    st.markdown("**Add a field**")
-    name = st.text_input("Name (used in templates as {{ name }})", placeholder="city", key=wkey("new_field_name"))
-    label = st.text_input("Label participants see", placeholder="Your town", key=wkey("new_field_label"))
-    kind = st.selectbox("Kind", FIELD_KINDS, key=wkey("new_field_kind"), format_func=lambda k: KIND_LABELS[k])
-    if st.button("Add field", key=wkey("new_field_add")):
+    st.markdown("**" + t("Add a field") + "**")
+    name = st.text_input(t("Name (used in templates as {{ name }})"), placeholder="city", key=wkey("new_field_name"))
+    label = st.text_input(t("Label participants see"), placeholder=t("Your town"), key=wkey("new_field_label"))
+    kind = st.selectbox(t("Kind"), FIELD_KINDS, key=wkey("new_field_kind"), format_func=lambda k: t(KIND_LABELS[k]))
+    if st.button(t("Add field"), key=wkey("new_field_add")):
         actions.append(lambda d: add_text_field(d, name, label, kind))
     _slot(slots, "fields")
 
 
 def _field(data: dict[str, Any], edits: Edits, i: int, spec: dict[str, Any]) -> None:
     base = f"fields[{i}]"
-    _text(data, edits, f"{base}.label", "Label", max_chars=80)
-    _text(data, edits, f"{base}.help", "Help", max_chars=300)
-    required = st.checkbox("Required", value=bool(spec.get("required")), key=wkey(f"{base}.required"))
+    _text(data, edits, f"{base}.label", t("Label"), max_chars=80)
+    _text(data, edits, f"{base}.help", t("Help"), max_chars=300)
+    required = st.checkbox(t("Required"), value=bool(spec.get("required")), key=wkey(f"{base}.required"))
     if required != bool(spec.get("required")):
         edits[f"{base}.required"] = required
     if spec.get("kind") in ("text", "long_text"):
         current = int(spec.get("max_length") or 0)
-        limit = st.number_input("Max length (0: the default)", 0, 5000, current, 10, key=wkey(f"{base}.max_length"))
+        limit = st.number_input(t("Max length (0: the default)"), 0, 5000, current, 10, key=wkey(f"{base}.max_length"))
         if int(limit) != current:
             edits[f"{base}.max_length"] = int(limit) or None
-        _text(data, edits, f"{base}.sample", "Sample value (used in the preview)", area=spec.get("kind") == "long_text")
+        _text(data, edits, f"{base}.sample", t("Sample value (used in the preview)"), area=spec.get("kind") == "long_text")
     if spec.get("kind") == "choice":
         current_text = options_text(spec.get("options") or [])
-        typed = st.text_area("Options, one per line: value = label", value=current_text, key=wkey(f"{base}.options"),
-                             help="The value is what templates get; the label is what participants see.")
+        typed = st.text_area(t("Options, one per line: value = label"), value=current_text, key=wkey(f"{base}.options"),
+                             help=t("The value is what templates get; the label is what participants see."))
         if typed != current_text:
             edits[f"{base}.options"] = parse_options(typed)
-        _text(data, edits, f"{base}.sample", "Sample value (one of the option values)")
+        _text(data, edits, f"{base}.sample", t("Sample value (one of the option values)"))
 
 
 def _look(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> DeltaGenerator:
     _kit(data, edits, slots)
-    st.markdown(f"**Layers of the {fmt}** (a layer may use a kit colour or its own)")
+    st.markdown(t("**Layers of the {format}** (a layer may use a kit colour or its own)").format(format=fmt))
     layers = get_path(data, f"formats.{fmt}.layers", []) or []
     for i, layer in enumerate(layers):
         place = f"formats.{fmt}.layers[{i}]"
         if layer.get("kind") == "background":
-            _colour(data, edits, f"{place}.color", "Background colour", "#ffffff")
+            _colour(data, edits, f"{place}.color", t("Background colour"), "#ffffff")
             if layer.get("gradient"):
-                _colour(data, edits, f"{place}.gradient.to", "Background gradient to", "#ffffff")
+                _colour(data, edits, f"{place}.gradient.to", t("Background gradient to"), "#ffffff")
             _slot(slots, f"{place}.color")
         elif layer.get("kind") in ("text", "credit"):
             _text_look(data, edits, place, layer, i)
@@ -204,18 +207,18 @@ def _look(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> DeltaGe
 
 def _kit(data: dict[str, Any], edits: Edits, slots: Slots) -> None:
     """The brand kit: each named colour and font once; every layer that names it follows."""
-    st.markdown("**Brand kit** (used by every format)")
+    st.markdown(t("**Brand kit** (used by every format)"))
     colours = get_path(data, "brand.colors", {}) or {}
     for column, name in zip(st.columns(3) * (len(colours) // 3 + 1), colours):
         with column:
-            label = "QR code" if name == "qr" else name.replace("_", " ").capitalize()
+            label = t("QR code") if name == "qr" else name.replace("_", " ").capitalize()
             _picker(data, edits, f"brand.colors.{name}", label, "#ffffff")
     _slot(slots, "brand.colors")
     fonts = get_path(data, "brand.fonts", {}) or {}
     for column, name in zip(st.columns(max(1, len(fonts))), fonts):
         with column:
             current = str(fonts[name])
-            chosen = st.selectbox(f"{name.capitalize()} font", FAMILY_NAMES, index=_index(FAMILY_NAMES, current),
+            chosen = st.selectbox(t("{name} font").format(name=name.capitalize()), FAMILY_NAMES, index=_index(FAMILY_NAMES, current),
                                   key=wkey(f"brand.fonts.{name}"))
             if chosen != current:
                 edits[f"brand.fonts.{name}"] = chosen
@@ -228,17 +231,17 @@ def _index(options: Any, value: Any) -> int:
 
 def _text_look(data: dict[str, Any], edits: Edits, place: str, layer: dict[str, Any], i: int) -> None:
     if layer.get("panel"):
-        _colour(data, edits, f"{place}.panel", f"Panel of {_layer_name(layer, i)}", "#ffffff")
+        _colour(data, edits, f"{place}.panel", t("Panel of {layer}").format(layer=_layer_name(layer, i)), "#ffffff")
     if layer.get("kind") == "text" and not str(layer.get("template", "")).strip():
         return  # an empty text layer only draws its panel
     colour, font = st.columns(2)
     with colour:
-        _colour(data, edits, f"{place}.color", f"Colour of {_layer_name(layer, i)}", "#111111")
+        _colour(data, edits, f"{place}.color", t("Colour of {layer}").format(layer=_layer_name(layer, i)), "#111111")
     with font:
         current = layer.get("font", "sans")
         kit_fonts = [PREFIX + n for n in get_path(data, "brand.fonts", {}) or {}]
         options = [*kit_fonts, *FAMILY_NAMES]
-        chosen = st.selectbox(f"Font of {_layer_name(layer, i)}", options, index=_index(options, current),
+        chosen = st.selectbox(t("Font of {layer}").format(layer=_layer_name(layer, i)), options, index=_index(options, current),
                               format_func=_kit_label, key=wkey(f"{place}.font"))
         if chosen != current:
             edits[f"{place}.font"] = chosen
@@ -246,7 +249,7 @@ def _text_look(data: dict[str, Any], edits: Edits, place: str, layer: dict[str, 
 
 def _kit_label(value: str) -> str:
     name = brand_name(value)
-    return f"Kit: {name.replace('_', ' ')}" if name else value
+    return t("Kit: {name}").format(name=name.replace("_", " ")) if name else value
 
 
 def _colour(data: dict[str, Any], edits: Edits, place: str, label: str, default: str) -> None:
@@ -259,7 +262,7 @@ def _colour(data: dict[str, Any], edits: Edits, place: str, label: str, default:
     own = "own"
     options = [*kit_names, own]
     choice = st.selectbox(label, options, index=_index(options, current if brand_name(current) else own),
-                          format_func=lambda v: "Its own colour" if v == own else _kit_label(v), key=wkey(place + ".kit"))
+                          format_func=lambda v: t("Its own colour") if v == own else _kit_label(v), key=wkey(place + ".kit"))
     if choice != own:
         if choice != current:
             edits[place] = choice
@@ -267,7 +270,7 @@ def _colour(data: dict[str, Any], edits: Edits, place: str, label: str, default:
     if brand_name(current):  # just switched to its own colour: start from the kit colour it had
         current = str(get_path(data, f"brand.colors.{brand_name(current)}", default))
         edits[place] = current
-    _picker(data, edits, place, f"{label}: own colour", default, value=current)
+    _picker(data, edits, place, t("{label}: own colour").format(label=label), default, value=current)
 
 
 def _picker(data: dict[str, Any], edits: Edits, place: str, label: str, default: str, value: str | None = None) -> None:
@@ -283,16 +286,16 @@ def _layout(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots, actions:
     layers = get_path(data, f"formats.{fmt}.layers", []) or []
     boxed = [i for i, layer in enumerate(layers) if layer.get("kind") in BOXED]
     if not boxed:
-        st.caption("This format has no layers with a box.")
+        st.caption(t("This format has no layers with a box."))
         return
     key = f"org_layout_{fmt}"  # not rebuilt after a drag: the moved layer is the chosen one
     if st.session_state.get("org_layout_next") in boxed:
         st.session_state[key] = st.session_state.pop("org_layout_next")
     if st.session_state.get(key) not in boxed:
         st.session_state.pop(key, None)
-    i = st.selectbox("Layer", boxed, format_func=lambda j: _layer_name(layers[j], j), key=key)
+    i = st.selectbox(t("Layer"), boxed, format_func=lambda j: _layer_name(layers[j], j), key=key)
     _drag(data, fmt, layers, boxed, i, actions)
-    st.caption("Or type the numbers: fractions of the canvas, x and y from the top-left corner, w and h as sizes.")
+    st.caption(t("Or type the numbers: fractions of the canvas, x and y from the top-left corner, w and h as sizes."))
     place = f"formats.{fmt}.layers[{i}].box"
     box = {part: float(v) for part, v in (layers[i].get("box") or {"x": 0, "y": 0, "w": 1, "h": 1}).items()}
     typed = {}
@@ -310,20 +313,20 @@ def _layer_extras(layer: dict[str, Any], place: str, edits: Edits) -> None:
     """The chosen layer's own settings: a photo's shape and focus, a text's size range."""
     if layer.get("kind") == "photo":
         shapes = ["rect", "circle"]
-        shape = st.radio("Shape of the photo", shapes, index=_index(shapes, layer.get("shape", "rect")), horizontal=True,
-                         format_func=lambda v: "Rectangle" if v == "rect" else "Circle", key=wkey(f"{place}.shape"))
+        shape = st.radio(t("Shape of the photo"), shapes, index=_index(shapes, layer.get("shape", "rect")), horizontal=True,
+                         format_func=lambda v: t("Rectangle") if v == "rect" else t("Circle"), key=wkey(f"{place}.shape"))
         if shape != layer.get("shape", "rect"):
             edits[f"{place}.shape"] = shape
         focal = layer.get("focal") or {}
         fx, fy = float(focal.get("x", 0.5)), float(focal.get("y", 0.5))
         left, right = st.columns(2)
-        x = left.slider("Focus across (0 left, 1 right)", 0.0, 1.0, fx, 0.05, key=wkey(f"{place}.focal.x"))
-        y = right.slider("Focus down (0 top, 1 bottom)", 0.0, 1.0, fy, 0.05, key=wkey(f"{place}.focal.y"))
+        x = left.slider(t("Focus across (0 left, 1 right)"), 0.0, 1.0, fx, 0.05, key=wkey(f"{place}.focal.x"))
+        y = right.slider(t("Focus down (0 top, 1 bottom)"), 0.0, 1.0, fy, 0.05, key=wkey(f"{place}.focal.y"))
         if (round(x, 3), round(y, 3)) != (round(fx, 3), round(fy, 3)):
             edits[f"{place}.focal"] = {"x": round(x, 3), "y": round(y, 3)}
     elif layer.get("kind") == "text" and str(layer.get("template", "")).strip():
         lo, hi = int(layer.get("min_size", 18)), int(layer.get("max_size", 72))
-        chosen = st.slider("Text size range (px: it shrinks to fit, never below the smallest)", 8, 400,
+        chosen = st.slider(t("Text size range (px: it shrinks to fit, never below the smallest)"), 8, 400,
                            (min(lo, hi), max(lo, hi)), key=wkey(f"{place}.sizes"))
         if tuple(chosen) != (lo, hi):
             edits[f"{place}.min_size"], edits[f"{place}.max_size"] = int(chosen[0]), int(chosen[1])
@@ -331,15 +334,15 @@ def _layer_extras(layer: dict[str, Any], place: str, edits: Edits) -> None:
 
 def _drag(data: dict[str, Any], fmt: str, layers: list, boxed: list[int], selected: int, actions: list) -> None:
     """The boxes over the last good preview: a box moved by hand becomes the same edit the numbers make."""
-    st.caption("Drag a box to move it, its round handle to resize it; edges and centres snap. "
-               "Arrow keys move the focused box (with Shift: resize).")
+    st.caption(t("Drag a box to move it, its round handle to resize it; edges and centres snap. "
+                 "Arrow keys move the focused box (with Shift: resize)."))
     spec = get_path(data, f"formats.{fmt}", {}) or {}
     size = (int(spec.get("width") or 1080), int(spec.get("height") or 1080))
     boxes = [{"i": j, "label": _short_name(layers[j], j), **_box_of(layers[j])} for j in boxed]
     good = st.session_state.get(LAST_GOOD)
     image = caching.draft_image(good.digest, fmt, good) if good is not None and fmt in good.manifest.formats else None
     moved = box_editor(fmt, size, boxes, selected, key=wkey(f"drag_{fmt}"), image=image,
-                       alt=f"The {fmt} preview with its layer boxes")
+                       alt=t("The {format} preview with its layer boxes").format(format=fmt))
     if moved and int(moved.get("index", -1)) in boxed:
         place = f"formats.{fmt}.layers[{int(moved['index'])}].box"
         box = {part: round(float(moved[part]), 4) for part in "xywh"}
@@ -354,37 +357,44 @@ def _box_of(layer: dict[str, Any]) -> dict[str, float]:
 
 
 def _short_name(layer: dict[str, Any], i: int) -> str:
-    return str(layer.get("id") or {"qr": "QR code"}.get(layer.get("kind", ""), layer.get("kind", f"layer {i}")))
+    kind = layer.get("kind", "")
+    return str(layer.get("id") or (t("QR code") if kind == "qr" else _kind_name(kind) or t("layer {number}").format(number=i)))
+
+
+def _kind_name(kind: str) -> str:
+    """A layer kind in the app's language (an unknown one as written; never t(""), the catalogue's header)."""
+    return t(LAYER_KINDS[kind]) if kind in LAYER_KINDS else kind
 
 
 def _texts(data: dict[str, Any], fmt: str, edits: Edits, slots: Slots) -> None:
-    st.caption("Templates use {{ field }} and the frame's words: title, message, organizer, hashtags, "
-               "call_to_action, link.")
-    _text(data, edits, "texts.post", "Post text", area=True, height=120)
+    st.caption(t("Templates use {{ field }} and the frame's words: title, message, organizer, hashtags, "
+                 "call_to_action, link."))
+    _text(data, edits, "texts.post", t("Post text"), area=True, height=120)
     _slot(slots, "texts.post")
-    with st.expander("Post text per platform (empty: the post text above)"):
+    with st.expander(t("Post text per platform (empty: the post text above)")):
         for platform, limit in PLATFORMS.items():
-            _optional(data, edits, f"texts.platforms.{platform}", f"{PLATFORM_NAMES[platform]} (counted to {limit:,})")
+            _optional(data, edits, f"texts.platforms.{platform}", t("{platform} (counted to {limit})").format(
+                platform=PLATFORM_NAMES[platform], limit=f"{limit:,}"))
             _slot(slots, f"texts.platforms.{platform}")
-    _text(data, edits, "texts.alt", "Alt text (describes the image for people who cannot see it)", area=True, height=100)
+    _text(data, edits, "texts.alt", t("Alt text (describes the image for people who cannot see it)"), area=True, height=100)
     _slot(slots, "texts.alt")
-    _optional(data, edits, f"formats.{fmt}.alt", f"Alt text of the {fmt} only (empty: the alt text above)")
+    _optional(data, edits, f"formats.{fmt}.alt", t("Alt text of the {format} only (empty: the alt text above)").format(format=fmt))
     _slot(slots, f"formats.{fmt}.alt")
     for i, layer in enumerate(get_path(data, f"formats.{fmt}.layers", []) or []):
         if layer.get("kind") == "text":
             place = f"formats.{fmt}.layers[{i}].template"
-            _text(data, edits, place, f"Text of {_layer_name(layer, i)}", area=True, height=68)
+            _text(data, edits, place, t("Text of {layer}").format(layer=_layer_name(layer, i)), area=True, height=68)
             _slot(slots, place)
 
 
-TRANSLATED = (("title", "Title", False), ("message", "Core message", True), ("call_to_action", "Call to action", False),
-              ("post", "Post text", True), ("alt", "Alt text", True))
+TRANSLATED = (("title", N_("Title"), False), ("message", N_("Core message"), True),
+              ("call_to_action", N_("Call to action"), False), ("post", N_("Post text"), True), ("alt", N_("Alt text"), True))
 
 
 def _translations(data: dict[str, Any], edits: Edits, slots: Slots, actions: list,
                   gaps: dict[str, DeltaGenerator]) -> None:
     """Each language side by side with the original, with what is still missing listed first."""
-    st.caption("Anything left empty shows in the frame's own language. Participants pick the language on the Make page.")
+    st.caption(t("Anything left empty shows in the frame's own language. Participants pick the language on the Make page."))
     for lang in sorted(get_path(data, "translations", {}) or {}):
         with st.container(border=True):
             st.markdown(f"**{plain(language_name(lang))}**")
@@ -392,18 +402,18 @@ def _translations(data: dict[str, Any], edits: Edits, slots: Slots, actions: lis
             base = f"translations.{lang}"
             for key, label, area in TRANSLATED:
                 original = get_path(data, f"texts.{key}" if key in ("post", "alt") else key, "") or ""
-                _side_by_side(data, edits, f"{base}.{key}", label, str(original), area)
+                _side_by_side(data, edits, f"{base}.{key}", t(label), str(original), area)
             for spec in get_path(data, "fields", []) or []:
-                _side_by_side(data, edits, f"{base}.fields.{spec.get('name')}.label", f"Label of {spec.get('name')}",
+                _side_by_side(data, edits, f"{base}.fields.{spec.get('name')}.label", t("Label of {field}").format(field=spec.get("name")),
                               str(spec.get("label", "")), False)
             for layer_id, template in _worded_layers(data).items():
-                _side_by_side(data, edits, f"{base}.layers.{layer_id}", f"Text of {layer_id}", template, True)
-            if st.button("Remove this translation", key=wkey(f"{base}.remove")):
+                _side_by_side(data, edits, f"{base}.layers.{layer_id}", t("Text of {layer}").format(layer=layer_id), template, True)
+            if st.button(t("Remove this translation"), key=wkey(f"{base}.remove")):
                 actions.append(lambda d, lang=lang: apply_edits(d, {f"translations.{lang}": None}))
             _slot(slots, base)
-    code = st.text_input("Add a language (a code like ar, es or pt-BR)", key=wkey("new_lang"), max_chars=12)
+    code = st.text_input(t("Add a language (a code like ar, es or pt-BR)"), key=wkey("new_lang"), max_chars=12)
     lang = code.strip()
-    if st.button("Add translation", key=wkey("new_lang_add")) and lang:
+    if st.button(t("Add translation"), key=wkey("new_lang_add")) and lang:
         actions.append(lambda d: apply_edits(d, {f"translations.{lang}": {}}))
     _slot(slots, "translations")
 
@@ -423,7 +433,7 @@ def _side_by_side(data: dict[str, Any], edits: Edits, place: str, label: str, or
     """The original on the left, its translation on the right (an empty translation is removed)."""
     left, right = st.columns(2)
     left.caption(label)
-    left.text(original or "(empty)")
+    left.text(original or t("(empty)"))
     current = str(get_path(data, place, "") or "")
     name = f"{label} ({place.split('.')[1]})"
     if area:
@@ -446,25 +456,26 @@ def _optional(data: dict[str, Any], edits: Edits, place: str, label: str) -> Non
 
 
 def _images(draft: Draft, actions: list) -> None:
-    st.caption("JPEG, PNG or WebP up to 15 MB. Images are re-saved as PNG without their metadata.")
+    st.caption(t("JPEG, PNG or WebP up to 15 MB. Images are re-saved as PNG without their metadata."))
     show_flash("images")
-    for label, asset, place in (("Background image (fills every format)", BACKGROUND_ASSET, set_background_image),
-                                ("Overlay (a PNG with transparency, over the photo, under the text)", OVERLAY_ASSET,
+    for label, asset, place in ((N_("Background image (fills every format)"), BACKGROUND_ASSET, set_background_image),
+                                (N_("Overlay (a PNG with transparency, over the photo, under the text)"), OVERLAY_ASSET,
                                  set_overlay)):
-        upload = st.file_uploader(label, type=["jpg", "jpeg", "png", "webp"], key=wkey(asset))
+        upload = st.file_uploader(t(label), type=["jpg", "jpeg", "png", "webp"], key=wkey(asset))
         if upload is None:
             continue
         with sentences():
-            data = asset_png(upload.getvalue(), what=f"the image {upload.name}")
+            data = asset_png(upload.getvalue(), what=t("the image {name}").format(name=upload.name))
             if draft.assets.get(asset) != data:
                 draft.assets[asset] = data
                 actions.append(place)
-                flash(f"Uploaded {upload.name}; it is in the preview now.", "images")
+                flash(t("Uploaded {name}; it is in the preview now.").format(name=upload.name), "images")
 
 
 def _layer_name(layer: dict[str, Any], i: int) -> str:
-    kind = layer.get("kind", "?")
-    return f"{kind} layer {i}" + (f" '{layer['id']}'" if layer.get("id") else "")
+    kind = _kind_name(layer.get("kind", "")) or "?"
+    name = t("{kind} layer {number}").format(kind=kind, number=i)
+    return name + (f" '{layer['id']}'" if layer.get("id") else "")
 
 
 # ---- after the inputs ------------------------------------------------------------------------------
@@ -499,10 +510,11 @@ def _place_problems(problems: list[Problem], slots: Slots, general: DeltaGenerat
         _, target, tab = max(matches, key=lambda m: m[0]) if matches else (0, general, "below")
         tabs.add(tab)
         target.error(plain(organizer_sentence(problem, data)))
-    where = [f"the {t} tab" for t in TABS if t in tabs] + (["below"] if "below" in tabs else [])
-    many = len(problems) > 1
-    summary.error(f"This draft has {len(problems)} problem{'s' if many else ''}: see {' and '.join(where)}. "
-                  f"Publishing waits until {'they are' if many else 'it is'} fixed.")
+    where = [t("the {tab} tab").format(tab=t(name)) for name in TABS if name in tabs] + ([t("below")] if "below" in tabs else [])
+    places = t(" and ").join(where)
+    summary.error(t("This draft has {count} problems: see {places}. Publishing waits until they are fixed.").format(
+        count=len(problems), places=places) if len(problems) > 1 else
+        t("This draft has 1 problem: see {places}. Publishing waits until it is fixed.").format(places=places))
 
 
 def _translation_gaps(frame: Frame, box: DeltaGenerator, gaps: dict[str, DeltaGenerator]) -> None:
@@ -512,24 +524,25 @@ def _translation_gaps(frame: Frame, box: DeltaGenerator, gaps: dict[str, DeltaGe
     for lang in sorted(m.translations):
         missing = missing_strings(m, lang)
         if missing:
-            box.info(plain(f"Translation '{lang}' still misses {', '.join(missing)}; those parts show in '{m.language}'."))
+            box.info(plain(t("Translation '{lang}' still misses {parts}; those parts show in '{frame_lang}'.").format(
+                lang=lang, parts=", ".join(missing), frame_lang=m.language)))
         if lang in gaps and missing:
-            gaps[lang].info(plain(f"Still missing: {', '.join(missing)}."))
+            gaps[lang].info(plain(t("Still missing: {parts}.").format(parts=", ".join(missing))))
         elif lang in gaps:
-            gaps[lang].success("Everything is translated.")
+            gaps[lang].success(t("Everything is translated."))
 
 
 def _advice(frame: Frame, data: dict[str, Any], box: DeltaGenerator) -> None:
     """Contrast advice that names the text and the colour under it (advice: publishing does not wait for it)."""
     for _, sentence in contrast_advice(frame.manifest, data):
-        box.warning(plain(f"Contrast: {sentence}"))
+        box.warning(plain(t("Contrast: {advice}").format(advice=sentence)))
 
 
 def _preview(frame: Frame, stale: bool = False) -> None:
     """Every format side by side (stacked on a phone), each with the sample values."""
-    st.subheader("Preview with the sample values")
+    st.subheader(t("Preview with the sample values"))
     if stale:
-        st.caption("The last preview without problems, dimmed: fix the problems shown next to the inputs to update it.")
+        st.caption(t("The last preview without problems, dimmed: fix the problems shown next to the inputs to update it."))
     try:
         values = clean_values(frame.manifest, words(frame.manifest).samples())
         texts = build_texts(frame, values, RenderOptions())
@@ -539,7 +552,7 @@ def _preview(frame: Frame, stale: bool = False) -> None:
             spec = frame.manifest.formats[fmt]
             column.image(caching.draft_image(frame.digest, fmt, frame), caption=f"{fmt} · {spec.width} × {spec.height}",
                          alt=texts.alt.get(fmt) or fmt, width="stretch")
-        st.caption("Post text")
+        st.caption(t("Post text"))
         st.text(texts.post.get("mastodon", ""))
     except FrameRemixError as exc:
         st.error(plain(str(exc.problems[0])))

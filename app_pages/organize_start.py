@@ -6,6 +6,7 @@ import re
 import streamlit as st
 
 from app_pages import caching
+from app_pages.i18n import N_, t
 from app_pages.organize_state import NEW_KEY, Draft, flash, sentences, set_draft
 from app_pages.ui import public_url
 from frames import Frame
@@ -16,12 +17,12 @@ from gallery import GalleryError, fork_frame, get_frame
 from gallery.framestore import authorize_frame
 
 _FRAME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
-ID_HELP = "2 to 63 lowercase letters, digits and '-'; it becomes the frame's link (?frame=ID)."
+ID_HELP = N_("2 to 63 lowercase letters, digits and '-'; it becomes the frame's link (?frame=ID).")
 
 
 def start_panel(thumbnails: bool = True) -> None:
     """Three ways to get a draft to edit (the starters' thumbnails only where no draft is open)."""
-    new, fork, mine = st.tabs(["New from a starter", "Fork a frame", "Open my frame"])
+    new, fork, mine = st.tabs([t("New from a starter"), t("Fork a frame"), t("Open my frame")])
     with new:
         _from_starter(thumbnails)
     with fork:
@@ -41,11 +42,12 @@ def _from_starter(thumbnails: bool) -> None:
         for column, starter_id in zip(st.columns(3) * 2 if thumbnails else [], starter_ids()):
             frame = starter_frame(starter_id)
             column.image(caching.starter_thumbnail(starter_id), caption=frame.title, width=220,
-                         alt=f"The starter '{frame.title}': {frame.manifest.description}")
-    starter = st.selectbox("Starter", ids, format_func=lambda i: _starter(i).title, key="org_starter")
-    new_id = st.text_input("Id of your new frame", placeholder="my-campaign", help=ID_HELP, key="org_new_id")
-    organizer = st.text_input("Organizer name", placeholder="Your group's name", key="org_organizer")
-    if st.button("Start editing", key="org_start"):
+                         alt=t("The starter '{title}': {description}").format(title=frame.title,
+                                                                               description=frame.manifest.description))
+    starter = st.selectbox(t("Starter"), ids, format_func=lambda i: _starter(i).title, key="org_starter")
+    new_id = st.text_input(t("Id of your new frame"), placeholder="my-campaign", help=t(ID_HELP), key="org_new_id")
+    organizer = st.text_input(t("Organizer name"), placeholder=t("Your group's name"), key="org_organizer")
+    if st.button(t("Start editing"), key="org_start"):
         with sentences():
             frame_id = _free_id(new_id)
             source = _starter(starter)
@@ -57,26 +59,27 @@ def _from_starter(thumbnails: bool) -> None:
 def _fork() -> None:
     infos = caching.frames()
     titles = {i.id: i.title for i in infos}
-    source = st.selectbox("Frame to fork", list(titles), format_func=lambda i: f"{titles[i]} ({i})", key="org_fork_src")
-    new_id = st.text_input("Id of your fork", placeholder="my-fork", help=ID_HELP, key="org_fork_id")
-    st.caption("Forking publishes a copy under your id at once, credits the original and gives you its owner key.")
-    if st.button("Fork", key="org_fork") and source:
+    source = st.selectbox(t("Frame to fork"), list(titles), format_func=lambda i: f"{titles[i]} ({i})", key="org_fork_src")
+    new_id = st.text_input(t("Id of your fork"), placeholder="my-fork", help=t(ID_HELP), key="org_fork_id")
+    st.caption(t("Forking publishes a copy under your id at once, credits the original and gives you its owner key."))
+    if st.button(t("Fork"), key="org_fork") and source:
         with sentences():
             published = fork_frame(caching.store(), source, _free_id(new_id), instance=public_url())
             st.session_state[NEW_KEY] = (published.id, published.owner_key)
             _open_frame(published.id, published.owner_key or "")
-            flash(f"Forked '{source}' as '{published.id}'. Edit it below and publish version 2 when ready.")
+            flash(t("Forked '{source}' as '{frame}'. Edit it below and publish version 2 when ready.").format(
+                source=source, frame=published.id))
             st.rerun()
 
 
 def _open() -> None:
     titles = {i.id: i.title for i in caching.frames()}
-    frame_id = st.selectbox("Your frame", list(titles), format_func=lambda i: f"{titles[i]} ({i})", key="org_open_id")
-    key = st.text_input("Owner key (or the instance's admin key)", type="password", key="org_open_key")
-    if st.button("Open", key="org_open") and frame_id:
+    frame_id = st.selectbox(t("Your frame"), list(titles), format_func=lambda i: f"{titles[i]} ({i})", key="org_open_id")
+    key = st.text_input(t("Owner key (or the instance's admin key)"), type="password", key="org_open_key")
+    if st.button(t("Open"), key="org_open") and frame_id:
         with sentences():
             if not key.strip():
-                raise GalleryError("paste the owner key you got when the frame was published")
+                raise GalleryError(t("paste the owner key you got when the frame was published"))
             authorize_frame(caching.store().read(), frame_id, key.strip(), caching.settings().admin_key)
             _open_frame(frame_id, key.strip())
             st.rerun()
@@ -94,7 +97,7 @@ def _open_frame(frame_id: str, key: str) -> None:
 def _free_id(raw: str) -> str:
     frame_id = raw.strip().lower()
     if not _FRAME_ID.match(frame_id):
-        raise GalleryError("give your frame an id of 2 to 63 lowercase letters, digits and '-', like my-campaign")
+        raise GalleryError(t("give your frame an id of 2 to 63 lowercase letters, digits and '-', like my-campaign"))
     if frame_id in bundled_ids() or frame_id in {i.id for i in caching.frames()}:
-        raise GalleryError(f"a frame with the id '{frame_id}' already exists here; choose another id")
+        raise GalleryError(t("a frame with the id '{frame}' already exists here; choose another id").format(frame=frame_id))
     return frame_id

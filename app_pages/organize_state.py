@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import caching
+from app_pages.i18n import t
 from app_pages.ui import plain
 from frames import FrameRemixError
 from gallery.drafts import SavedDraft, load_draft, save_draft
@@ -61,7 +62,7 @@ def draft() -> Draft | None:
     if current is None and link_key:
         saved = load_draft(caching.store(), link_key)
         if saved is None:
-            st.warning("That draft link is unknown or too old: start a new frame or open one you own.")
+            st.warning(t("That draft link is unknown or too old: start a new frame or open one you own."))
             del st.query_params[DRAFT_PARAM]
             return None
         current = Draft(saved.data, dict(saved.assets), saved.in_gallery, saved.source)

@@ -95,22 +95,54 @@ export default function (component) {
   const shareBtn = parentElement.querySelector(".fr-share-btn"), status = parentElement.querySelector(".fr-share-status");
   const canShare = () => !!(navigator.canShare && navigator.share);
   shareBtn.textContent = canShare() ? data.share.words.share : data.share.words.save;
+  // The full-size file for the shown format and words: fetched once per URL (the URL changes
+  // with them); a failed fetch is tried again on the next tap.
+  const fullFile = (d) => {
+    if (!d.share.url) return Promise.reject(new Error("nothing to share yet"));
+    if (!s.full || s.full.url !== d.share.url) {
+      const entry = { url: d.share.url, file: null };
+      entry.promise = fetch(new URL(d.share.url, document.baseURI), { credentials: "same-origin" })
+        .then((r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); return r.blob(); })
+        .then((blob) => (entry.file = new File([blob], d.share.name, { type: d.share.mime })));
+      entry.promise.catch(() => { if (s.full === entry) s.full = null; });
+      s.full = entry;
+    }
+    return s.full.promise;
+  };
+  if (s.saidBlocked && !data.share.blocked) { status.textContent = ""; s.saidBlocked = false; }  // filled in: Share works
+  clearTimeout(s.idle);  // a preview left alone for a moment: get its full file ready for Share
+  s.idle = setTimeout(() => fullFile(s.data).catch(() => {}), data.prefetch);
   if (s.wired) return;
   s.wired = true;
 
-  // Share in one tap: the image file and the post text to the phone's share sheet; where the
-  // browser cannot share files, save the image and copy the text instead.
+  // Share in one tap: the full-size file and the post text to the phone's share sheet; where
+  // the browser cannot share files, save the file and copy the text instead. The page shows a
+  // small preview; the full file (`share.url`, rendered by the server when asked) is fetched
+  // before the tap where possible (the preview idle for a moment, or a finger or pointer on the
+  // button), because iOS drops the tap's user activation at the first await before share().
+  shareBtn.addEventListener("pointerdown", () => fullFile(s.data).catch(() => {}));
+  shareBtn.addEventListener("pointerenter", () => fullFile(s.data).catch(() => {}));
+  shareBtn.addEventListener("focus", () => fullFile(s.data).catch(() => {}));
   shareBtn.addEventListener("click", async () => {
-    const d = s.data, blob = await (await fetch(img.src)).blob();
-    const file = new File([blob], d.share.name, { type: d.share.mime });
+    const d = s.data;
+    if (d.share.blocked) { status.textContent = d.share.blocked; s.saidBlocked = true; return; }  // not theirs to share
+    let file = s.full && s.full.url === d.share.url ? s.full.file : null, waited = false;
     status.textContent = "";
+    if (!file) {
+      waited = true; status.textContent = d.share.words.preparing;
+      try { file = await fullFile(d); } catch (e) { status.textContent = d.share.words.failed; return; }
+      status.textContent = "";
+    }
     if (canShare() && navigator.canShare({ files: [file] })) {
       try { await navigator.share({ files: [file], text: d.share.text }); status.textContent = d.share.words.shared; }
-      catch (e) { if (e && e.name !== "AbortError") status.textContent = d.share.words.failed; }
+      catch (e) {
+        if (e && e.name === "NotAllowedError" && waited) status.textContent = d.share.words.again;
+        else if (e && e.name !== "AbortError") status.textContent = d.share.words.failed;
+      }
       return;
     }
     const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob); a.download = d.share.name;
+    a.href = URL.createObjectURL(file); a.download = d.share.name;
     document.body.append(a); a.click(); a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 10000);
     try { await navigator.clipboard.writeText(d.share.text); status.textContent = d.share.words.saved_copied; }
@@ -181,6 +213,7 @@ export default function (component) {
 _component = st.components.v2.component("frame_remix.photo_pad", html=_HTML, css=_CSS, js=_JS)
 
 DEBOUNCE_MS = 120
+PREFETCH_MS = 2500  # a preview unchanged this long gets its full-size file fetched for Share
 
 
 @dataclass(frozen=True)
@@ -201,16 +234,21 @@ class ShareWords:
     failed: str = N_("Sharing did not work here; use the download buttons below.")
     saved_copied: str = N_("Image saved and post text copied: paste it with the image.")
     saved: str = N_("Image saved. Copy the post text below.")
+    preparing: str = N_("Preparing the full-size image…")
+    again: str = N_("The image is ready: tap Share again.")
 
 
 @dataclass(frozen=True)
 class Share:
-    """What the Share button hands over: the shown image's file name and type, and the post text."""
+    """What the Share button hands over: the shown format's full-size file (its name, type and
+    the address it is fetched from, see app_pages/share_files.py) and the post text."""
 
     name: str
     mime: str
     text: str
+    url: str  # "" while the image may not be handed out (see `blocked`)
     words: ShareWords = ShareWords()
+    blocked: str = ""  # the sentence a tap shows instead of sharing (a required field is empty)
 
 
 @dataclass(frozen=True)
@@ -226,7 +264,8 @@ def photo_pad(image: bytes, alt: str, placement: Placement, focal: tuple[float, 
               on_place: Callable[[tuple[float, float], float], None], share: Share,
               words: PadWords = PadWords()) -> None:
     """Show the preview and its Share button; a finished drag, pinch, wheel or key press calls
-    on_place(focal, zoom). `image` is the encoded format itself (what is shared is what is shown)."""
+    on_place(focal, zoom). `image` is the screen-sized JPEG of the shown format; Share hands over
+    the full-size file at `share.url`."""
 
     def placed() -> None:
         crop = st.session_state[key]["crop"] or {}
@@ -235,10 +274,11 @@ def photo_pad(image: bytes, alt: str, placement: Placement, focal: tuple[float, 
                  min(MAX_ZOOM, max(1.0, float(crop.get("zoom", zoom)))))
 
     data = {
-        "src": f"data:{share.mime};base64," + base64.b64encode(image).decode(), "alt": alt,
+        "src": "data:image/jpeg;base64," + base64.b64encode(image).decode(), "alt": alt,
         "canvas": list(placement.canvas), "box": list(placement.box) if placement.box else None,
         "photo": list(placement.photo) if placement.photo else None, "focal": list(focal), "zoom": zoom,
-        "maxZoom": MAX_ZOOM, "debounce": DEBOUNCE_MS, "words": words.__dict__,
-        "share": {"name": share.name, "mime": share.mime, "text": share.text, "words": share.words.__dict__},
+        "maxZoom": MAX_ZOOM, "debounce": DEBOUNCE_MS, "prefetch": PREFETCH_MS, "words": words.__dict__,
+        "share": {"name": share.name, "mime": share.mime, "text": share.text, "url": share.url,
+                  "blocked": share.blocked, "words": share.words.__dict__},
     }
     _component(key=key, data=data, on_crop_change=placed)

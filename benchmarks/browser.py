@@ -141,6 +141,17 @@ async def _phone(browser, url: str, number: int, deadline: float, out: list[floa
     await context.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (Linux /proc), to say what the server itself costs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load() -> str:
+    """The machine's 1-minute load average: the other jobs the figures shared the cores with."""
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
 async def capacity(url: str) -> tuple[list[float], int]:
     """PHONES phones typing a new word every EVERY_S seconds for FOR_S seconds, one server."""
     from playwright.async_api import async_playwright
@@ -176,7 +187,10 @@ def main() -> None:
                 keys = keystrokes(browser, url)
                 moves = drags(browser, url, Path(tmp))
                 browser.close()
+            before, cpu_before, load_before = time.perf_counter(), cpu_seconds(proc.pid), load()
             crowd = asyncio.run(capacity(url)) if "--capacity" in sys.argv else None
+            server_cpu = (cpu_seconds(proc.pid) - cpu_before) / (time.perf_counter() - before)
+            load_after = load()
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
     print("browser (real server on loopback, headless Chromium, phone emulation 390x844)")
@@ -186,6 +200,8 @@ def main() -> None:
     if crowd:
         times, missed = crowd
         print(line(f"{PHONES} phones, a word every {EVERY_S:.0f} s for {FOR_S:.0f} s", times) + f", {missed} missed")
+        print(f"  the server process used {server_cpu:.0%} of one core meanwhile; load average {load_before} before, "
+              f"{load_after} after (2 cores; the 8 pages' Chromium runs on them too)")
 
 
 if __name__ == "__main__":

@@ -130,8 +130,30 @@ def test_publishing_needs_consent(data_dir: Path) -> None:
 
 def test_publishing_needs_the_required_fields(data_dir: Path) -> None:
     at = publish(fill(app(frame="ride-the-bus"), story=""))
-    assert shown(at.error) == ["'Why you ride' is required; please fill it in"]
+    assert shown(at.error) == ["Fill in “Why you ride” first: until then the image shows example words, not yours."]
     assert published_ids(data_dir) == []
+
+
+def test_an_empty_required_field_keeps_example_words_out_of_share_and_download(data_dir: Path) -> None:
+    """The preview may show the example words as a hint; the image handed out never carries them."""
+    at = ok(fill(app(frame="ride-the-bus"), story=""))
+    sentence = "Fill in “Why you ride” first: until then the image shows example words, not yours."
+    [pad] = previews(at)
+    assert pad["share"]["blocked"] == sentence and pad["share"]["url"] == ""  # Share says it, hands out nothing
+    assert shown(at.warning) == [sentence]
+    assert all(button.proto.disabled for button in at.download_button)
+    typed(at, STORY, "The 728 runs along the river.")
+    [pad] = previews(ok(at))
+    assert pad["share"]["blocked"] == "" and pad["share"]["url"].startswith("draft-image/")
+    assert not at.warning and not any(button.proto.disabled for button in at.download_button)
+
+
+def test_the_unfilled_sentence_speaks_the_participants_language(data_dir: Path) -> None:
+    at = app(frame="clean-air", lang="es")
+    at.button(key="make_publish").click().run()
+    sentence = ("Rellena “Tu ciudad o pueblo”, “¿Qué cambiaría para ti con aire limpio?” primero: hasta "
+                "entonces la imagen muestra palabras de ejemplo, no las tuyas.")
+    assert shown(at.error) == [sentence]
 
 
 def test_publish_shows_share_and_delete_links_and_a_double_click_stores_one(data_dir: Path) -> None:

@@ -24,8 +24,9 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "shots"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-SHARE_STUB = ("navigator.canShare = () => true; navigator.share = async d => { window.__shared = "
-              "{files: (d.files || []).map(f => [f.type, f.name, f.size]), text: d.text}; };")
+SHARE_STUB = ("navigator.canShare = () => true; navigator.share = async d => { const files = d.files || [];"
+              " const sizes = await Promise.all(files.map(f => createImageBitmap(f).then(b => [b.width, b.height])));"
+              " window.__shared = {files: files.map((f, i) => [f.type, f.name, f.size, sizes[i]]), text: d.text}; };")
 
 
 @pytest.fixture(params=["phone", "desktop"])
@@ -228,6 +229,10 @@ def test_one_screen_share_in_one_tap_and_post_texts_in_tabs(server: str, page, t
     before = preview_src(page)
     upload(page, tmp_path)
     before = wait_new_preview(page, before)
+    page.get_by_role("textbox", name="Your town or city").fill("Kraków")
+    page.get_by_role("textbox", name="Why you ride").fill("The 7 takes us to the market.")
+    page.locator("[data-testid=stCode]", has_text="The 7 takes us to the market.").first.wait_for()
+    before = preview_src(page)
     name = page.get_by_role("textbox", name="Your name for the credit line (optional)")
     name.click()
     page.keyboard.type("Ana", delay=40)
@@ -242,8 +247,9 @@ def test_one_screen_share_in_one_tap_and_post_texts_in_tabs(server: str, page, t
     share.click()
     page.wait_for_function("() => window.__shared !== undefined")
     shared = page.evaluate("window.__shared")
-    [(mime, file_name, size)] = shared["files"]
-    assert (mime, file_name) == ("image/jpeg", "ride-the-bus-square.jpg") and size > 20_000
+    [(mime, file_name, size, pixels_wide_high)] = shared["files"]  # one full-size file, not the small preview
+    assert (mime, file_name, pixels_wide_high) == ("image/jpeg", "ride-the-bus-square.jpg", [1080, 1080]) and size > 100_000
+    assert pixels(preview_src(page)).size == (540, 540)  # the page itself shows a screen-sized preview
     assert shared["text"].startswith("Why I ride the bus in Kraków") and "#RideTheBus" in shared["text"]
     tabs = page.get_by_role("tab")
     assert [t.inner_text() for t in tabs.all()][-4:] == ["X", "Bluesky", "Mastodon", "Instagram"]
@@ -298,7 +304,14 @@ def test_the_app_speaks_arabic_right_to_left(server: str, page) -> None:
     page.get_by_text("اعرض عملي علنًا في المعرض").wait_for()  # the consent sentence, translated
     page.wait_for_function("() => document.documentElement.dir === 'rtl' && document.documentElement.lang === 'ar'")
     page.get_by_role("button", name="مشاركة").wait_for()  # Share, on the preview
-    assert page.get_by_role("heading", name="اصنع نسختك").is_visible()
+    title = page.get_by_role("heading", name="اصنع نسختك")
+    assert title.is_visible() and title.evaluate("h => getComputedStyle(h).textAlign") in ("start", "right")
+    make = page.get_by_role("link", name="اصنع", exact=True)  # the page names speak Arabic too
+    if page.viewport_size["width"] < 640:  # the sidebar is collapsed: none of it lies over the title
+        assert not make.is_visible()
+        page.get_by_test_id("stExpandSidebarButton").click()
+    make.wait_for()
+    assert page.get_by_role("link", name="المعرض").is_visible()
     shoot(page, "make-arabic")
 
 
@@ -310,3 +323,37 @@ def test_the_browser_language_is_the_default(browser, server: str) -> None:
     page.get_by_role("heading", name="Crea la tuya").wait_for()
     page.wait_for_function("() => document.documentElement.lang === 'es' && document.documentElement.dir === 'ltr'")
     context.close()
+
+
+def test_share_and_download_wait_for_the_required_words(server: str, page) -> None:
+    """The preview shows the frame's example words as a hint; Share and Download hand out only the participant's."""
+    fetched = []
+    page.on("response", lambda r: fetched.append((r.status, r.headers.get("cache-control"))) if "/draft-image/" in r.url else None)
+    page.goto(f"{server}/?frame=ride-the-bus")
+    preview_src(page)
+    sentence = "Fill in “Your town or city”, “Why you ride” first: until then the image shows example words, not yours."
+    share = page.get_by_role("button", name="Share", exact=True)
+    share.click()
+    page.get_by_role("status").filter(has_text=sentence).wait_for()
+    assert page.evaluate("window.__shared") is None
+    assert page.get_by_role("button", name="Download square").is_disabled()
+    page.get_by_role("textbox", name="Your town or city").fill("Lviv")
+    page.get_by_role("textbox", name="Why you ride").fill("The tram is warm in winter.")
+    page.get_by_role("button", name="Download square").and_(page.locator(":enabled")).wait_for()  # the run has drawn
+    page.get_by_role("status").filter(has_text=sentence).wait_for(state="detached")
+    share.click()
+    page.wait_for_function("() => window.__shared !== undefined")
+    shared = page.evaluate("window.__shared")
+    assert shared["files"][0][3] == [1080, 1080] and shared["text"].startswith("Why I ride the bus in Lviv")
+    assert (200, "no-store, private") in fetched  # the full-size draft came from its private address, uncached
+
+
+def test_an_unknown_draft_image_address_is_one_sentence(server: str) -> None:
+    """Only a live session's own random token finds its full-size draft."""
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as gone:
+        urllib.request.urlopen(f"{server}/draft-image/not-a-token", timeout=10)
+    assert gone.value.code == 404
+    assert gone.value.read().decode() == "This preview is gone (the page was closed or changed); press Share again."
