@@ -67,7 +67,7 @@ def face_focal(photo: Photo) -> tuple[float, float] | None:
 
 
 def detect(image: Image.Image | np.ndarray) -> tuple[FaceBox, ...]:
-    """Faces in a PIL image or an RGB array, as fractions of its size (largest first)."""
+    """Faces in a PIL image or an RGBX array (`Photo.pixels`), as fractions of its size (largest first)."""
     import numpy as np
 
     small = np.asarray(_small_grey(image)) if isinstance(image, Image.Image) else _small_grey_pixels(image)
@@ -96,7 +96,7 @@ def _small_grey(image: Image.Image) -> Image.Image:
 
 
 def _small_grey_pixels(pixels: np.ndarray) -> np.ndarray:
-    """`_small_grey` for an RGB array, with OpenCV: sampled (nearest) to twice the size, made
+    """`_small_grey` for an RGBX array, with OpenCV: sampled (nearest) to twice the size, made
     grey (the same ITU-R 601 weights as Pillow's "L"), then averaged 2x2."""
     cv2 = opencv()
     h, w = pixels.shape[:2]
@@ -104,7 +104,7 @@ def _small_grey_pixels(pixels: np.ndarray) -> np.ndarray:
     size = (max(1, round(w * k)), max(1, round(h * k)))
     if k < 0.5:
         pixels = cv2.resize(pixels, (2 * size[0], 2 * size[1]), interpolation=cv2.INTER_NEAREST)
-    grey = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
+    grey = cv2.cvtColor(pixels, cv2.COLOR_RGBA2GRAY)
     return cv2.resize(grey, size, interpolation=cv2.INTER_AREA) if k < 1 else grey
 
 

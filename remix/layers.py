@@ -35,7 +35,7 @@ from frames.model import (
 from remix import qr
 from remix.faces import opencv
 from remix.imagecache import IMAGES
-from remix.photo import Photo
+from remix.photo import Photo, rgb_image
 from remix.textlayout import Fit, draw_fit, fit_text, line_width
 from remix.textlayout import _start_x as start_x
 
@@ -216,8 +216,8 @@ def _fitted_photo(photo: Photo, size: tuple[int, int], fit: str, focal: tuple[fl
     if pixels is not None and crop is not None:
         fitted = _resized(pixels, size, crop)
         if scrim and not duotone:
-            return Image.fromarray(_scrimmed_pixels(fitted, scrim))
-        image = Image.fromarray(fitted)
+            return rgb_image(_scrimmed_pixels(fitted, scrim))
+        image = rgb_image(fitted)
     else:
         image = fit_image(photo.image, size, fit, focal, resample, zoom=zoom)
     if fit != "contain" and image.mode != "RGB":
@@ -230,7 +230,7 @@ def _fitted_photo(photo: Photo, size: tuple[int, int], fit: str, focal: tuple[fl
 
 
 def _resized(pixels: np.ndarray, size: tuple[int, int], box: tuple[float, float, float, float]) -> np.ndarray:
-    """`image.resize(size, BILINEAR, box=box)` for RGB pixels enlarged or shrunk by less than
+    """`image.resize(size, BILINEAR, box=box)` for RGBX pixels enlarged or shrunk by less than
     SHRINK_FROM, through OpenCV's bilinear resize of the box's whole pixels, read in place from
     the photo's array without a copy: the same interpolation (within a level or two of Pillow's,
     from OpenCV's fixed point; Pillow widens its filter by the shrink factor, up to 1.25x here,
@@ -319,8 +319,8 @@ def _scrim_planes(size: tuple[int, int], side: str, strength: float, color: str)
     import numpy as np
 
     alpha = np.asarray(_scrim_mask(size, side, strength), dtype=np.uint16)[:, :, None]
-    keep = np.repeat((255 - alpha).astype(np.uint8), 3, axis=2)
-    ink = ((alpha * np.array(rgba(color)[:3], dtype=np.uint16) + 127) // 255).astype(np.uint8)
+    keep = np.repeat((255 - alpha).astype(np.uint8), 4, axis=2)
+    ink = ((alpha * np.array((*rgba(color)[:3], 0), dtype=np.uint16) + 127) // 255).astype(np.uint8)
     return keep, ink
 
 
