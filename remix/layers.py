@@ -9,6 +9,7 @@ frame's files hold.
 from __future__ import annotations
 
 import math
+import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -34,9 +35,10 @@ from frames.model import (
 )
 from remix import qr
 from remix.faces import opencv
+from remix.fonts import chain, strike
 from remix.imagecache import IMAGES
 from remix.photo import Photo, rgb_image
-from remix.textlayout import Fit, draw_fit, fit_text, line_width
+from remix.textlayout import Fit, draw_fit, fit_text, line_runs, line_width
 from remix.textlayout import _start_x as start_x
 
 if TYPE_CHECKING:
@@ -351,11 +353,58 @@ def draw_text(canvas: Image.Image, layer: TextLayer, text: str, *, prefer_rtl: b
     fit = fitted_text(text, layer.font, inner[2] - inner[0], inner[3] - inner[1], lo, hi, layer.max_lines,
                       layer.line_height, prefer_rtl=prefer_rtl)
     outline = layer.outline
-    draw_fit(
-        canvas, fit, layer.font, inner, align=layer.align, valign=layer.valign,
-        fill=rgba(layer.color)[:3], stroke=outline.width if outline else 0,
-        stroke_fill=rgba(outline.color)[:3] if outline else None,
-    )
+    if outline:
+        draw_fit(canvas, fit, layer.font, inner, align=layer.align, valign=layer.valign, fill=rgba(layer.color)[:3],
+                 stroke=outline.width, stroke_fill=rgba(outline.color)[:3])
+    else:
+        draw_lines(canvas, fit, layer.font, inner, layer.align, layer.valign, rgba(layer.color)[:3])
+
+
+def draw_lines(canvas: Image.Image, fit: Fit, family: str, box: tuple[int, int, int, int], align: str, valign: str,
+               fill: tuple[int, ...]) -> None:
+    """`draw_fit` in one colour; the second time the same fit is drawn in a box of the same
+    size, its ink is kept as one mask, and every later time it is one paste instead of a
+    paste per glyph: the frame's locked words (credit line, call to action) and the fields a
+    participant is not editing. A fit with colour emoji is always drawn glyph by glyph."""
+    key = (fit, family, box[2] - box[0], box[3] - box[1], align, valign)
+    found, ink = IMAGES.get(("lines", key))
+    if not found and _seen(key):
+        ink = _lines_mask(*key)
+        IMAGES.put(("lines", key), ink)
+    if isinstance(ink, tuple):
+        mask, dx, dy = ink
+        canvas.paste(fill, (box[0] + dx, box[1] + dy, box[0] + dx + mask.width, box[1] + dy + mask.height), mask)
+    else:
+        draw_fit(canvas, fit, family, box, align=align, valign=valign, fill=fill)
+
+
+_SEEN: dict[tuple[object, ...], None] = {}
+_SEEN_MAX = 512
+_SEEN_LOCK = threading.Lock()
+
+
+def _seen(key: tuple[object, ...]) -> bool:
+    """True when `key` was drawn before (remembers the last few hundred; thread-safe)."""
+    with _SEEN_LOCK:
+        if key in _SEEN:
+            return True
+        if len(_SEEN) >= _SEEN_MAX:
+            _SEEN.pop(next(iter(_SEEN)))
+        _SEEN[key] = None
+        return False
+
+
+def _lines_mask(fit: Fit, family: str, width: int, height: int, align: str, valign: str) -> tuple[Image.Image, int, int] | None:
+    """The fit's ink as an L mask cropped to it, with its offset in the box; None for colour emoji."""
+    paths = chain(family)
+    if any(strike(paths[run.font_index]) for text, rtl in fit.lines for run in line_runs(family, text, rtl)):
+        return None
+    mask = Image.new("L", (width, height), 0)
+    draw_fit(mask, fit, family, (0, 0, width, height), align=align, valign=valign, fill=(255,))
+    bbox = mask.getbbox()
+    if bbox is None:
+        return None
+    return mask.crop(bbox), bbox[0], bbox[1]
 
 
 @lru_cache(maxsize=256)
@@ -403,7 +452,7 @@ def draw_credit(canvas: Image.Image, layer: CreditLayer, text: str, rtl: bool = 
     area = _text_area(fit, layer, box)
     if needs_plate(canvas, area, fill):
         _draw_plate(canvas, area, fit.size, plate_colour(fill, plate))
-    draw_fit(canvas, fit, layer.font, box, align=layer.align, valign="bottom", fill=fill)
+    draw_lines(canvas, fit, layer.font, box, layer.align, "bottom", fill)
 
 
 CREDIT_MAX_LINES = 6

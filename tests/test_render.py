@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
 from frames import bundled_frame, bundled_frames
 from frames.localize import words
@@ -55,6 +55,19 @@ def test_render_is_deterministic(photo) -> None:
     a = encode(render(frame, values, photo, "square"), frame, "square")
     b = encode(render(frame, values, photo, "square"), frame, "square")
     assert a == b
+
+
+@pytest.mark.parametrize("frame_id", FRAMES)
+def test_text_drawn_again_from_its_kept_mask_looks_the_same(frame_id: str, photo) -> None:
+    """The first render draws text glyph by glyph; from the second, an unchanged fit is pasted
+    from one kept mask (remix.layers.draw_lines): the pixels must not change."""
+    frame = bundled_frame(frame_id)
+    values = sample_values(frame_id) | {f: "Nobody drove here before 1999" for f in ("story", "hope", "quote") if f in sample_values(frame_id)}
+    for fmt in frame.manifest.formats:
+        options = RenderOptions(maker=f"Ana {fmt} {frame_id}")  # a credit line no earlier test drew
+        first, _second, third = (render(frame, values, photo, fmt, options) for _ in range(3))
+        diff = ImageChops.difference(first, third)
+        assert diff.getbbox() is None or max(hi for _, hi in diff.getextrema()) <= 2, (fmt, diff.getbbox())
 
 
 def test_photo_lands_in_its_box_and_text_changes_pixels(photo) -> None:
