@@ -1,7 +1,10 @@
 """Render benchmarks: one command prints medians and ratios.
 
     .venv/bin/python -m benchmarks.run            # all
-    .venv/bin/python -m benchmarks.run render     # one group: render | preview | faces | bulk | text | gallery
+    .venv/bin/python -m benchmarks.run render     # one group: render | instructions | preview | faces | bulk | text | gallery
+
+`instructions` counts the render benchmark's instructions under valgrind's callgrind (apt
+package `valgrind`): slow (a few minutes), but the same on a busy machine as on an idle one.
 
 Figures are medians of repeated runs on whatever else the machine is doing; compare ratios
 (render / floor, 2 processes / 1 process) more than absolute milliseconds.
@@ -22,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.support import phone_jpeg  # noqa: E402
-from benchmarks.timing import median_ms, paired_ms  # noqa: E402
+from benchmarks.timing import counting, instructions, median_ms, paired_ms, run_counted  # noqa: E402
 from frames import bundled_frame  # noqa: E402
 from remix import RenderOptions, encode, load_photo, render  # noqa: E402
 from remix.photo import decode_scaled, draft_request, scaled_decoding  # noqa: E402
@@ -85,6 +88,24 @@ def bench_render(repeat: int = 21) -> None:
         print(f"  {fmt:<8} {full:>10.1f} {base:>10.1f} {full / base:>7.2f}   {cover:>12.1f} ms {full / cover:>7.2f}")
 
 
+def bench_instructions(repeat: int = 3) -> None:
+    """The render benchmark's ratios in instructions (callgrind), which other load does not move."""
+    if not counting():
+        run_counted(["instructions"])
+        return
+    frame = bundled_frame(FRAME_ID)
+    values = clean_values(frame.manifest, {"city": "Kraków", "story": STORY})
+    data = phone_jpeg(grain=True)
+    print(f"full render, instructions per run (callgrind, mean of {repeat} after {repeat} uncounted)")
+    print(f"  {'format':<8} {'render':>14} {'floor':>14} {'ratio':>7}")
+    for fmt, spec in frame.manifest.formats.items():
+        box = photo_box(frame, [fmt]) or (spec.width, spec.height)
+        output = render(frame, values, load_photo(data, fit_within=box), fmt, RenderOptions())
+        full = instructions(render_job(frame, data, box, fmt), repeat)
+        base = instructions(floor_job(data, box, frame, fmt, output), repeat)
+        print(f"  {fmt:<8} {full:>14,} {base:>14,} {full / base:>7.2f}", flush=True)
+
+
 def bench_preview(repeat: int = 30) -> None:
     frame = bundled_frame(FRAME_ID)
     photo = load_photo(phone_jpeg(), fit_within=photo_box(frame, list(frame.manifest.formats)))
@@ -115,7 +136,8 @@ def bench_faces(repeat: int = 21) -> None:
     for name, data in (("phone photo, no face", phone_jpeg(grain=True)), ("astronaut, one face", astronaut_jpeg())):
         for fmt in ("square", "story"):
             photo = load_photo(data, fit_within=photo_box(frame, [fmt]))
-            ms = median_ms(partial(detect, photo.image), repeat)
+            pixels = photo.pixels  # what a render hands the detector (an array when libjpeg-turbo decoded it)
+            ms = median_ms(partial(detect, photo.image if pixels is None else pixels), repeat)
             print(f"  {name:<22} decoded {photo.size[0]}x{photo.size[1]:<5} {ms:>7.1f} ms")
 
 
@@ -151,9 +173,9 @@ def bench_gallery() -> None:
     run()
 
 
-GROUPS = {"render": bench_render, "preview": bench_preview, "faces": bench_faces, "bulk": bench_bulk, "text": bench_text, "gallery": bench_gallery}
+GROUPS = {"render": bench_render, "instructions": bench_instructions, "preview": bench_preview, "faces": bench_faces, "bulk": bench_bulk, "text": bench_text, "gallery": bench_gallery}
 
 if __name__ == "__main__":
-    for name in sys.argv[1:] or GROUPS:
+    for name in sys.argv[1:] or [g for g in GROUPS if g != "instructions"]:
         GROUPS[name]()
         print()

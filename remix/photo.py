@@ -72,7 +72,9 @@ class Photo:
             with self._lock:
                 if self._pixels is None:
                     w, h = self._image.size
-                    self._pixels = np.frombuffer(self._image.tobytes("raw", "RGBX"), np.uint8).reshape(h, w, 4)
+                    pixels = np.frombuffer(self._image.tobytes("raw", "RGBX"), np.uint8).reshape(h, w, 4)
+                    # From now on the image is a view of the array: the photo is not held twice.
+                    self._pixels, self._image = pixels, rgb_image(pixels)
         return self._pixels
 
     @property
