@@ -17,7 +17,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from remix.fonts import advance, font
+from remix.fonts import advance, font, kerning
 
 _SIMPLE = (  # code point ranges shaped one character to one glyph, with no marks or joining
     (0x0020, 0x007E), (0x00A0, 0x024F), (0x0370, 0x03FF), (0x0400, 0x04FF), (0x2010, 0x2027),
@@ -35,7 +35,12 @@ def _simple(char: str) -> bool:
 def cacheable(text: str, size: int = 0) -> bool:
     """True for runs this module draws like Pillow: characters that each are one glyph, at a
     size whose masks stay small (a few big headline glyphs are cheap to draw anyway)."""
-    return ENABLED and size <= MAX_SIZE and bool(text) and ((text.isascii() and text.isprintable()) or all(_simple(c) for c in text))
+    return ENABLED and size <= MAX_SIZE and simple_run(text)
+
+
+def simple_run(text: str) -> bool:
+    """True when every character of `text` is one glyph the shaper places by advance and pair kerning."""
+    return bool(text) and ((text.isascii() and text.isprintable()) or all(_simple(c) for c in text))
 
 
 ENABLED = True  # benchmarks turn it off to time Pillow's full path for the same text
@@ -56,12 +61,6 @@ def glyph(path: Path, size: int, char: str, phase: int = 0, language: str | None
     ImageDraw.Draw(mask).text((-x0 + phase / PHASES, -y0), char, font=f, anchor="ls", fill=255, language=language)
     return mask, x0, y0
 
-
-@lru_cache(maxsize=65536)
-def _kerning(path: Path, size: int, pair: str) -> float:
-    """How much HarfBuzz moves the second character of a pair (negative: closer)."""
-    f = font(path, size)
-    return f.getlength(pair) - advance(path, pair[0], size) - advance(path, pair[1], size)
 
 
 def positions(path: Path, size: int, text: str) -> list[float]:
@@ -90,7 +89,7 @@ class _Strike:
                 pair = previous + char
                 kern = self._kerning.get(pair)
                 if kern is None:
-                    kern = self._kerning[pair] = _kerning(self.path, self.size, pair)
+                    kern = self._kerning[pair] = kerning(self.path, self.size, pair)
                 x += self._width(previous) + kern
             out.append(x)
             previous = char

@@ -319,7 +319,9 @@ def _ink_beyond(family: str, run: Run, size: int) -> tuple[float, float]:
 @lru_cache(maxsize=16384)
 def _word_ink(path: Path, size: int, word: str, rtl: bool) -> tuple[float, float]:
     """Where a word's ink starts left of its origin and ends right of its advance, measured
-    once per word and size (FreeType lays the word out for each, ~0.1 ms)."""
+    once per word and size (FreeType lays the word out for each, ~0.1 ms). Measured on the
+    whole word, not from its characters' ink: hinting places ink by up to a pixel differently
+    in context, enough to move a centred line."""
     face, direction = font(path, size), "rtl" if rtl else "ltr"
     box = face.getbbox(word, anchor="ls", direction=direction)
     return box[0], box[2] - face.getlength(word, direction=direction)

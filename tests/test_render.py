@@ -111,3 +111,19 @@ def test_photo_box_is_the_largest_box() -> None:
     frame = bundled_frame("ride-the-bus")
     assert photo_box(frame, ["square"]) == (1080, 605)
     assert photo_box(frame, list(frame.manifest.formats)) == (1080, 1056)
+
+
+@pytest.mark.parametrize("text", [
+    "AVATAR To Wa: the 7 gets us there (by 9:40), every day!", "office fluffy affine", "Kraków, Zürich, Ærøskøbing",
+    "Москва и Αθήνα — «вместе»", "我们一起坐公交车去市场。", "Nairobi 2026 #RideTheBus",
+])
+@pytest.mark.parametrize("size", [18, 34, 60, 88])
+def test_a_runs_width_from_its_characters_and_pairs_is_the_shapers(text: str, size: int) -> None:
+    """remix.fonts.advance measures simple runs pairwise (no HarfBuzz layout per new line)."""
+    from remix.fonts import advance, font, font_runs
+    from remix.textlayout import chain
+
+    for run, index in font_runs("sans", text):
+        path = chain("sans")[index]
+        assert abs(advance(path, run, size) - font(path, size).getlength(run)) < 0.5, (run, size)
+
