@@ -96,7 +96,7 @@ def bench_instructions(repeat: int = 3) -> None:
     frame = bundled_frame(FRAME_ID)
     values = clean_values(frame.manifest, {"city": "Kraków", "story": STORY})
     data = phone_jpeg(grain=True)
-    print(f"full render, instructions per run (callgrind, mean of {repeat} after {repeat} uncounted)")
+    print(f"full render, instructions per run (callgrind, mean of {repeat} after 10 uncounted)")
     print(f"  {'format':<8} {'render':>14} {'floor':>14} {'ratio':>7}")
     for fmt, spec in frame.manifest.formats.items():
         box = photo_box(frame, [fmt]) or (spec.width, spec.height)

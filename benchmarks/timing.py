@@ -63,7 +63,7 @@ def run_counted(argv: list[str]) -> int:
         return subprocess.run(command, env=env, stderr=subprocess.DEVNULL, check=False).returncode
 
 
-def instructions(fn: Callable[[], object], repeat: int = 3, warmup: int = 3) -> int:
+def instructions(fn: Callable[[], object], repeat: int = 3, warmup: int = 10) -> int:
     """Instructions one call of `fn` executes (mean of `repeat`, after `warmup` uncounted calls)."""
     pid = str(os.getpid())
 
