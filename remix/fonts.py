@@ -74,16 +74,16 @@ def scale(path: Path, size: int) -> float:
 def advance(path: Path, text: str, size: int) -> float:
     """Advance width of one run at `size` (emoji runs measured one sequence at a time).
 
-    A run of a script the shaper maps one character to one glyph (`remix.glyphs.cacheable`,
-    as the glyph cache draws it) is measured as its characters' advances plus each pair's
-    kerning, every one measured once: a new line or word then costs no layout by HarfBuzz
-    (~1 M instructions a call, most of the text's cost), and the width is the one drawn.
+    A run of a script the shaper maps one character to one glyph, all of whose characters
+    and pairs the glyph cache has already measured at this size (`remix.glyphs.known_width`),
+    is summed from those: a new line of known words then costs no layout by HarfBuzz (~1 M
+    instructions a call, most of a render's text cost). Anything new is laid out once.
     """
     if strike(path):
         f = font(path, size)
         return sum(f.getlength(c) for c in clusters(text)) * scale(path, size)
-    if len(text) > 2 and _pairwise(text):
-        return sum(advance(path, c, size) for c in text) + sum(kerning(path, size, text[i:i + 2]) for i in range(len(text) - 1))
+    if len(text) > 2 and (known := _known_width(path, size, text)) is not None:
+        return known
     return font(path, size).getlength(text)
 
 
@@ -93,10 +93,10 @@ def kerning(path: Path, size: int, pair: str) -> float:
     return font(path, size).getlength(pair) - advance(path, pair[0], size) - advance(path, pair[1], size)
 
 
-def _pairwise(text: str) -> bool:
-    from remix.glyphs import simple_run
+def _known_width(path: Path, size: int, text: str) -> float | None:
+    from remix.glyphs import known_width
 
-    return simple_run(text)
+    return known_width(path, size, text)
 
 
 @lru_cache(maxsize=256)

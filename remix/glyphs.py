@@ -63,6 +63,19 @@ def glyph(path: Path, size: int, char: str, phase: int = 0, language: str | None
 
 
 
+def known_width(path: Path, size: int, text: str) -> float | None:
+    """A simple run's advance from the characters and pairs already measured at this size for
+    drawing (their advances plus pair kerning, as `positions` places them); None when any is new."""
+    if not simple_run(text):
+        return None
+    measured = _strike(path, size)
+    try:
+        return (sum(measured._advance[c] for c in text)
+                + sum(measured._kerning[text[i:i + 2]] for i in range(len(text) - 1)))
+    except KeyError:
+        return None
+
+
 def positions(path: Path, size: int, text: str) -> list[float]:
     """Each character's pen position from the run's start, as the shaper places it."""
     return _strike(path, size).positions(text)
@@ -93,6 +106,8 @@ class _Strike:
                 x += self._width(previous) + kern
             out.append(x)
             previous = char
+        if previous:
+            self._width(previous)  # the run's full advance is then known (`known_width`)
         return out
 
     def _width(self, char: str) -> float:

@@ -119,11 +119,15 @@ def test_photo_box_is_the_largest_box() -> None:
 ])
 @pytest.mark.parametrize("size", [18, 34, 60, 88])
 def test_a_runs_width_from_its_characters_and_pairs_is_the_shapers(text: str, size: int) -> None:
-    """remix.fonts.advance measures simple runs pairwise (no HarfBuzz layout per new line)."""
-    from remix.fonts import advance, font, font_runs
+    """remix.fonts.advance sums a simple run from the characters and pairs the glyph cache has
+    measured (no HarfBuzz layout per new line of known words)."""
+    from remix.fonts import font, font_runs
+    from remix.glyphs import known_width, positions
     from remix.textlayout import chain
 
     for run, index in font_runs("sans", text):
         path = chain("sans")[index]
-        assert abs(advance(path, run, size) - font(path, size).getlength(run)) < 0.5, (run, size)
+        positions(path, size, run)  # what drawing the run measures
+        width = known_width(path, size, run)
+        assert width is not None and abs(width - font(path, size).getlength(run)) < 0.5, (run, size)
 
