@@ -1,7 +1,10 @@
 """Render benchmarks: one command prints medians and ratios.
 
     .venv/bin/python -m benchmarks.run            # all
-    .venv/bin/python -m benchmarks.run render     # one group: render | preview | faces | bulk | text | gallery | signatures
+    .venv/bin/python -m benchmarks.run render     # one group: render | instructions | preview | faces | bulk | text | gallery | signatures
+
+`instructions` counts the render benchmark's instructions under valgrind's callgrind (apt
+package `valgrind`): slow (a few minutes), but the same on a busy machine as on an idle one.
 
 Figures are medians of repeated runs on whatever else the machine is doing; compare ratios
 (render / floor, 2 processes / 1 process) more than absolute milliseconds.
@@ -22,42 +25,48 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.support import phone_jpeg  # noqa: E402
-from benchmarks.timing import median_ms, paired_ms  # noqa: E402
+from benchmarks.timing import counting, instructions, median_ms, paired_ms, run_counted  # noqa: E402
 from frames import bundled_frame  # noqa: E402
 from remix import RenderOptions, encode, load_photo, render  # noqa: E402
-from remix.photo import draft_request  # noqa: E402
+from remix.photo import decode_scaled, draft_request, scaled_decoding  # noqa: E402
 from remix.pipeline import photo_box  # noqa: E402
 from remix.values import clean_values  # noqa: E402
 
 FRAME_ID = "ride-the-bus"
+CITIES = ("Kraków", "Nairobi", "São Paulo", "Lyon", "Pune")
 STORY = "Because the 7 gets my grandmother and me to the market every Saturday, and nobody in our family drives."
 
 
 def floor_job(data: bytes, box: tuple[int, int], frame, fmt: str, output: Image.Image, *,
               covering: bool = False) -> Callable[[], object]:
-    """The floor: decode the photo at the scale the render decodes it (same draft request)
-    and encode the rendered output with the format's own encoder settings. With `covering`,
-    decode instead at the smallest scale that covers the box without enlarging (no 10% slack)."""
+    """The floor: read the header and decode the photo as the render does (the same decoder at
+    the same scale request) and encode the rendered output with the format's own encoder
+    settings. With `covering`, decode instead at the smallest scale that covers the box without
+    enlarging (no 10% slack)."""
 
     def job() -> None:
         im = Image.open(io.BytesIO(data))
-        im.draft("RGB", box if covering else draft_request(im.size, box, 1))
-        im.load()
+        request = box if covering else draft_request(im.size, box, 1)
+        if scaled_decoding(im):
+            decode_scaled(data, request)
+        else:
+            im.draft("RGB", request)
+            im.load()
         encode(output, frame, fmt)
 
     return job
 
 
 def render_job(frame, data: bytes, box: tuple[int, int] | None, fmt: str) -> Callable[[], object]:
-    """Decode the photo, render with a story that changes every time (so word measurements are
-    not all cached), encode."""
+    """Decode the photo, render with a city and a story that change every time (as a new
+    participant's would: no fitted or drawn participant text comes from a cache), encode."""
     words = STORY.split()
     counter = iter(range(10**6))
 
     def job() -> bytes:
         n = next(counter)
         story = " ".join(words[n % len(words):] + words[:n % len(words)]) + f" {n}"
-        values = clean_values(frame.manifest, {"city": "Kraków", "story": story})
+        values = clean_values(frame.manifest, {"city": f"{CITIES[n % len(CITIES)]} {n}", "story": story})
         photo = load_photo(data, fit_within=box)
         return encode(render(frame, values, photo, fmt, RenderOptions()), frame, fmt)
 
@@ -77,6 +86,24 @@ def bench_render(repeat: int = 21) -> None:
         full, base = paired_ms(job, floor_job(data, box, frame, fmt, output), repeat)
         _, cover = paired_ms(job, floor_job(data, box, frame, fmt, output, covering=True), max(5, repeat // 3))
         print(f"  {fmt:<8} {full:>10.1f} {base:>10.1f} {full / base:>7.2f}   {cover:>12.1f} ms {full / cover:>7.2f}")
+
+
+def bench_instructions(repeat: int = 3) -> None:
+    """The render benchmark's ratios in instructions (callgrind), which other load does not move."""
+    if not counting():
+        run_counted(["instructions"])
+        return
+    frame = bundled_frame(FRAME_ID)
+    values = clean_values(frame.manifest, {"city": "Kraków", "story": STORY})
+    data = phone_jpeg(grain=True)
+    print(f"full render, instructions per run (callgrind, mean of {repeat} after 10 uncounted)")
+    print(f"  {'format':<8} {'render':>14} {'floor':>14} {'ratio':>7}")
+    for fmt, spec in frame.manifest.formats.items():
+        box = photo_box(frame, [fmt]) or (spec.width, spec.height)
+        output = render(frame, values, load_photo(data, fit_within=box), fmt, RenderOptions())
+        full = instructions(render_job(frame, data, box, fmt), repeat)
+        base = instructions(floor_job(data, box, frame, fmt, output), repeat)
+        print(f"  {fmt:<8} {full:>14,} {base:>14,} {full / base:>7.2f}", flush=True)
 
 
 def bench_preview(repeat: int = 30) -> None:
@@ -109,7 +136,8 @@ def bench_faces(repeat: int = 21) -> None:
     for name, data in (("phone photo, no face", phone_jpeg(grain=True)), ("astronaut, one face", astronaut_jpeg())):
         for fmt in ("square", "story"):
             photo = load_photo(data, fit_within=photo_box(frame, [fmt]))
-            ms = median_ms(partial(detect, photo.image), repeat)
+            pixels = photo.pixels  # what a render hands the detector (an array when libjpeg-turbo decoded it)
+            ms = median_ms(partial(detect, photo.image if pixels is None else pixels), repeat)
             print(f"  {name:<22} decoded {photo.size[0]}x{photo.size[1]:<5} {ms:>7.1f} ms")
 
 
@@ -151,10 +179,10 @@ def bench_signatures() -> None:
     run()
 
 
-GROUPS = {"render": bench_render, "preview": bench_preview, "faces": bench_faces, "bulk": bench_bulk, "text": bench_text, "gallery": bench_gallery,
-          "signatures": bench_signatures}
+GROUPS = {"render": bench_render, "instructions": bench_instructions, "preview": bench_preview, "faces": bench_faces,
+          "bulk": bench_bulk, "text": bench_text, "gallery": bench_gallery, "signatures": bench_signatures}
 
 if __name__ == "__main__":
-    for name in sys.argv[1:] or GROUPS:
+    for name in sys.argv[1:] or [g for g in GROUPS if g != "instructions"]:
         GROUPS[name]()
         print()

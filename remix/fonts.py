@@ -72,11 +72,31 @@ def scale(path: Path, size: int) -> float:
 
 @lru_cache(maxsize=16384)
 def advance(path: Path, text: str, size: int) -> float:
-    """Advance width of one run at `size` (emoji runs measured one sequence at a time)."""
+    """Advance width of one run at `size` (emoji runs measured one sequence at a time).
+
+    A run of a script the shaper maps one character to one glyph, all of whose characters
+    and pairs the glyph cache has already measured at this size (`remix.glyphs.known_width`),
+    is summed from those: a new line of known words then costs no layout by HarfBuzz (~1 M
+    instructions a call, most of a render's text cost). Anything new is laid out once.
+    """
     if strike(path):
         f = font(path, size)
         return sum(f.getlength(c) for c in clusters(text)) * scale(path, size)
+    if len(text) > 2 and (known := _known_width(path, size, text)) is not None:
+        return known
     return font(path, size).getlength(text)
+
+
+@lru_cache(maxsize=65536)
+def kerning(path: Path, size: int, pair: str) -> float:
+    """How much the shaper moves the second character of a pair (negative: closer)."""
+    return font(path, size).getlength(pair) - advance(path, pair[0], size) - advance(path, pair[1], size)
+
+
+def _known_width(path: Path, size: int, text: str) -> float | None:
+    from remix.glyphs import known_width
+
+    return known_width(path, size, text)
 
 
 @lru_cache(maxsize=256)

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageDraw
 
-from remix.fonts import advance, font
+from remix.fonts import advance, font, kerning
 
 _SIMPLE = (  # code point ranges shaped one character to one glyph, with no marks or joining
     (0x0020, 0x007E), (0x00A0, 0x024F), (0x0370, 0x03FF), (0x0400, 0x04FF), (0x2010, 0x2027),
@@ -34,7 +35,12 @@ def _simple(char: str) -> bool:
 def cacheable(text: str, size: int = 0) -> bool:
     """True for runs this module draws like Pillow: characters that each are one glyph, at a
     size whose masks stay small (a few big headline glyphs are cheap to draw anyway)."""
-    return ENABLED and size <= MAX_SIZE and bool(text) and ((text.isascii() and text.isprintable()) or all(_simple(c) for c in text))
+    return ENABLED and size <= MAX_SIZE and simple_run(text)
+
+
+def simple_run(text: str) -> bool:
+    """True when every character of `text` is one glyph the shaper places by advance and pair kerning."""
+    return bool(text) and ((text.isascii() and text.isprintable()) or all(_simple(c) for c in text))
 
 
 ENABLED = True  # benchmarks turn it off to time Pillow's full path for the same text
@@ -56,21 +62,81 @@ def glyph(path: Path, size: int, char: str, phase: int = 0, language: str | None
     return mask, x0, y0
 
 
-@lru_cache(maxsize=65536)
-def _kerning(path: Path, size: int, pair: str) -> float:
-    """How much HarfBuzz moves the second character of a pair (negative: closer)."""
-    f = font(path, size)
-    return f.getlength(pair) - advance(path, pair[0], size) - advance(path, pair[1], size)
+
+def known_width(path: Path, size: int, text: str) -> float | None:
+    """A simple run's advance from the characters and pairs already measured at this size for
+    drawing (their advances plus pair kerning, as `positions` places them); None when any is new."""
+    if not simple_run(text):
+        return None
+    measured = _strike(path, size)
+    try:
+        return (sum(measured._advance[c] for c in text)
+                + sum(measured._kerning[text[i:i + 2]] for i in range(len(text) - 1)))
+    except KeyError:
+        return None
 
 
 def positions(path: Path, size: int, text: str) -> list[float]:
     """Each character's pen position from the run's start, as the shaper places it."""
-    out, x = [], 0.0
-    for i, _char in enumerate(text):
-        if i:
-            x += advance(path, text[i - 1], size) + _kerning(path, size, text[i - 1:i + 1])
-        out.append(x)
-    return out
+    return _strike(path, size).positions(text)
+
+
+class _Strike:
+    """One font at one size: advances, kerning and glyph masks in plain dictionaries, so a
+    run's characters cost a dictionary look-up each (the functions above, keyed by a Path,
+    hash it on every call: most of a cached run's time went there). Masks are held as
+    (core image, width, height, dx, dy); `_HELD` bounds how many all strikes keep together."""
+
+    __slots__ = ("_advance", "_kerning", "_masks", "path", "size")
+
+    def __init__(self, path: Path, size: int) -> None:
+        self.path, self.size = path, size
+        self._advance: dict[str, float] = {}
+        self._kerning: dict[str, float] = {}
+        self._masks: dict[tuple[str, int, str | None], tuple[Any, int, int, int, int] | None] = {}
+
+    def positions(self, text: str) -> list[float]:
+        out, x, previous = [], 0.0, ""
+        for char in text:
+            if previous:
+                pair = previous + char
+                kern = self._kerning.get(pair)
+                if kern is None:
+                    kern = self._kerning[pair] = kerning(self.path, self.size, pair)
+                x += self._width(previous) + kern
+            out.append(x)
+            previous = char
+        if previous:
+            self._width(previous)  # the run's full advance is then known (`known_width`)
+        return out
+
+    def _width(self, char: str) -> float:
+        width = self._advance.get(char)
+        if width is None:
+            width = self._advance[char] = advance(self.path, char, self.size)
+        return width
+
+    def mask(self, char: str, phase: int, language: str | None) -> tuple[Any, int, int, int, int] | None:
+        key = (char, phase, language)
+        if key in self._masks:
+            return self._masks[key]
+        found = glyph(self.path, self.size, char, phase, language)
+        entry = None if found is None else (found[0].im, found[0].width, found[0].height, found[1], found[2])
+        if _HELD[0] >= MAX_HELD:
+            _strike.cache_clear()
+            _HELD[0] = 0
+        _HELD[0] += 1
+        self._masks[key] = entry
+        return entry
+
+
+MAX_HELD = 8192  # masks all strikes hold together, as many as the glyph cache itself
+_HELD = [0]
+
+
+@lru_cache(maxsize=256)
+def _strike(path: Path, size: int) -> _Strike:
+    return _Strike(path, size)
 
 
 def draw_run(canvas: Image.Image, path: Path, size: int, text: str, origin: tuple[float, float],
@@ -80,12 +146,14 @@ def draw_run(canvas: Image.Image, path: Path, size: int, text: str, origin: tupl
     top = int(baseline)
     canvas.load()
     canvas._ensure_mutable()  # what Image.paste does first (a canvas shared read-only is copied)
-    for char, x in zip(text, positions(path, size, text)):
+    core = canvas.im
+    strike = _strike(path, size)
+    for char, x in zip(text, strike.positions(text)):
         whole, phase = divmod(round((x0 + x) * PHASES), PHASES)
-        found = glyph(path, size, char, phase, language)
+        found = strike.mask(char, phase, language)
         if found is not None:
-            mask, dx, dy = found
+            mask, width, height, dx, dy = found
             # Pillow's core paste, as Image.paste(fill, (left, y), mask) ends up calling it: that
             # wrapper's checks cost more than pasting a glyph (~150 glyphs a render).
             left, y = whole + dx, top + dy
-            canvas.im.paste(fill, (left, y, left + mask.width, y + mask.height), mask.im)
+            core.paste(fill, (left, y, left + width, y + height), mask)

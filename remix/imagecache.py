@@ -21,10 +21,13 @@ R = TypeVar("R")
 
 
 def image_bytes(value: object) -> int:
-    """Bytes of pixel memory an image holds (Pillow keeps 3 and 4 band images at 4 bytes a pixel)."""
+    """Bytes of pixel memory an image holds (Pillow keeps 3 and 4 band images at 4 bytes a
+    pixel), or the images and arrays of a tuple together."""
     if isinstance(value, Image.Image):
         return value.width * value.height * (4 if len(value.getbands()) > 1 else 1)
-    return 0
+    if isinstance(value, tuple):
+        return sum(image_bytes(v) for v in value)
+    return int(getattr(value, "nbytes", 0))  # a numpy array
 
 
 class ImageCache:

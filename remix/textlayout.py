@@ -307,13 +307,24 @@ def _ink_beyond(family: str, run: Run, size: int) -> tuple[float, float]:
     path = chain(family)[run.font_index]
     if strike(path):
         return 0.0, 0.0
-    face, rtl = font(path, size), bool(run.level % 2)
-    direction, bold = "rtl" if rtl else "ltr", embolden(family, path, size)
+    rtl = bool(run.level % 2)
+    bold = embolden(family, path, size)
     words = run.text.split(" ")
     first, last = (words[-1], words[0]) if rtl else (words[0], words[-1])
-    left = face.getbbox(first, anchor="ls", direction=direction)[0] - bold if first else 0
-    right = face.getbbox(last, anchor="ls", direction=direction)[2] + bold - face.getlength(last, direction=direction) if last else 0
+    left = _word_ink(path, size, first, rtl)[0] - bold if first else 0
+    right = _word_ink(path, size, last, rtl)[1] + bold if last else 0
     return max(0.0, -left), max(0.0, right)
+
+
+@lru_cache(maxsize=16384)
+def _word_ink(path: Path, size: int, word: str, rtl: bool) -> tuple[float, float]:
+    """Where a word's ink starts left of its origin and ends right of its advance, measured
+    once per word and size (FreeType lays the word out for each, ~0.1 ms). Measured on the
+    whole word, not from its characters' ink: hinting places ink by up to a pixel differently
+    in context, enough to move a centred line."""
+    face, direction = font(path, size), "rtl" if rtl else "ltr"
+    box = face.getbbox(word, anchor="ls", direction=direction)
+    return box[0], box[2] - face.getlength(word, direction=direction)
 
 
 def _fits_for_real(fit: Fit, family: str, width: int, height: int) -> bool:

@@ -6,7 +6,7 @@ import struct
 import zlib
 
 import pytest
-from PIL import Image, ImageCms
+from PIL import Image, ImageChops, ImageCms
 
 from frames import bundled_frame
 from remix import PhotoError, encode, load_photo, render
@@ -160,3 +160,41 @@ def test_exif_orientation_with_draft_keeps_the_box_covered() -> None:
     photo = load_photo(phone_jpeg(orientation=6), fit_within=(1080, 1920))
     w, h = photo.size
     assert h > w and w >= 0.9 * 1440 and h >= 0.9 * 1920
+
+
+def test_a_story_box_is_covered_by_a_three_eighths_decode() -> None:
+    """libjpeg-turbo scales by eighths: 3/8 of a 12 MP photo just covers a story's 1080 x 1056
+    box (Pillow's draft mode would halve it: 2016 x 1512, a third more pixels to shrink)."""
+    photo = load_photo(phone_jpeg(), fit_within=(1080, 1056))
+    assert photo.size == (1512, 1134)
+    assert photo.pixels is not None and photo.pixels.shape == (1134, 1512, 4)
+
+
+def test_the_decoded_photo_looks_like_pillows_decode() -> None:
+    data = phone_jpeg(1600, 1200)
+    ours = load_photo(data, fit_within=(800, 600)).image
+    pillow = Image.open(io.BytesIO(data))
+    pillow.draft("RGB", (800, 600))
+    assert ours.mode == "RGB" and ours.size == pillow.size == (800, 600)
+    difference = ImageChops.difference(ours, pillow.convert("RGB"))
+    assert max(hi for _, hi in difference.getextrema()) <= 3
+
+
+def test_an_icc_profile_is_applied_on_the_scaled_path_too() -> None:
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    data = jpeg_bytes(photo_image(1600, 1200), icc_profile=icc)
+    photo = load_photo(data, fit_within=(800, 600))
+    assert photo.image.mode == "RGB" and photo.image.info == {} and photo.size == (800, 600)
+    r, g, b = photo.image.getpixel((400, 300))[:3]
+    r0, g0, b0 = load_photo(data).image.resize((800, 600)).getpixel((400, 300))[:3]
+    assert abs(r - r0) + abs(g - g0) + abs(b - b0) <= 12
+
+
+def test_the_photo_is_held_once() -> None:
+    """The image over a libjpeg-turbo decode is a view of its array, not a copy."""
+    photo = load_photo(phone_jpeg(1600, 1200), fit_within=(800, 600))
+    pixels = photo.pixels
+    assert pixels is not None
+    pixels_before = photo.image.getpixel((10, 10))
+    pixels[10, 10, :3] = (1, 2, 3)
+    assert photo.image.getpixel((10, 10)) == (1, 2, 3) != pixels_before

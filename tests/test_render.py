@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
 from frames import bundled_frame, bundled_frames
 from frames.localize import words
@@ -57,6 +57,19 @@ def test_render_is_deterministic(photo) -> None:
     assert a == b
 
 
+@pytest.mark.parametrize("frame_id", FRAMES)
+def test_text_drawn_again_from_its_kept_mask_looks_the_same(frame_id: str, photo) -> None:
+    """The first render draws text glyph by glyph; from the second, an unchanged fit is pasted
+    from one kept mask (remix.layers.draw_lines): the pixels must not change."""
+    frame = bundled_frame(frame_id)
+    values = sample_values(frame_id) | {f: "Nobody drove here before 1999" for f in ("story", "hope", "quote") if f in sample_values(frame_id)}
+    for fmt in frame.manifest.formats:
+        options = RenderOptions(maker=f"Ana {fmt} {frame_id}")  # a credit line no earlier test drew
+        first, _second, third = (render(frame, values, photo, fmt, options) for _ in range(3))
+        diff = ImageChops.difference(first, third)
+        assert diff.getbbox() is None or max(hi for _, hi in diff.getextrema()) <= 2, (fmt, diff.getbbox())
+
+
 def test_photo_lands_in_its_box_and_text_changes_pixels(photo) -> None:
     frame = bundled_frame("ride-the-bus")
     values = sample_values("ride-the-bus")
@@ -98,3 +111,23 @@ def test_photo_box_is_the_largest_box() -> None:
     frame = bundled_frame("ride-the-bus")
     assert photo_box(frame, ["square"]) == (1080, 605)
     assert photo_box(frame, list(frame.manifest.formats)) == (1080, 1056)
+
+
+@pytest.mark.parametrize("text", [
+    "AVATAR To Wa: the 7 gets us there (by 9:40), every day!", "office fluffy affine", "Kraków, Zürich, Ærøskøbing",
+    "Москва и Αθήνα — «вместе»", "我们一起坐公交车去市场。", "Nairobi 2026 #RideTheBus",
+])
+@pytest.mark.parametrize("size", [18, 34, 60, 88])
+def test_a_runs_width_from_its_characters_and_pairs_is_the_shapers(text: str, size: int) -> None:
+    """remix.fonts.advance sums a simple run from the characters and pairs the glyph cache has
+    measured (no HarfBuzz layout per new line of known words)."""
+    from remix.fonts import font, font_runs
+    from remix.glyphs import known_width, positions
+    from remix.textlayout import chain
+
+    for run, index in font_runs("sans", text):
+        path = chain("sans")[index]
+        positions(path, size, run)  # what drawing the run measures
+        width = known_width(path, size, run)
+        assert width is not None and abs(width - font(path, size).getlength(run)) < 0.5, (run, size)
+
