@@ -42,12 +42,13 @@ class Settings:
     report_threshold: int = DEFAULT_REPORT_THRESHOLD
     reports_per_hour: int = DEFAULT_REPORTS_PER_HOUR
     trust_proxy: bool = False
-    poll_seconds: int = 0  # how often the server polls its followed peers; 0 = never (the default outside from_env)
+    poll_seconds: int = DEFAULT_POLL_SECONDS  # how often the app's server polls its followed peers; 0 = never
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         """Read FRAME_REMIX_PUBLIC_URL, _DATA, _ADMIN_KEY, _REPORT_THRESHOLD, _REPORTS_PER_HOUR and
-        _TRUSTED_PROXY, and _POLL_SECONDS (default 300; 0 turns the server's peer poller off). The admin key here is the variable only; `gallery.instance.open_instance`
+        _TRUSTED_PROXY, and _POLL_SECONDS (default 300; 0 turns the server's peer poller off). The admin key
+        here is the variable only; `gallery.instance.open_instance`
         falls back to the instance's key file."""
         data = Path(env.get(ENV_DATA) or "data")
         return cls(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -335,3 +336,20 @@ def test_a_peer_that_does_not_answer_is_named_in_last_error(home: Store, admin: 
     result = poll_peer(home, peer.url, PollLimits(seconds=5))
     assert result.error and get_peer(home, peer.url).last_error == result.error
     assert get_peer(home, peer.url).last_poll
+
+
+def test_the_servers_poller_polls_on_its_own_and_stops(home: Store, admin: str, peer: SignedPeer) -> None:
+    from gallery.federation.poller import start_poller
+
+    assert start_poller(home, 0) is None  # FRAME_REMIX_POLL_SECONDS=0: off
+    peer.remix(BUS, "remix-one")
+    followed(home, peer, admin)
+    lines: list[str] = []
+    poller = start_poller(home, 0.05, log=lines.append)
+    assert poller is not None and start_poller(home, 0.05) is poller  # one per database
+    deadline = time.monotonic() + 10
+    while not lines and time.monotonic() < deadline:
+        time.sleep(0.02)
+    poller.stop()
+    assert lines and lines[0].startswith(f"frame-remix: polled {peer.url}: 1 kept, 0 deletes, 0 refused")
+    assert not poller.thread.is_alive() and rows(home, "remote_remixes") == 1
