@@ -24,7 +24,7 @@ import json
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -34,7 +34,7 @@ from frames.signing import PublicKey, SignatureError
 from gallery.clock import now_iso
 from gallery.db import Store
 from gallery.errors import GalleryError
-from gallery.federation.fetch import FetchLimits, PeerError, fetch
+from gallery.federation.fetch import FetchLimits, PeerError, fetch, fetch_json
 from gallery.federation.records import (
     FEED_EXTENSION,
     FrameRecord,
@@ -495,7 +495,7 @@ def fetch_thumb(url: str, limits: PollLimits, deadline: float, result: PollResul
     try:
         got = fetch(url, limits=_fetch_limits(limits.thumb_bytes, limits, deadline))
         result.bytes += len(got.body)
-        return local_thumbnail(got.body) if got.status == 200 else None
+        return local_thumbnail(got.body)
     except GalleryError:  # PeerError, or an image our checks refuse
         return None
 
@@ -580,17 +580,12 @@ def _seconds(limits: PollLimits, deadline: float | None) -> float:
 
 
 def _fetch_limits(max_bytes: int, limits: PollLimits, deadline: float | None) -> FetchLimits:
-    return replace(FetchLimits(), max_bytes=max_bytes, timeout=_seconds(limits, deadline))
+    return FetchLimits(deadline_s=_seconds(limits, deadline), max_bytes=max_bytes)
 
 
 def _get_json(url: str, etag: str | None, max_bytes: int, seconds: float) -> _Json:
-    got = fetch(url, etag=etag, limits=replace(FetchLimits(), max_bytes=max_bytes, timeout=seconds))
+    """One JSON document from a peer through the bounded fetch (304 when `etag` still holds)."""
+    data, got = fetch_json(url, etag=etag, limits=FetchLimits(deadline_s=seconds, max_bytes=max_bytes))
     if got.status == 304:
         return _Json(None, 304, etag, 0)
-    if got.status != 200:
-        raise PeerError(f"{origin(url)} answered {got.status} for {urlsplit(url).path}")
-    try:
-        data = json.loads(got.body)
-    except (ValueError, RecursionError):
-        raise PeerError(f"{origin(url)} sent something that is not JSON for {urlsplit(url).path}; nothing was stored") from None
-    return _Json(data, 200, got.etag, len(got.body))
+    return _Json(data, got.status, got.etag, len(got.body))

@@ -11,7 +11,6 @@ its home instance.
 from __future__ import annotations
 
 import io
-import json
 import time
 from dataclasses import dataclass, replace
 from typing import Any
@@ -26,7 +25,7 @@ from frames.signing import PublicKey, SignatureError
 from gallery.clock import now_iso
 from gallery.db import Store
 from gallery.errors import GalleryError, WrongKeyError
-from gallery.federation.fetch import FetchLimits, PeerError, fetch
+from gallery.federation.fetch import FetchLimits, PeerError, fetch, parse_peer_json
 from gallery.federation.records import RecordError, RemixRecord, TombstoneRecord, open_envelope, origin
 from gallery.keys import is_admin
 from gallery.moderation import MAX_REASON
@@ -190,14 +189,8 @@ def report_remote(store: Store, instance: str, remix_id: str, reason: str, *, li
         raise GalleryError("say what is wrong with this remix; the reason goes to its home instance")
     if remote_remix(store, instance, remix_id) is None:
         raise GalleryError(f"there is no remix '{remix_id}' from {origin(instance)} shown here")
-    body = json.dumps({"remix": remix_id, "reason": reason}, ensure_ascii=False).encode()
-    got = post_json(origin(instance) + REPORTS_PATH, body, limits or FetchLimits())
-    if got.status not in (200, 201, 202):
-        raise PeerError(f"{origin(instance)} did not take the report (it answered {got.status}); try again later")
-
-
-def post_json(url: str, body: bytes, limits: FetchLimits) -> Any:
-    return fetch(url, limits=limits, method="POST", body=body)
+    fetch(origin(instance) + REPORTS_PATH, method="POST", json_body={"remix": remix_id, "reason": reason},
+          limits=limits or FetchLimits(deadline_s=10, max_bytes=64 * 1024))
 
 
 # --- storage helpers the poll uses ----------------------------------------------------------------------------
@@ -257,7 +250,7 @@ def recheck(store: Store, limit: int = 20, *, peer_id: int | None = None, deadli
 def _recheck_one(store: Store, instance: str, remix_id: str, key: PublicKey, peer: str, limits: FetchLimits) -> int:
     url = instance + RECORD_PATH.format(id=quote(remix_id, safe=""))
     try:
-        got = fetch(url, limits=replace(limits, max_bytes=min(limits.max_bytes, 64 * 1024)))
+        got = fetch(url, limits=replace(limits, max_bytes=min(limits.max_bytes, 64 * 1024)), accept_status=(404, 410))
         status = got.status
         tombstone = _tombstone_in(got.body, key, peer, remix_id) if status == 410 else None
         still = status == 200 and _same_remix(got.body, key, peer, remix_id)
@@ -278,8 +271,8 @@ def _recheck_one(store: Store, instance: str, remix_id: str, key: PublicKey, pee
 
 def _record_in(body: bytes, key: PublicKey, peer: str) -> Any:
     try:
-        return open_envelope(json.loads(body), key, peer)
-    except (ValueError, RecursionError, RecordError):
+        return open_envelope(parse_peer_json(body, peer), key, peer)
+    except (PeerError, RecordError):
         return None
 
 
