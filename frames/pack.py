@@ -21,6 +21,7 @@ from frames.errors import FrameError
 from frames.images import MAX_BYTES
 from frames.manifest import MANIFEST_NAME, load_toml, parse_manifest
 from frames.model import Frame
+from frames.packsign import PACK_MANIFEST, PACK_MEMBERS, PACK_SIGNATURE, SignedPack, check_frame, check_pack
 
 MAX_ENTRIES = 200
 MAX_ENTRY_BYTES = MAX_BYTES  # an asset is an image: the same cap as any upload
@@ -34,6 +35,7 @@ def frame_from_files(files: Mapping[str, bytes], source: str) -> Frame:
     """Build and fully validate a Frame from checked in-memory files."""
     from frames.validate import raw_template_problems, validate_frame
 
+    files = {name: data for name, data in files.items() if name not in PACK_MEMBERS}  # checked by frames.packsign
     if MANIFEST_NAME not in files:
         raise FrameError(f"no {MANIFEST_NAME} found; a frame pack needs one at its top level", source)
     try:
@@ -65,7 +67,7 @@ def check_member_name(name: str) -> str | None:
     parts = name.split("/")
     if any(p in ("", ".", "..") for p in parts):
         raise FrameError(f"the entry '{_show(name)}' has an unsafe path; a frame pack may only hold frame.toml and assets/")
-    if name == MANIFEST_NAME or _ASSET_NAME.match(name):
+    if name in (MANIFEST_NAME, PACK_MANIFEST, PACK_SIGNATURE) or _ASSET_NAME.match(name):
         return name
     if _IGNORED.match(name):
         return None
@@ -201,24 +203,37 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def load_pack(path: Path) -> Frame:
-    """Load a frame pack from a folder or a .zip file on disk."""
+    """Load a frame pack from a folder or a .zip file on disk (a signed one is checked against its pack.json)."""
     path = Path(path)
     if path.is_dir():
-        return frame_from_files(read_folder(path), str(path))
+        return read_pack(read_folder(path), str(path))[0]
     if not path.exists():
         raise FrameError(f"no frame pack at '{path}'; give a folder, a .zip or a bundled frame id")
     if path.name == MANIFEST_NAME:
-        return frame_from_files(read_folder(path.parent), str(path.parent))
+        return read_pack(read_folder(path.parent), str(path.parent))[0]
     too_large = f"'{path.name}' is larger than {MAX_TOTAL_BYTES // 2**20} MB; a frame pack must be smaller"
     data = read_regular_file(path, path.name, MAX_TOTAL_BYTES, too_large=too_large)
-    return frame_from_files(read_zip(data), str(path))
+    return read_pack(read_zip(data), str(path))[0]
 
 
-def write_zip(frame: Frame) -> bytes:
-    """A frame pack as .zip bytes: frame.toml and assets, deterministic order and timestamps."""
+def read_pack(files: Mapping[str, bytes], source: str) -> tuple[Frame, SignedPack | None]:
+    """A frame and, for a signed pack, its checked pack.json: every member against its hash, the
+    signature, and pack.json against frame.toml. None for an unsigned pack (no pack.json)."""
+    signed = check_pack(files)
+    frame = frame_from_files(files, source)
+    if signed is not None:
+        check_frame(signed, frame)
+    return frame, signed
+
+
+def write_zip(frame: Frame, signed: tuple[bytes, str] | None = None) -> bytes:
+    """A frame pack as .zip bytes: pack.json and its signature when given (`signed`: the bytes and
+    the minisign text), frame.toml and assets; deterministic order and timestamps, so the same
+    signed version always gives the same bytes."""
     buf = io.BytesIO()
+    head = [(PACK_MANIFEST, signed[0]), (PACK_SIGNATURE, signed[1].encode("ascii"))] if signed else []
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for member, data in [(MANIFEST_NAME, frame.manifest_bytes), *sorted(frame.assets.items())]:
+        for member, data in [*head, (MANIFEST_NAME, frame.manifest_bytes), *sorted(frame.assets.items())]:
             info = zipfile.ZipInfo(member, date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, data)

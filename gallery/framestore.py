@@ -42,12 +42,22 @@ def publish_frame(store: Store, frame: Frame, key: str | None = None) -> Publish
         if row is None:
             owner_key = new_key()
             insert_frame(db, frame, origin="local", owner_key=owner_key)
+            _sign(db, store, frame)
             return PublishedFrame(frame.id, frame.version, owner_key)
         if not key:
             raise GalleryError(f"a frame with the id '{frame.id}' already exists here; choose another id, "
                                "or give its owner key to publish a new version")
         authorize_frame(db, frame.id, key, store.settings.admin_key)
-        return add_version(db, frame, row)
+        published = add_version(db, frame, row)
+        _sign(db, store, frame)
+        return published
+
+
+def _sign(db: Database, store: Store, frame: Frame) -> None:
+    """Sign the version's pack now, in the same transaction, so its pack id is fixed at publish."""
+    from gallery.packs import ensure_pack  # gallery.packs builds on this module
+
+    ensure_pack(db, store, frame)
 
 
 def fork_frame(store: Store, source_id: str, new_id: str, *, version: int | None = None,
@@ -68,6 +78,7 @@ def fork_frame(store: Store, source_id: str, new_id: str, *, version: int | None
         if frame_row(db, new_id) is not None:
             raise GalleryError(f"a frame with the id '{new_id}' already exists here; choose another id for your fork")
         insert_frame(db, forked, origin="local", owner_key=owner_key, trusted_source=origin)
+        _sign(db, store, forked)  # signs the parent's pack first: the fork's pack.json names it and its key
     return PublishedFrame(new_id, 1, owner_key)
 
 

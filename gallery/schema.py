@@ -185,6 +185,30 @@ def m006_drafts(db: Database) -> None:
 
 
 @migrations()
+def m007_packs(db: Database) -> None:
+    """Signed frame packs (content-addressed: the id is the sha256 of pack.json), kept so the same
+    version always gives the same pack id and signature, and the keys this instance revoked."""
+    db.execute("""
+        CREATE TABLE packs (
+            pack_id TEXT PRIMARY KEY,
+            frame_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            manifest BLOB NOT NULL,
+            signature TEXT NOT NULL,
+            key TEXT NOT NULL,
+            adapted_from_pack TEXT,
+            adapted_from_key TEXT,
+            verified INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL,
+            FOREIGN KEY (frame_id, version) REFERENCES frame_versions(frame_id, version)
+        )""")
+    db.execute("CREATE INDEX packs_frame ON packs (frame_id, version)")
+    db.execute("CREATE INDEX packs_key ON packs (key)")
+    db.execute("""
+        CREATE TABLE revoked_keys (key_id TEXT PRIMARY KEY, key TEXT NOT NULL, revoked TEXT NOT NULL)""")
+
+
+@migrations()
 def m009_peers(db: Database) -> None:
     """The follow side of federation: peers on the operator's allowlist (each with the key pinned
     at first contact), the remote remixes taken from their feeds (metadata and a local thumbnail,
