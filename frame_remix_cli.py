@@ -465,6 +465,7 @@ def _setup_publish(p: argparse.ArgumentParser) -> None:
     _add_remix_inputs(p)
     p.add_argument("--place", default="", help="the maker's town or city (default: the frame's city field)")
     p.add_argument("--remix-of", help="the id of the remix this one is based on")
+    p.add_argument("--remix-of-instance", help="the address of the instance that remix lives on, when it is not this one")
     p.add_argument("--consent", action="store_true", help="the maker agrees that the gallery shows this remix")
     p.add_argument("--idempotency-key", help="a retry with the same key stores one remix")
 
@@ -479,7 +480,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     result = publish_remix(store, frame, values, consent=args.consent, photo=photo,
                            options=RenderOptions(lang=args.lang, maker=args.maker, public_url=_baked_url(args)),
                            place=args.place, remix_of=args.remix_of, idempotency_key=args.idempotency_key,
-                           strict=True)
+                           strict=True, remix_of_instance=args.remix_of_instance)
     _warn_if_loopback(args, frame)
     if args.json:
         _print_json(result)

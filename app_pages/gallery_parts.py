@@ -169,6 +169,8 @@ def _lineage(remix_id: str) -> None:
 def _ref_line(prefix: str, ref: RemixRef) -> None:
     if ref.removed:
         st.caption(f"{prefix}: a removed remix")
+    elif ref.page_url:  # on another instance: linked there, not opened here
+        st.link_button(plain(f"{prefix}: {ref.label}"), ref.page_url, type="tertiary")
     else:
         open_button(plain(f"{prefix}: {ref.label}"), ref.id, key=f"gal_ref_{ref.id}", kind="tertiary")
 

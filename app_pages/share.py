@@ -19,11 +19,11 @@ from starlette.routing import Route
 from frames import FrameRemixError
 from gallery import Settings, get_remix, image, open_store
 from gallery.config import request_base_url
+from gallery.remixes import best_format
 from gallery.site import environment
 from remix.credits import remix_by
 
 _MISSING = "<!doctype html><title>Not found</title><p>This remix is not in the gallery (any more).</p>"
-PREFERRED = ("card", "square")
 _VARY = "Host, X-Forwarded-Host, X-Forwarded-Proto"  # the page's links follow the host it was asked on
 
 
@@ -31,10 +31,6 @@ def share_routes(settings: Settings) -> list[Route]:
     """The share routes for an instance configured by `settings` (built once at the app's entry)."""
     return [Route("/share/{remix_id}", partial(share_page, settings=settings)),
             Route("/share/{remix_id}/image", partial(share_image, settings=settings))]
-
-
-def _best_format(formats: list[str]) -> str:
-    return next((f for f in PREFERRED if f in formats), formats[0])
 
 
 def base_url(request: Request, settings: Settings) -> str:
@@ -49,7 +45,7 @@ def share_page(request: Request, settings: Settings) -> Response:
         detail = get_remix(open_store(settings=settings), remix_id)
     except FrameRemixError:
         return HTMLResponse(_MISSING, status_code=404)
-    fmt = _best_format([i.format for i in detail.images])
+    fmt = best_format([i.format for i in detail.images])
     base = base_url(request, settings)
     s = detail.summary
     html = environment().get_template("share.html").render(
@@ -65,7 +61,7 @@ def share_image(request: Request, settings: Settings) -> Response:
     try:
         store = open_store(settings=settings)
         detail = get_remix(store, remix_id)
-        stored = image(store, remix_id, _best_format([i.format for i in detail.images]))
+        stored = image(store, remix_id, best_format([i.format for i in detail.images]))
     except FrameRemixError:
         return HTMLResponse(_MISSING, status_code=404)
     return Response(stored.data, media_type=stored.media_type, headers={"Cache-Control": "public, max-age=300"})

@@ -2,7 +2,8 @@
 
 Walks are bounded (depth cap and node cap) and remember what they visited, so a cycle in the
 data (from a damaged database or a hostile import) ends the walk instead of looping. Removed
-remixes appear as tombstones ("a removed remix") so the chain stays readable.
+remixes appear as tombstones ("a removed remix") so the chain stays readable. A parent on another
+instance (`remixes.remix_of_instance`) is the last ancestor here, a ref carrying its instance.
 """
 from __future__ import annotations
 
@@ -30,16 +31,22 @@ def remix_lineage(store: Store, remix_id: str, depth: int = MAX_DEPTH, max_nodes
 
 
 def _ancestors(db: Database, remix_id: str, depth: int) -> tuple[RemixRef, ...]:
+    """Parents nearest first; a parent on another instance ends the walk as a 'remote' ref with its
+    instance (what that instance knows of it, the follow side may add)."""
     seen = {remix_id}
     out: list[RemixRef] = []
-    parent = db.execute("SELECT remix_of FROM remixes WHERE id = ?", [remix_id]).fetchone()[0]
+    parent, instance = db.execute("SELECT remix_of, remix_of_instance FROM remixes WHERE id = ?", [remix_id]).fetchone()
     while parent and parent not in seen and len(out) < depth:
+        if instance:
+            out.append(RemixRef(parent, "remote", "", len(out) + 1, instance))
+            break
         seen.add(parent)
-        row = db.execute("SELECT id, status, maker, remix_of FROM remixes WHERE id = ?", [parent]).fetchone()
+        row = db.execute("SELECT id, status, maker, remix_of, remix_of_instance FROM remixes WHERE id = ?",
+                         [parent]).fetchone()
         if row is None:
             break
         out.append(RemixRef.from_row(row[:3], len(out) + 1))
-        parent = row[3]
+        parent, instance = row[3], row[4]
     return tuple(out)
 
 
@@ -49,7 +56,7 @@ def _descendants(db: Database, remix_id: str, depth: int, max_nodes: int) -> tup
     for d in range(1, depth + 1):
         marks = ",".join("?" * len(level))
         rows = db.execute(f"""SELECT id, status, maker FROM remixes WHERE remix_of IN ({marks})
-                              AND status != 'pending' ORDER BY seq""", level).fetchall()
+                              AND remix_of_instance IS NULL AND status != 'pending' ORDER BY seq""", level).fetchall()
         level = []
         for row in rows:
             if row[0] in seen:
@@ -66,7 +73,8 @@ def _descendants(db: Database, remix_id: str, depth: int, max_nodes: int) -> tup
 
 def _has_children(db: Database, ids: list[str]) -> bool:
     marks = ",".join("?" * len(ids))
-    return db.execute(f"SELECT 1 FROM remixes WHERE remix_of IN ({marks}) AND status != 'pending' LIMIT 1", ids).fetchone() is not None
+    return db.execute(f"""SELECT 1 FROM remixes WHERE remix_of IN ({marks}) AND remix_of_instance IS NULL
+                          AND status != 'pending' LIMIT 1""", ids).fetchone() is not None
 
 
 def frame_lineage(store: Store, frame_id: str, depth: int = MAX_DEPTH) -> FrameLineage:

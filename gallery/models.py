@@ -79,12 +79,15 @@ class RemixSummary:
 
 @dataclass(frozen=True)
 class RemixRef:
-    """A link to a remix in lineage; a removed one is a tombstone (no maker, no content)."""
+    """A link to a remix in lineage; a removed one is a tombstone (no maker, no content).
+    `instance` is the origin of a remix on another instance ('' here); its status is 'remote'
+    (this instance only knows the id), and its page is `instance + "/share/" + id`."""
 
     id: str
     status: str
     maker: str = ""
     depth: int = 0
+    instance: str = ""
 
     @classmethod
     def from_row(cls, row, depth: int = 0) -> RemixRef:
@@ -93,10 +96,17 @@ class RemixRef:
 
     @property
     def removed(self) -> bool:
-        return self.status != "published"
+        return self.status not in ("published", "remote")
+
+    @property
+    def page_url(self) -> str:
+        """Where a remix on another instance is seen (its share page there); '' for a local one."""
+        return f"{self.instance}/share/{self.id}" if self.instance else ""
 
     @property
     def label(self) -> str:
+        if self.instance and not self.removed:
+            return remix_by(self.maker) if self.maker else f"a remix on {self.instance.split('://', 1)[-1]}"
         return "a removed remix" if self.removed else remix_by(self.maker)
 
 

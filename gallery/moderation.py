@@ -20,6 +20,7 @@ from gallery.clock import now_iso
 from gallery.config import Settings
 from gallery.db import Store
 from gallery.errors import GalleryError
+from gallery.federation.outbox import append_remix
 from gallery.framestore import authorize_frame
 from gallery.models import ModerationEntry
 from gallery.remixes import log
@@ -30,6 +31,10 @@ ACTIONS = {
     "restore": ({"hidden", "reported"}, "published"),
 }
 MAX_REASON = 500
+
+
+class TooManyReports(GalleryError):
+    """The reporter's network address has sent the most reports allowed this hour."""
 
 
 def moderate(store: Store, remix_id: str, action: str, key: str | None, reason: str = "") -> str:
@@ -48,6 +53,7 @@ def moderate(store: Store, remix_id: str, action: str, key: str | None, reason: 
         db.execute("UPDATE remixes SET status = ? WHERE seq = ?", [new_status, seq])
         if new_status == "published":
             db.execute("UPDATE reports SET reviewed = 1 WHERE remix_seq = ?", [seq])
+            append_remix(db, store.settings, remix_id)  # followers hear of it now (approved or restored)
         log(db, remix_id, frame_id, action, reason, actor)
     return new_status
 
@@ -99,7 +105,7 @@ def _check_rate(db: Database, network: str, settings: Settings) -> None:
     since = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     sent = db.execute("SELECT count(*) FROM reports WHERE address_hash = ? AND created > ?", [network, since]).fetchone()[0]
     if sent >= settings.reports_per_hour:
-        raise GalleryError(f"your network has already sent {sent} report{'' if sent == 1 else 's'} in the last "
+        raise TooManyReports(f"your network has already sent {sent} report{'' if sent == 1 else 's'} in the last "
                            "hour, the most allowed; please try again later")
 
 

@@ -110,11 +110,18 @@ def credits(store: Store, db: Database, row: dict[str, Any]) -> Credits:
     stored = frame_row(db, row["frame_id"])
     frame = get_frame(store, row["frame_id"], row["frame_version"])
     assert stored is not None  # remixes.frame_id REFERENCES frames(id), enforced (PRAGMA foreign_keys=ON)
-    parent = db.execute("SELECT id, status, maker FROM remixes WHERE id = ?", [row["remix_of"]]).fetchone() \
-        if row["remix_of"] else None
     return Credits(row["maker"], frame.id, frame.version, frame.title, frame.manifest.organizer.name,
-                   frame.manifest.licence, frame_source(stored), RemixRef.from_row(parent) if parent else None,
-                   row["language"])
+                   frame.manifest.licence, frame_source(stored), _parent_ref(db, row), row["language"])
+
+
+def _parent_ref(db: Database, row: dict[str, Any]) -> RemixRef | None:
+    """The remix this one is based on: a local row, or a 'remote' ref naming the other instance."""
+    if not row["remix_of"]:
+        return None
+    if row.get("remix_of_instance"):
+        return RemixRef(row["remix_of"], "remote", instance=row["remix_of_instance"])
+    parent = db.execute("SELECT id, status, maker FROM remixes WHERE id = ?", [row["remix_of"]]).fetchone()
+    return RemixRef.from_row(parent) if parent else None
 
 
 def image(store: Store, remix_id: str, fmt: str, key: str | None = None) -> StoredImage:

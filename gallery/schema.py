@@ -209,6 +209,30 @@ def m007_packs(db: Database) -> None:
 
 
 @migrations()
+def m008_outbox(db: Database) -> None:
+    """What this instance tells its followers (gallery.federation.outbox), and remixes whose parent
+    lives on another instance. `seq` is AUTOINCREMENT: a superseded record is deleted, and its
+    number must never come back, or a follower's cursor would skip the record that reused it.
+    Records are stored with the instance address left as `{base}` (signed for the configured
+    public URL when there is one); the remixes already published are announced once here."""
+    db.execute("""
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('remix', 'tombstone', 'frame')),
+            subject_id TEXT NOT NULL,
+            record_json TEXT NOT NULL,
+            signature TEXT,
+            signed_for TEXT,
+            created TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX outbox_subject ON outbox (subject_id, kind)")
+    db.execute("ALTER TABLE remixes ADD COLUMN remix_of_instance TEXT")
+    from gallery.federation.outbox import announce_published
+
+    announce_published(db)
+
+
+@migrations()
 def m009_peers(db: Database) -> None:
     """The follow side of federation: peers on the operator's allowlist (each with the key pinned
     at first contact), the remote remixes taken from their feeds (metadata and a local thumbnail,
