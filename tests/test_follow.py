@@ -260,8 +260,9 @@ def test_tombstones_purge_and_are_remembered(home: Store, admin: str, peer: Sign
     assert rows(home, "remote_remixes") == 0 and rows(home, "tombstones") == 1
     peer.append(peer.record_of("soon-gone"))  # the old record again, replayed at a later number
     peer.tombstone("soon-gone")  # and the tombstone replayed
+    peer.tombstone("never-held")  # a delete of something never held here is not remembered
     replay = poll_peer(home, peer.url)
-    assert (replay.stored, replay.ignored, replay.error) == (0, 1, "")
+    assert (replay.stored, replay.ignored, replay.tombstones, replay.error) == (0, 1, 0, "")
     assert rows(home, "remote_remixes") == 0 and rows(home, "tombstones") == 1
 
 

@@ -436,8 +436,7 @@ def _ingest_page(store: Store, row: dict[str, Any], records: list[Any], moves: t
             raise PeerError(f"{row['url']} changed while it was polled; this page was not stored")
         for record in records:
             if isinstance(record, TombstoneRecord):
-                _tombstone(db, record)
-                result.tombstones += 1
+                result.tombstones += _tombstone(db, record)
             elif isinstance(record, FrameRecord) and id(record) in chosen:
                 _remember_fork(db, row["id"], record)
                 result.forks += 1
@@ -500,10 +499,15 @@ def fetch_thumb(url: str, limits: PollLimits, deadline: float, result: PollResul
         return None
 
 
-def _tombstone(db: Database, record: TombstoneRecord) -> None:
-    purge_remote(db, origin(record.instance), record.id)
+def _tombstone(db: Database, record: TombstoneRecord) -> int:
+    """Purge a deleted remix and remember its id (1), or nothing for an id never held here (0):
+    a delete of something this instance never had needs no memory, and a peer cannot fill the
+    table with tombstones of ids nobody here ever saw."""
+    if purge_remote(db, origin(record.instance), record.id) == 0:
+        return 0
     db.execute("INSERT OR IGNORE INTO tombstones (instance, remix_id, deleted) VALUES (?, ?, ?)",
                [origin(record.instance), record.id, record.deleted])
+    return 1
 
 
 def _remember_fork(db: Database, peer_id: int, record: FrameRecord) -> None:
