@@ -446,6 +446,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CliError(f"'{args.zip.name}' is larger than {MAX_TOTAL_BYTES // 2**20} MB; a frame pack must be smaller")
     result = import_pack(_store(args), args.zip.read_bytes(), key=_key(args), source=args.zip.name)
     _report_frame(result, "imported")
+    print(f"signed by key {result.signed_by}" if result.signed_by else "unsigned (the pack has no pack.json)")
     return 0
 
 
@@ -618,16 +619,18 @@ def _setup_gframes(p: argparse.ArgumentParser) -> None:
 
 def cmd_gframes(args: argparse.Namespace) -> int:
     from gallery.framestore import list_frames
+    from gallery.packs import adapted_from_status
     from gallery.queries import counts
 
     store = _store(args)
     frames = list_frames(store)
     if args.json:
-        _print_json([{"frame": f, "counts": counts(store, f.id)} for f in frames])
+        _print_json([{"frame": f, "counts": counts(store, f.id),
+                      "adapted_from": adapted_from_status(store, f.id, f.latest_version)} for f in frames])
         return 0
     for f in frames:
         c = counts(store, f.id)
-        source = f" (from {f.derived_from.id} v{f.derived_from.version}{', claimed' if f.derived_from.claimed else ''})" \
+        source = f" (from {f.derived_from.id} v{f.derived_from.version}, {adapted_from_status(store, f.id, f.latest_version)})" \
             if f.derived_from else ""
         print(f"{f.id:<28} v{f.latest_version:<3} {f.origin:<8} {plural(c.remixes, 'remix', 'remixes')}, "
               f"{plural(c.places, 'place')}, {plural(len(c.languages), 'language')}{source}")
@@ -830,6 +833,61 @@ PEERS_COMMANDS = [
 ]
 
 
+# --- keys show|revoke ---------------------------------------------------------------------------
+
+
+def _setup_keys(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    for name, helptext, setup, handler in KEYS_COMMANDS:
+        cmd = sub.add_parser(name, help=helptext, description=helptext)
+        setup(cmd)
+        _add_data(cmd)
+        cmd.set_defaults(handler=handler)
+
+
+def _setup_kshow(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def cmd_kshow(args: argparse.Namespace) -> int:
+    from gallery.federation.keyring import show_keys
+
+    keys = show_keys(_store(args))
+    if args.json:
+        _print_json({"instance": {"key_id": keys.instance.id_hex, "key": keys.instance.text()},
+                     "frames": [{"frame": k.frame, "key_id": k.key.id_hex, "key": k.key.text()} for k in keys.frames],
+                     "revoked": keys.revoked})
+        return 0
+    print(f"instance key {keys.instance.id_hex}: {keys.instance.text()}")
+    for k in keys.frames:
+        print(f"frame {k.frame} key {k.key.id_hex}: {k.key.text()}")
+    for r in keys.revoked:
+        print(f"revoked {r.revoked} key {r.key_id}: {r.key}")
+    return 0
+
+
+def _setup_krevoke(p: argparse.ArgumentParser) -> None:
+    p.add_argument("key", metavar="KEY_ID_OR_TEXT", help="a key id (16 hex digits) or a public key's text")
+    p.add_argument("--admin-key", help="the instance admin key (default: FRAME_REMIX_ADMIN_KEY, else the key file)")
+
+
+def cmd_krevoke(args: argparse.Namespace) -> int:
+    from gallery.federation.keyring import revoke_key
+
+    store = _store(args)
+    revoked = revoke_key(store, args.key, args.admin_key or _instance(args).settings.admin_key)
+    print(f"revoked key {revoked.key_id} ({revoked.revoked}); the well-known document lists it, "
+          "and packs it signed no longer count as verified")
+    return 0
+
+
+KEYS_COMMANDS = [
+    ("show", "print the instance key and the frame keys (public halves) and the revoked keys", _setup_kshow, cmd_kshow),
+    ("revoke", "revoke a key (admin): listed as revoked; a revoked key of this instance is replaced", _setup_krevoke,
+     cmd_krevoke),
+]
+
+
 COMMANDS = [
     ("list", "list the bundled and gallery frames with everything a script needs to fill them", _setup_list,
      cmd_list),
@@ -844,6 +902,7 @@ COMMANDS = [
     ("serve", "start the browser app (the Make, Gallery and Organize pages)", _setup_serve, cmd_serve),
     ("gallery", "operate the gallery: list, show, frames, moderate, delete, publish-frame, backup", _setup_gallery,
      None),
+    ("keys", "show the instance's and frames' public keys, or revoke one", _setup_keys, None),
     ("peers", "follow other instances: add, list, trust, confirm-key, block, block-key, poll", _setup_peers, None),
 ]
 

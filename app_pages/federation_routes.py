@@ -7,15 +7,17 @@ the share pages' rule (`app_pages.share.base_url`): the configured public URL, e
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import partial
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from app_pages.share import base_url
+from frames import FrameRemixError
 from gallery import GalleryError, Settings, client_address, open_store
 from gallery.federation.feed import (
     MAX_REPORT_BYTES,
@@ -28,20 +30,45 @@ from gallery.federation.feed import (
     remix_thumbnail,
     strong_etag,
 )
+from gallery.federation.wellknown import WELL_KNOWN_PATH, well_known
 from gallery.moderation import TooManyReports
+from gallery.packs import pack_zip
 
 _VARY = "Host, X-Forwarded-Host, X-Forwarded-Proto"  # records and links follow the host a feed was asked on
 _MAX_AFTER = 18  # digits: a seq fits in SQLite's 64-bit integer
+_PACK_ID = re.compile(r"^sha256-[0-9a-f]{64}$")
 
 
 def federation_routes(settings: Settings) -> list[Route]:
     """The routes other instances call (well-known document, feed, records, packs, reports)."""
     return [
+        Route(WELL_KNOWN_PATH, partial(well_known_document, settings=settings)),
+        Route("/federation/packs/{pack_id}.zip", partial(pack_download, settings=settings)),
         Route("/federation/feed.json", partial(feed, settings=settings)),
         Route("/federation/remixes/{remix_id}.json", partial(remix_record, settings=settings)),
         Route("/federation/remixes/{remix_id}/thumb.jpg", partial(remix_thumb, settings=settings)),
         Route("/federation/reports", partial(peer_report, settings=settings), methods=["POST"]),
     ]
+
+
+def well_known_document(request: Request, settings: Settings) -> Response:
+    document = well_known(open_store(settings=settings), base_url(request, settings))
+    return JSONResponse(document, headers={"Cache-Control": "public, max-age=300", "Vary": _VARY,
+                                           "Access-Control-Allow-Origin": "*"})
+
+
+def pack_download(request: Request, settings: Settings) -> Response:
+    """A signed pack by its id: content-addressed, so it never changes and may be cached for good."""
+    pack_id = request.path_params["pack_id"]
+    if not _PACK_ID.match(pack_id):
+        return PlainTextResponse("not a pack id", status_code=404)
+    try:
+        data = pack_zip(open_store(settings=settings), pack_id)
+    except FrameRemixError:
+        return PlainTextResponse("there is no such pack here", status_code=404)
+    return Response(data, media_type="application/zip",
+                    headers={"Cache-Control": "public, max-age=31536000, immutable",
+                             "Content-Disposition": f'attachment; filename="{pack_id[:20]}.zip"'})
 
 
 def feed(request: Request, settings: Settings) -> Response:

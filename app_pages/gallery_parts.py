@@ -8,15 +8,17 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import caching
-from app_pages.i18n import t
+from app_pages.i18n import N_, t
 from app_pages.reporter import reporter_identity
 from app_pages.ui import plain, share_link, show_error
 from frames import FrameRemixError
 from gallery import delete_remix, list_remixes, remix_lineage, report_remix, search
 from gallery.models import Page, RemixDetail, RemixRef, RemixSummary
+from gallery.packs import lineage_statuses
 
 COLUMNS = 4
 PAGE = 24
+ADAPTED_STATUS = {"verified": N_("verified"), "claimed": N_("claimed")}  # gallery.packs.adapted_from_status
 
 
 def grid() -> None:
@@ -155,9 +157,11 @@ def _lineage(remix_id: str) -> None:
     for ref in lineage.ancestors:
         _ref_line("Based on", ref)
     frame_line = f"Frame: {lineage.frame_id} v{lineage.frame_version}"
-    for source in lineage.frame_ancestors:
+    statuses = lineage_statuses(caching.store(), lineage.frame_id, lineage.frame_version, lineage.frame_ancestors)
+    for source, status in zip(lineage.frame_ancestors, statuses):
         verb = "says it adapts" if source.claimed else "adapted from"
         frame_line += f" · {verb} “{source.title or source.id}” v{source.version}"
+        frame_line += f" ({t(ADAPTED_STATUS[status])})" if status else ""
     st.caption(plain(frame_line))
     st.page_link("app_pages/make.py", label="Make your own with this frame", query_params={"frame": lineage.frame_id})
     for ref in lineage.descendants:

@@ -15,7 +15,7 @@ import json
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from gallery.errors import GalleryError
 from gallery.framestore import get_frame, list_frames
 from gallery.lineage import frame_lineage, remix_lineage
 from gallery.models import FrameInfo, FrameSource, RemixDetail, RemixSummary
+from gallery.packs import adapted_from_status, lineage_statuses
 from gallery.queries import counts, get_remix, image, list_remixes
 from gallery.site import carryable, environment
 
@@ -94,7 +95,8 @@ def _build(store: Store, root: Path, base: str, title: str) -> tuple[int, int, i
         by_frame.setdefault(card["frame_id"], []).append(card)
     frames = list_frames(store)
     local = {f.id for f in frames}
-    pages = _write_index(root, env, common, frames, cards, by_frame)
+    statuses = {f.id: adapted_from_status(store, f.id, f.latest_version) for f in frames}
+    pages = _write_index(root, env, common, frames, cards, by_frame, statuses)
     for info in frames:
         pages += _write_frame(root, env, common, store, info, by_frame.get(info.id, []), local)
     for s in summaries:
@@ -152,9 +154,9 @@ def _pager(n: int, count: int, stem: str = "index") -> dict[str, Any]:
 
 
 def _write_index(root: Path, env, common: dict, infos: list[FrameInfo], cards: list[dict],
-                 by_frame: dict[str, list[dict]]) -> int:
+                 by_frame: dict[str, list[dict]], statuses: Mapping[str, str | None]) -> int:
     frames = [{"id": f.id, "title": f.title, "organizer": f.organizer, "source": f.derived_from,
-               "count": len(by_frame.get(f.id, []))} for f in infos]
+               "status": statuses.get(f.id), "count": len(by_frame.get(f.id, []))} for f in infos]
     chunks = _chunks(cards)
     template = env.get_template("index.html")
     for n, chunk in enumerate(chunks, 1):
@@ -164,10 +166,11 @@ def _write_index(root: Path, env, common: dict, infos: list[FrameInfo], cards: l
     return len(chunks)
 
 
-def _source(s: FrameSource, local: set[str]) -> dict[str, Any]:
-    """A frame source for a page; `local` (ids of this gallery's frames) says whether to link it."""
+def _source(s: FrameSource, local: set[str], status: str | None = None) -> dict[str, Any]:
+    """A frame source for a page; `local` (ids of this gallery's frames) says whether to link it,
+    `status` whether the adapted-from pack is 'verified' or only 'claimed' (gallery.packs)."""
     return {"id": s.id, "version": s.version, "title": s.title, "instance": s.instance, "claimed": s.claimed,
-            "local": s.id in local}
+            "local": s.id in local, "status": status}
 
 
 def _write_frame(root: Path, env, common: dict, store: Store, info: FrameInfo, cards: list[dict],
@@ -176,7 +179,8 @@ def _write_frame(root: Path, env, common: dict, store: Store, info: FrameInfo, c
     lineage = frame_lineage(store, info.id)
     data = {"title": frame.title, "message": frame.manifest.message, "organizer": frame.manifest.organizer.name,
             "licence": frame.manifest.licence, "version": frame.version}
-    shared = {"source": _source(lineage.ancestors[0], local) if lineage.ancestors else None,
+    status = adapted_from_status(store, info.id, frame.version)
+    shared = {"source": _source(lineage.ancestors[0], local, status) if lineage.ancestors else None,
               "forks": [_source(f, local) for f in lineage.forks], "counts": counts(store, info.id)}
     chunks = _chunks(cards)
     for n, chunk in enumerate(chunks, 1):
@@ -197,7 +201,9 @@ def _write_remix(root: Path, env, common: dict, store: Store, detail: RemixDetai
         dir=direction(s.language), r=s,
         images=images, credits=detail.credits, post=post, ancestors=lineage.ancestors,
         children=[c for c in lineage.descendants if c.depth == 1],
-        frame_sources=[_source(f, local) for f in lineage.frame_ancestors])
+        frame_sources=[_source(f, local, status) for f, status in
+                       zip(lineage.frame_ancestors, lineage_statuses(store, lineage.frame_id, lineage.frame_version,
+                                                                     lineage.frame_ancestors))])
     (root / "remixes" / f"{s.id}.html").write_text(html, encoding="utf-8")
 
 

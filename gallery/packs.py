@@ -18,6 +18,7 @@ instance already holds.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -41,7 +42,7 @@ from gallery.framestore import (
     refuse_bundled_id,
 )
 from gallery.keys import new_key
-from gallery.models import PublishedFrame
+from gallery.models import FrameSource, PublishedFrame
 
 MAX_ADAPTED_DEPTH = 10  # parents signed on the way to a fork's pack (a cycle in claims ends here)
 AdaptedStatus = Literal["verified", "claimed"]
@@ -206,6 +207,18 @@ def adapted_from_status(store: Store, frame_id: str, version: int) -> AdaptedSta
     if pack is None or not pack.adapted_from_pack or not pack.adapted_from_key:
         return "claimed"
     return "verified" if _parent_checks(db, pack.adapted_from_pack, pack.adapted_from_key) else "claimed"
+
+
+def lineage_statuses(store: Store, frame_id: str, version: int,
+                     sources: Sequence[FrameSource]) -> list[AdaptedStatus | None]:
+    """`adapted_from_status` for each hop of a frame's lineage (`frame_lineage(...).ancestors`):
+    the first is what the frame version itself adapts, each next one what the previous source adapts."""
+    statuses: list[AdaptedStatus | None] = []
+    child = (frame_id, version)
+    for source in sources:
+        statuses.append(adapted_from_status(store, *child))
+        child = (source.id, source.version)
+    return statuses
 
 
 def _parent_checks(db: Database, parent_id: str, parent_key: str) -> bool:
