@@ -7,23 +7,48 @@ drive them (the same gallery calls the app makes). Hostile peers are part B's ha
 """
 from __future__ import annotations
 
+import io
 import json
+import os
 import time
 import tracemalloc
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
-from frames.signing import SecretKey, generate_key
+from benchmarks.support import free_port
+from frames.errors import FrameRemixError
+from frames.signing import PublicKey, SecretKey, generate_key
+from gallery import Settings, close_store, delete_remix, fork_frame, get_frame, publish_frame, remix_lineage
 from gallery.db import Store
 from gallery.errors import GalleryError
-from gallery.federation.follow import PollLimits, add_peer, get_peer, poll_peer, trust_peer
+from gallery.federation.fetch import fetch_json
+from gallery.federation.follow import (
+    PollLimits,
+    add_peer,
+    block_peer,
+    confirm_key,
+    get_peer,
+    import_from_peer,
+    list_peers,
+    poll_peer,
+    trust_peer,
+)
+from gallery.federation.keyring import revoke_key
 from gallery.federation.records import FEED_EXTENSION, FrameRef, RemixRecord, TombstoneRecord, seal
+from gallery.federation.remote import remote_children, remote_queue, remote_remixes, remote_thumb
 from gallery.framestore import install_bundled
+from gallery.instance import open_instance
+from gallery.packs import adapted_from_status, ensure_signed
+from remix.render import RenderOptions
+from tests.conftest import running_app
 from tests.peers import HostilePeer, Reply, Request, gzip_bomb
-from tests.test_gallery_support import BUS, bus
+from tests.test_gallery_support import BUS, bus, publish, variant
 
 WELL_KNOWN = "/.well-known/frame-remix.json"
 FEED = "/federation/feed.json"
@@ -161,3 +186,138 @@ def test_a_well_known_document_that_redirects_elsewhere_is_refused(store: Store,
             add_peer(store, peer.url, key=admin)
     assert store.read().execute("SELECT count(*) FROM peers").fetchone()[0] == 0
 
+
+
+# --- real instances ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A running instance: its address, data folder, admin key and the operator's store on it
+    (the CLI's view: another process on the same database, as on a real server)."""
+
+    name: str
+    url: str
+    data: Path
+    admin: str
+    store: Store
+
+
+@pytest.fixture(scope="module")
+def instances(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Instance]]:
+    """Instances A and B: each its own `streamlit run` on a free loopback port and data folder."""
+    with ExitStack() as stack:
+        running: dict[str, Instance] = {}
+        for name in ("a", "b"):
+            port = free_port()
+            url, data, admin = f"http://127.0.0.1:{port}", tmp_path_factory.mktemp(f"instance-{name}"), f"admin-{name}-0123456789abcdef"
+            env = {**os.environ, "FRAME_REMIX_PUBLIC_URL": url, "FRAME_REMIX_DATA": str(data), "FRAME_REMIX_ADMIN_KEY": admin,
+                   "FRAME_REMIX_POLL_SECONDS": "0"}
+            stack.enter_context(running_app(env, data.parent / f"{name}.log", port))
+            store = open_instance(Settings(public_url=url, data_dir=data, admin_key=admin)).store
+            stack.callback(close_store, store)
+            running[name] = Instance(name, url, data, admin, store)
+        yield running
+
+
+def follow(follower: Instance, peer: Instance) -> None:
+    if not any(p.url == peer.url for p in list_peers(follower.store)):
+        add_peer(follower.store, peer.url, key=follower.admin)
+        trust_peer(follower.store, peer.url, key=follower.admin)
+
+
+def shown(instance: Instance, **kw: Any) -> list[str]:
+    return [r.remix_id for r in remote_remixes(instance.store, **kw)]
+
+
+@pytest.mark.slow
+def test_one_campaign_across_two_instances(instances: dict[str, Instance]) -> None:
+    a, b = instances["a"], instances["b"]
+    # A publishes a frame, and an organizer's remix of it
+    publish_frame(a.store, variant("climate-a", title="Climate A"))
+    ours = publish(a.store, get_frame(a.store, "climate-a"), city="Porto", options=RenderOptions(maker="Ola", public_url=a.url))
+    pack = ensure_signed(a.store, get_frame(a.store, "climate-a")).pack_id
+    # B follows A, imports the signed pack from A's route, forks it
+    add_peer(b.store, a.url, key=b.admin)
+    assert get_peer(b.store, a.url).state == "new" and get_peer(b.store, a.url).key == well_known_key(a)
+    trust_peer(b.store, a.url, key=b.admin)
+    imported = import_from_peer(b.store, a.url, pack, key=b.admin)
+    assert (imported.id, imported.signed_by) == ("climate-a", _frame_key(a, "climate-a"))
+    fork_frame(b.store, "climate-a", "climate-b")
+    assert adapted_from_status(b.store, "climate-b", 1) == "verified"
+    # a participant on B remixes A's remix with the fork
+    theirs = publish(b.store, get_frame(b.store, "climate-b"), city="Faro", remix_of=ours.id, remix_of_instance=a.url,
+                     options=RenderOptions(maker="Bea 🌍", public_url=b.url))
+    parent = remix_lineage(b.store, theirs.id).ancestors[0]
+    assert (parent.id, parent.status, parent.instance) == (ours.id, "remote", a.url)  # lineage on B: the parent on A
+    # A follows B: the remix waits as pending until A trusts B, then shows credited to B, linked there
+    add_peer(a.store, b.url, key=a.admin)
+    first = poll_peer(a.store, b.url)
+    assert (first.stored, first.refused, first.error) == (1, 0, "")
+    assert shown(a) == [] and [r.remix_id for r in remote_queue(a.store, key=a.admin)] == [theirs.id]
+    trust_peer(a.store, b.url, key=a.admin)
+    (remix,) = remote_remixes(a.store, frame_id="climate-a")
+    assert (remix.remix_id, remix.maker, remix.host, remix.frame_id) == (theirs.id, "Bea 🌍", b.url.split("//")[1], "climate-b")
+    assert remix.page.startswith(b.url) and (remix.remix_of_id, remix.remix_of_instance) == (ours.id, a.url)
+    assert [c.remix_id for c in remote_children(a.store, ours.id)] == [theirs.id]  # lineage on A: the child on B
+    thumb = Image.open(io.BytesIO(remote_thumb(a.store, b.url, theirs.id)))
+    assert thumb.format == "JPEG" and max(thumb.size) <= 480 and not thumb.getexif()
+    assert poll_peer(a.store, b.url).not_modified is False and poll_peer(a.store, b.url).not_modified  # ETag: 304
+    # the participant deletes it on B: A no longer shows it after the next poll, and remembers the delete
+    delete_remix(b.store, theirs.id, theirs.delete_key)
+    gone = poll_peer(a.store, b.url)
+    assert (gone.tombstones, gone.error) == (1, "")
+    assert shown(a) == [] and remote_children(a.store, ours.id) == [] and _count(a, "remote_remixes") == 0
+    assert _count(a, "tombstones") == 1
+    # B's instance key changes: A holds B until its operator confirms
+    revoke_key(b.store, get_peer(a.store, b.url).key_id, b.admin)
+    held = poll_peer(a.store, b.url)
+    assert held.held and get_peer(a.store, b.url).pending_key == well_known_key(b)
+    again = publish(b.store, get_frame(b.store, "climate-b"), remix_of=ours.id, remix_of_instance=a.url,
+                    options=RenderOptions(maker="Caio", public_url=b.url))
+    assert poll_peer(a.store, b.url).held and shown(a) == []
+    confirm_key(a.store, b.url, key=a.admin)
+    assert poll_peer(a.store, b.url).stored == 1 and shown(a, frame_id="climate-a") == [again.id]
+    # A blocks B: its items are gone at once
+    block_peer(a.store, b.url, key=a.admin)
+    assert shown(a) == [] and remote_children(a.store, ours.id) == [] and _count(a, "remote_remixes") == 0
+
+
+@pytest.mark.slow
+def test_a_pack_changed_after_signing_is_refused_through_the_real_route(instances: dict[str, Instance]) -> None:
+    a, b = instances["a"], instances["b"]
+    publish_frame(a.store, variant("tampered-a", title="Tampered"))
+    frame = get_frame(a.store, "tampered-a")
+    pack = ensure_signed(a.store, frame).pack_id
+    name, data = next((n, d) for n, d in sorted(frame.assets.items()) if n.endswith(".png"))
+    changed = _recolour(data)
+    with a.store.write() as db:  # the host's copy of the image changes after signing (a break-in, a bad disk)
+        db.execute("UPDATE assets SET data = ? WHERE hash = (SELECT hash FROM frame_assets WHERE frame_id = ? AND name = ?)",
+                   [changed, "tampered-a", name])
+    follow(b, a)
+    with pytest.raises(FrameRemixError) as refused:
+        import_from_peer(b.store, a.url, pack, key=b.admin)
+    assert str(refused.value) == f"'{name}' does not match its hash in pack.json (changed after signing?); the pack was refused"
+    assert b.store.read().execute("SELECT count(*) FROM frames WHERE id = 'tampered-a'").fetchone()[0] == 0
+
+
+def well_known_key(instance: Instance) -> str:
+    data, _ = fetch_json(instance.url + WELL_KNOWN)
+    return data["key"]
+
+
+def _frame_key(instance: Instance, frame_id: str) -> str:
+    data, _ = fetch_json(instance.url + WELL_KNOWN)
+    return next(PublicKey.from_text(k["key"]).id_hex for k in data["frame_keys"] if k["frame"] == frame_id)
+
+
+def _count(instance: Instance, table: str) -> int:
+    return instance.store.read().execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def _recolour(png: bytes) -> bytes:
+    image = Image.open(io.BytesIO(png)).convert("RGBA")
+    image.paste((255, 0, 0, 255), (0, 0, 8, 8))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

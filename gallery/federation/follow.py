@@ -20,6 +20,7 @@ while a peer answers.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -30,11 +31,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlite_utils import Database
 
+from frames.pack import MAX_TOTAL_BYTES, read_zip
+from frames.packsign import PACK_MANIFEST
 from frames.signing import PublicKey, SignatureError
 from gallery.clock import now_iso
 from gallery.db import Store
 from gallery.errors import GalleryError
-from gallery.federation.fetch import FetchLimits, PeerError, fetch, fetch_json
+from gallery.federation.fetch import FetchLimits, PeerError, fetch, fetch_json, parse_peer_json
 from gallery.federation.records import (
     FEED_EXTENSION,
     FrameRecord,
@@ -45,11 +48,14 @@ from gallery.federation.records import (
     origin,
 )
 from gallery.federation.remote import forget_peer_items, local_thumbnail, purge_remote, recheck, require_admin
+from gallery.models import PublishedFrame
+from gallery.packs import import_pack
 
 WELL_KNOWN = "/.well-known/frame-remix.json"
 FEED_PATH = "/federation/feed.json"
 MAX_FEED_ITEMS = 1000  # the contract says 500 a page; a page with more is refused whole
 _OUTBOX_ID = re.compile(r"/federation/outbox/(\d{1,18})$")
+_PACK_ID = re.compile(r"^sha256-[0-9a-f]{64}$")
 
 
 @dataclass(frozen=True)
@@ -225,6 +231,46 @@ def _refuse_blocked_key(db: Database, key: PublicKey) -> None:
         raise GalleryError(f"the key {key.id_hex} is blocked on this instance; it cannot be followed")
 
 
+# --- frame packs from a followed peer ------------------------------------------------------------------
+
+
+def import_from_peer(store: Store, url: str, pack_id: str, *, key: str | None,
+                     limits: PollLimits = PollLimits()) -> PublishedFrame:
+    """Import the signed pack `pack_id` from a followed peer (admin): fetched within the pack size
+    cap, its pack.json must hash to the id asked for (content addressing) and be signed by a key
+    the peer's well-known document names for that frame (or the peer's instance key); then the
+    pack's own checks (every file's hash, the signature) run as for any import."""
+    require_admin(store, key)
+    url = peer_url(url)
+    row = _existing(store.read(), url)
+    if row["state"] == "blocked" or row["pending_key"]:
+        raise GalleryError(f"{url} is blocked or waits for a key confirmation; nothing is taken from it now")
+    if not _PACK_ID.match(pack_id or ""):
+        raise GalleryError(f"'{str(pack_id)[:80]}' is not a pack id (sha256- and 64 hex digits)")
+    data = fetch(f"{url}/federation/packs/{pack_id}.zip",
+                 limits=FetchLimits(deadline_s=limits.request_seconds, max_bytes=MAX_TOTAL_BYTES)).body
+    files = read_zip(data)
+    manifest = files.get(PACK_MANIFEST, b"")
+    if "sha256-" + hashlib.sha256(manifest).hexdigest() != pack_id:
+        raise GalleryError(f"{url} answered with another pack than {pack_id[:20]}...; it was not imported")
+    _check_pack_key(url, manifest, row["key"], limits)
+    return import_pack(store, data, key=key, source=f"{url} pack {pack_id[:20]}")
+
+
+def _check_pack_key(url: str, manifest: bytes, pinned: str, limits: PollLimits) -> None:
+    """The pack's signer must speak for the peer: a frame key its well-known document lists for
+    that frame, or its pinned instance key (bundled frames are signed by it)."""
+    try:
+        claimed = parse_peer_json(manifest, url)
+        frame, signer = str(claimed["frame"]), str(claimed["key"])
+    except (PeerError, KeyError, TypeError):
+        raise GalleryError(f"the pack from {url} has no readable pack.json; it was not imported") from None
+    doc = _get_json(url + WELL_KNOWN, None, limits.well_known_bytes, limits.request_seconds).data
+    listed = {(str(k.get("frame")), str(k.get("key"))) for k in (doc or {}).get("frame_keys", []) if isinstance(k, dict)}
+    if signer != pinned and (frame, signer) not in listed:
+        raise GalleryError(f"the pack from {url} is signed by a key {url} does not name for '{frame}'; it was not imported")
+
+
 # --- the well-known document -------------------------------------------------------------------------
 
 
@@ -395,24 +441,28 @@ def _open_items(items: Iterable[tuple[int, Any]], key: PublicKey, peer: str, res
 
 @dataclass
 class _Interest:
-    """What makes a peer's remix worth keeping here: frames held here, forks of them, remixes held here."""
+    """What makes a peer's remix worth keeping here: frames held here (by id, and by the packs
+    held here), forks of them a followed peer announced, and remixes held here (as parents)."""
 
     frames: set[str]
     forks: set[tuple[str, str]]
+    packs: set[str]
 
     @classmethod
     def load(cls, db: Database) -> _Interest:
         return cls({r[0] for r in db.execute("SELECT id FROM frames")},
-                   {(r[0], r[1]) for r in db.execute("SELECT instance, frame_id FROM remote_frames")})
+                   {(r[0], r[1]) for r in db.execute("SELECT instance, frame_id FROM remote_frames")},
+                   {r[0] for r in db.execute("SELECT pack_id FROM packs UNION SELECT pack FROM remote_frames")})
 
     def takes_fork(self, record: FrameRecord) -> bool:
         source = record.adapted_from
         if source is None:
             return False
-        return source.frame in self.frames or any(f == source.frame for _, f in self.forks)
+        return source.frame in self.frames or source.pack in self.packs or any(f == source.frame for _, f in self.forks)
 
     def takes_remix(self, db: Database, record: RemixRecord) -> bool:
-        if record.frame.id in self.frames or (origin(record.instance), record.frame.id) in self.forks:
+        frame = record.frame
+        if frame.id in self.frames or (origin(record.instance), frame.id) in self.forks or (frame.pack in self.packs):
             return True
         parent = record.remix_of
         if parent is None:
@@ -455,6 +505,7 @@ def _wanted(db: Database, records: list[Any], result: PollResult) -> list[Any]:
     for record in records:
         if isinstance(record, FrameRecord) and interest.takes_fork(record):
             interest.forks.add((origin(record.instance), record.id))
+            interest.packs.add(record.pack)
             wanted.append(record)
         elif isinstance(record, RemixRecord):
             if record.id in tombstoned or _is_tombstoned(db, record.instance, record.id):

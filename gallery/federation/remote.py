@@ -89,11 +89,14 @@ def require_admin(store: Store, key: str | None) -> None:
 
 def remote_remixes(store: Store, *, frame_id: str | None = None, limit: int = 48, offset: int = 0) -> list[RemoteRemix]:
     """Shown remote remixes, newest first; with `frame_id`, those of that frame and of its forks
-    (local forks and forks a followed peer announced). Read-only."""
+    (local forks and forks a followed peer announced), and remixes of this instance's remixes of
+    them (whatever frame they were made with). Read-only."""
     limit, offset = max(1, min(int(limit), MAX_PAGE)), max(0, int(offset))
     where, params = _VISIBLE, []
     if frame_id is not None:
-        where += " AND (r.frame_id IN (SELECT id FROM family) OR (r.instance, r.frame_id) IN (SELECT instance, frame_id FROM remote_family))"
+        where += """ AND (r.frame_id IN (SELECT id FROM family)
+                          OR (r.instance, r.frame_id) IN (SELECT instance, frame_id FROM remote_family)
+                          OR r.remix_of_id IN (SELECT id FROM remixes WHERE frame_id IN (SELECT id FROM family)))"""
     sql = f"""{_family_sql() if frame_id is not None else ''}
               SELECT {_COLUMNS} FROM remote_remixes r JOIN peers p ON p.id = r.peer_id
               WHERE {where} ORDER BY r.created DESC, r.remix_id LIMIT ? OFFSET ?"""
