@@ -73,6 +73,9 @@ def test_follow_poll_trust_and_see_remote_remixes(app: AppTest, peer: SignedPeer
     assert not at.exception
     assert [s.value for s in at.subheader] == ["Made on other instances"]
     assert f"on {host}" in texts(at) and "Ngozi · Lisboa · Frame ride-the-bus" in texts(at)
+    at.query_params["lang"] = "es"
+    at.run()
+    assert [s.value for s in at.subheader] == ["Hechas en otras instancias"] and f"en {host}" in texts(at)
 
 
 def test_a_key_change_shows_both_key_ids_until_confirmed(app: AppTest, peer: SignedPeer) -> None:
