@@ -60,6 +60,8 @@ class SignedPeer:
     requests: list[str] = field(default_factory=list)
     bytes_sent: int = 0
     instance_name: str | None = None  # the address the well-known document claims (default: its own)
+    packs: dict[str, bytes] = field(default_factory=dict)  # pack id -> the zip served at /federation/packs/<id>.zip
+    frame_keys: list[dict[str, str]] = field(default_factory=list)  # the well-known document's frame keys
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -131,7 +133,7 @@ class SignedPeer:
     def well_known(self) -> dict[str, Any]:
         base = self.instance_name or self.url
         return {"software": "frame-remix", "protocol": 1, "instance": base, "key": self.secret.public.text(),
-                "key_id": self.secret.public.id_hex, "feed": base + "/federation/feed.json", "frame_keys": [], "revoked": []}
+                "key_id": self.secret.public.id_hex, "feed": base + "/federation/feed.json", "frame_keys": self.frame_keys, "revoked": []}
 
     def feed_page(self, after: int) -> dict[str, Any]:
         items = self.entries[after:after + self.page_size]
@@ -146,6 +148,8 @@ class SignedPeer:
         if method == "POST" and path == "/federation/reports":
             self.reports.append(json.loads(body))
             return 202, b"{}", {}
+        if path.startswith("/federation/packs/") and path.endswith(".zip") and path[18:-4] in self.packs:
+            return 200, self.packs[path[18:-4]], {"Content-Type": "application/zip"}
         if path == "/.well-known/frame-remix.json":
             return 200, _json(self.well_known()), {}
         if path == "/federation/feed.json":

@@ -4,15 +4,17 @@ blocks and reports. Peers are real HTTP servers on 127.0.0.1 signing with real k
 from __future__ import annotations
 
 import io
+import json
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from benchmarks.signed_peer import SignedPeer
-from frames.signing import generate_key
+from frames.signing import PublicKey, generate_key
 from gallery.db import Store
 from gallery.errors import GalleryError, WrongKeyError
 from gallery.federation.follow import (
@@ -21,6 +23,7 @@ from gallery.federation.follow import (
     block_peer,
     confirm_key,
     get_peer,
+    import_from_peer,
     list_peers,
     peer_url,
     poll_all,
@@ -38,7 +41,7 @@ from gallery.federation.remote import (
     remote_thumb,
     report_remote,
 )
-from gallery.framestore import install_bundled
+from gallery.framestore import get_frame, install_bundled
 from tests.test_gallery_support import BUS, bus
 
 
@@ -354,3 +357,45 @@ def test_the_servers_poller_polls_on_its_own_and_stops(home: Store, admin: str, 
     poller.stop()
     assert lines and lines[0].startswith(f"frame-remix: polled {peer.url}: 1 kept, 0 deletes, 0 refused")
     assert not poller.thread.is_alive() and rows(home, "remote_remixes") == 1
+
+
+# --- packs from a followed peer -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def signed_pack(tmp_path: Path) -> tuple[str, bytes, str]:
+    """A frame published on another gallery, packed and signed there: (pack id, zip, frame key text)."""
+    from gallery import Settings, close_store, open_store, publish_frame
+    from gallery.packs import ensure_signed, pack_frame
+    from tests.test_gallery_support import variant
+
+    other = open_store(settings=Settings(data_dir=tmp_path / "other"))
+    publish_frame(other, variant("far-frame"))
+    data = pack_frame(other, "far-frame")
+    stored = ensure_signed(other, get_frame(other, "far-frame"))
+    close_store(other)
+    return stored.pack_id, data, json.loads(stored.manifest)["key"]
+
+
+def test_import_a_signed_pack_from_a_followed_peer(home: Store, admin: str, peer: SignedPeer, signed_pack) -> None:
+    pack_id, data, key = signed_pack
+    peer.packs[pack_id] = data
+    peer.frame_keys.append({"frame": "far-frame", "key": key})
+    followed(home, peer, admin)
+    result = import_from_peer(home, peer.url, pack_id, key=admin)
+    assert (result.id, result.signed_by) == ("far-frame", PublicKey.from_text(key).id_hex)
+
+
+def test_a_pack_under_another_id_or_key_is_refused(home: Store, admin: str, peer: SignedPeer, signed_pack) -> None:
+    pack_id, data, _ = signed_pack
+    other_id = "sha256-" + "0" * 64
+    peer.packs[other_id] = data
+    peer.packs[pack_id] = data
+    followed(home, peer, admin)
+    with pytest.raises(GalleryError, match=re.escape(f"{peer.url} answered with another pack than {other_id[:20]}...")):
+        import_from_peer(home, peer.url, other_id, key=admin)
+    with pytest.raises(GalleryError, match=f"is signed by a key {re.escape(peer.url)} does not name for 'far-frame'"):
+        import_from_peer(home, peer.url, pack_id, key=admin)  # the well-known document lists no key for it
+    with pytest.raises(GalleryError, match="is not a pack id"):
+        import_from_peer(home, peer.url, "../../etc/passwd", key=admin)
+    assert rows(home, "frames") == 1  # the bus frame only
