@@ -821,6 +821,21 @@ def cmd_peers_poll(args: argparse.Namespace) -> int:
     return USER_ERROR if failed else 0
 
 
+def _setup_peers_import(p: argparse.ArgumentParser) -> None:
+    p.add_argument("url", metavar="URL", help="a followed instance's address")
+    p.add_argument("pack_id", metavar="PACK_ID", help="the pack's id (sha256-...), as its feed or page names it")
+    _add_admin_key(p)
+
+
+def cmd_peers_import(args: argparse.Namespace) -> int:
+    from gallery.federation.follow import import_from_peer
+
+    result = import_from_peer(_store(args), args.url, args.pack_id, key=_admin_key(args))
+    _report_frame(result, "imported")
+    print(f"signed by key {result.signed_by}" if result.signed_by else "unsigned (the pack has no pack.json)")
+    return 0
+
+
 PEERS_COMMANDS = [
     ("add", "follow an instance: fetch its well-known document and pin its key (admin)", _add_peer_url, cmd_peers_add),
     ("list", "list followed instances: state, key, counts, last poll and error", _setup_peers_list, cmd_peers_list),
@@ -830,6 +845,8 @@ PEERS_COMMANDS = [
     ("block-key", "block an instance key: every peer pinned to it is blocked (admin)", _setup_peers_block_key,
      cmd_peers_block_key),
     ("poll", "read what followed peers published since the last poll", _setup_peers_poll, cmd_peers_poll),
+    ("import", "import a signed frame pack from a followed instance by its id (admin)", _setup_peers_import,
+     cmd_peers_import),
 ]
 
 

@@ -83,3 +83,11 @@ def test_every_peers_command_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text()
     missing = [name for name, *_ in PEERS_COMMANDS if f"frame-remix peers {name}" not in readme]
     assert missing == []
+
+
+def test_import_a_pack_from_a_followed_peer(data, capsys, peer: SignedPeer) -> None:
+    code, _, err = run(capsys, "peers", "import", peer.url, "sha256-" + "0" * 64)
+    assert (code, err) == (2, f"error: {peer.url} is not on the allowlist; add it first\n")
+    run(capsys, "peers", "add", peer.url)
+    code, _, err = run(capsys, "peers", "import", peer.url, "sha256-" + "0" * 64)
+    assert code == 2 and err.startswith(f"error: The peer {peer.url} answered 404")
