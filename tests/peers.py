@@ -18,11 +18,12 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import socket
 import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -59,6 +60,7 @@ class Reply:
     chunked: bool = False
     length: int | None = None
     drip_s: float = 0.0  # when > 0, the whole answer (status line included) goes out a byte at a time
+    raw: bool = False  # `body` is the whole answer as it goes on the wire: no status line or headers added
 
 
 Handler = Callable[[Request], Reply]
@@ -129,6 +131,13 @@ def _send(handler: BaseHTTPRequestHandler, reply: Reply, stopping: threading.Eve
             out.flush()
             time.sleep(reply.drip_s)
         return
+    if reply.raw:
+        for block in _blocks(reply):
+            if stopping.is_set():
+                return
+            out.write(block)
+        out.flush()
+        return
     out.write(_head(handler, reply))
     if handler.command == "HEAD" or reply.status == 304:
         out.flush()
@@ -153,7 +162,7 @@ def _zeros(total: int | None) -> Iterator[bytes]:
 
 
 @cache
-def gzip_bomb(size: int = 256 * 1024 * 1024) -> bytes:
+def gzip_bomb(size: int = 64 * 1024 * 1024) -> bytes:
     """`size` zero bytes gzipped (about 1000:1), built once per test session."""
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=9) as gz:
@@ -171,6 +180,7 @@ def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode("utf-8")
 
 
+_HUGE_HEADER = b"HTTP/1.1 200 OK\r\nX-Huge: " + b"x" * (1024 * 1024) + b"\r\n\r\n{}"  # made once, at import
 NORMAL = {"software": "frame-remix", "hello": "سلام 你好 🌍"}
 
 
@@ -197,6 +207,10 @@ def _modes(peer: HostilePeer) -> dict[str, Callable[..., Handler]]:
         "redirect-away": lambda to=None: lambda r: Reply(302, b"", headers={"Location": to or f"http://localhost:{peer.port}/json"}),
         "redirect-loop": lambda: lambda r: Reply(302, b"", headers={"Location": r.path}),
         "redirect-chain": lambda hops=3, end="/json": _chain(hops, end),
+        "endless-headers": lambda: lambda r: Reply(body=_forever(b"HTTP/1.1 200 OK\r\n", b"X-More: %d\r\n"), raw=True),
+        "endless-continue": lambda: lambda r: Reply(body=_forever(b"", b"HTTP/1.1 100 Continue\r\nX-N: %d\r\n\r\n"), raw=True),
+        "huge-header": lambda: lambda r: Reply(body=_HUGE_HEADER, raw=True),
+        "not-http": lambda: lambda r: Reply(body=b"SSH-2.0-OpenSSH_9.6\r\n", raw=True),
         "malformed": lambda: lambda r: Reply(200, b'{"items": [1, 2,, }'),
         "deep": lambda depth=100_000: lambda r: Reply(200, deep_json(depth)),
         "nan": lambda: lambda r: Reply(200, b'{"x": NaN}'),
@@ -215,6 +229,17 @@ def _slow(data: bytes, every: float, stopping: threading.Event) -> Iterator[byte
             return
 
 
+def _forever(first: bytes, each: bytes) -> Iterator[bytes]:
+    """`first`, then `each` (with a counter) again and again, 4 KiB at a time: headers or
+    interim answers that never end."""
+    yield first
+    n = 0
+    while True:
+        block = b"".join(each % (n + i) for i in range(64))
+        n += 64
+        yield block
+
+
 def _chain(hops: int, end: str) -> Handler:
     """/x -> /x?hop=1 -> ... -> `end` after `hops` same-origin redirects."""
     def answer(request: Request) -> Reply:
@@ -225,7 +250,8 @@ def _chain(hops: int, end: str) -> Handler:
 
 
 MODES = ("json", "etag", "endless", "gigabyte", "gigabyte-unsized", "slow-loris", "slow-body", "silent",
-         "redirect-away", "redirect-loop", "redirect-chain", "malformed", "deep", "nan", "gzip-bomb",
+         "redirect-away", "redirect-loop", "redirect-chain", "endless-headers", "endless-continue",
+         "huge-header", "not-http", "malformed", "deep", "nan", "gzip-bomb",
          "wrong-type", "error-500", "not-found")
 
 
@@ -254,6 +280,29 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
     return cert_path, key_path
+
+
+@contextmanager
+def never_accepting() -> Iterator[str]:
+    """The URL of a loopback port that is listening but whose accept queue is full, so a new
+    connection hangs until the client gives up (a connect timeout, not a refusal)."""
+    server = socket.socket()
+    held: list[socket.socket] = []
+    try:
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        port = server.getsockname()[1]
+        for _ in range(4):  # fill the queue; later handshakes get no answer
+            client = socket.socket()
+            client.setblocking(False)
+            with suppress(BlockingIOError):
+                client.connect(("127.0.0.1", port))
+            held.append(client)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        for client in held:
+            client.close()
+        server.close()
 
 
 class HostilePeer:

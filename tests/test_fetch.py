@@ -14,7 +14,7 @@ import pytest
 from benchmarks.support import free_port
 from gallery.errors import GalleryError
 from gallery.federation.fetch import USER_AGENT, Fetched, FetchLimits, PeerError, fetch, fetch_json, json_depth, parse_peer_json
-from tests.peers import NORMAL, HostilePeer, Reply, gzip_bomb, self_signed
+from tests.peers import NORMAL, HostilePeer, Reply, gzip_bomb, never_accepting, self_signed
 
 MiB = 1024 * 1024
 MARGIN_S = 1.5  # scheduling slack on a shared machine; the bounds under test are seconds apart from it
@@ -174,6 +174,7 @@ def test_a_smaller_cap_is_kept_too(peer: HostilePeer) -> None:
         f"The peer {peer.url} sent more than the 100,000 bytes a peer may send; nothing was kept."
 
 
+@pytest.mark.slow  # waits out the deadline, by design
 @pytest.mark.parametrize("mode", ["slow-loris", "slow-body", "silent"])
 def test_slow_peers_are_cut_at_the_deadline(peer: HostilePeer, mode: str) -> None:
     """A byte every 0.5 s (from the status line, or after the headers) or nothing at all: a
@@ -181,6 +182,29 @@ def test_slow_peers_are_cut_at_the_deadline(peer: HostilePeer, mode: str) -> Non
     result, elapsed, _ = measured(lambda: fetch_json(f"{peer.url}/{mode}", limits=SHORT))
     assert str(result) == f"The peer {peer.url} did not finish answering within 2 seconds; nothing was kept."
     assert SHORT.deadline_s - 0.1 < elapsed < SHORT.deadline_s + MARGIN_S
+
+
+@pytest.mark.slow  # waits out the connect timeout, by design
+def test_a_peer_that_never_accepts_is_cut_at_the_connect_timeout() -> None:
+    quick = FetchLimits(connect_timeout_s=1.0)
+    with never_accepting() as url:
+        result, elapsed, _ = measured(lambda: fetch(url + "/x", limits=quick))
+    assert str(result) == f"The peer {url} did not accept a connection within 1 second."
+    assert 0.9 < elapsed < 1.0 + MARGIN_S
+
+
+@pytest.mark.parametrize(("mode", "sentence"), [
+    ("endless-headers", "sent an answer that is not well-formed HTTP"),
+    ("endless-continue", "sent more than 64 KiB before the body of its answer; nothing was kept"),
+    ("huge-header", "sent more than 64 KiB before the body of its answer; nothing was kept"),
+    ("not-http", "sent an answer that is not well-formed HTTP"),
+])
+def test_headers_are_bounded_too(peer: HostilePeer, mode: str, sentence: str) -> None:
+    """Headers that never end, interim 100 answers forever, a megabyte header, not HTTP at all."""
+    result, elapsed, peak = measured(lambda: fetch(f"{peer.url}/{mode}"))
+    assert str(result) == f"The peer {peer.url} {sentence}."
+    assert elapsed < MARGIN_S
+    assert peak < 512 * 1024
 
 
 def test_redirect_to_another_port_is_refused_and_never_followed(peer: HostilePeer, bystander: HostilePeer) -> None:
@@ -227,7 +251,7 @@ def test_gzip_bomb_is_refused_without_inflating(peer: HostilePeer) -> None:
     result, elapsed, peak = measured(lambda: fetch_json(peer.url + "/gzip-bomb"))
     assert str(result) == f"The peer {peer.url} sent a gzip-compressed body although none was asked for; nothing was kept."
     assert elapsed < MARGIN_S
-    assert peak < 2 * MiB  # the ~256 KB compressed body is never even read, let alone inflated
+    assert peak < 2 * MiB  # the ~64 KB compressed body (64 MiB inflated) is never even read
 
 
 def test_wrong_content_type_is_refused(peer: HostilePeer) -> None:
@@ -314,6 +338,7 @@ def test_https_peer_with_an_untrusted_certificate_is_refused(tmp_path: Path) -> 
             f"The peer {tls_peer.url} presented a certificate that does not check."
 
 
+@pytest.mark.slow  # waits out the deadline of a slow peer over TLS
 def test_https_peer_with_a_trusted_certificate_works_and_stays_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cert, key = self_signed(tmp_path)
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # OpenSSL reads it when the default context loads its roots
