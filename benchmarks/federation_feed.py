@@ -36,11 +36,10 @@ MAKERS = ["Ana", "Ola", "Kwame", "Mei", "Sam", "Zoë", "محمد", "प्रि
 PLACES = ["Lisbon", "Kraków", "Nairobi", "Quito", "Seoul", "Pune", "Lagos", "Leeds"]
 
 
-def card_jpeg(seed: int = 7) -> bytes:
-    """A 1080x1080 JPEG with some texture, the size of a real card."""
-    rng = random.Random(seed)
-    im = Image.effect_noise((1080, 1080), 40).convert("RGB")
-    im.paste((rng.randrange(256), 90, 70), (100, 100, 980, 400))
+def card_jpeg() -> bytes:
+    """A 1080x1080 JPEG of about the size of a real card (~140 KB): a gradient with some grain."""
+    grain = Image.effect_noise((1080, 1080), 12).convert("RGB")
+    im = Image.blend(Image.linear_gradient("L").resize((1080, 1080)).convert("RGB"), grain, 0.3)
     buf = io.BytesIO()
     im.save(buf, "JPEG", quality=85)
     return buf.getvalue()

@@ -216,3 +216,10 @@ def test_the_cli_publishes_with_a_remote_parent(tmp_path: Path, monkeypatch: pyt
     finally:
         for store in list(gallery.db._stores.values()):
             gallery.db.close_store(store)
+
+
+def test_only_address_fields_are_filled_in(store, public) -> None:
+    publish(store, city="{base}", options=gallery_options("{base}/x"))
+    template = json.loads(store.read().execute("SELECT record_json FROM outbox").fetchone()[0])
+    record = record_for(template, PUBLIC)
+    assert (record.maker, record.place, record.instance) == ("{base}/x", "{base}", PUBLIC)

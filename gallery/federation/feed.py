@@ -22,7 +22,7 @@ from PIL import Image
 from gallery.db import Store
 from gallery.errors import GalleryError
 from gallery.federation.identity import instance_key
-from gallery.federation.outbox import envelope
+from gallery.federation.outbox import Signer, envelope
 from gallery.federation.records import FEED_EXTENSION, origin
 from gallery.moderation import MAX_REASON, report_remix
 from gallery.queries import image
@@ -52,10 +52,9 @@ def feed_page(store: Store, base_url: str, after: int = 0, limit: int = FEED_LIM
     comes back if restored). Read-only."""
     base = base_url.rstrip("/")
     limit = max(1, min(int(limit), FEED_LIMIT))
-    key = instance_key(store.settings.data_dir)
+    signer = Signer.at(instance_key(store.settings.data_dir), base)
     rows = store.read().execute(_PAGE_SQL, [max(0, int(after)), limit + 1]).fetchall()
-    items = [_item(base, row, envelope(key, row[0], json.loads(row[2]), base, (row[3], row[4])))
-             for row in rows[:limit]]
+    items = [_item(base, row, envelope(signer, row[0], row[2], (row[3], row[4]))) for row in rows[:limit]]
     feed: dict[str, Any] = {
         "version": JSON_FEED, "title": f"frame-remix at {urlsplit(base).netloc or base}",
         "home_page_url": f"{base}/gallery", "feed_url": base + FEED_PATH, "items": items,
@@ -108,7 +107,7 @@ def remix_envelope(store: Store, base_url: str, remix_id: str) -> tuple[int, dic
                           ORDER BY seq DESC LIMIT 1""", [remix_id, kind]).fetchone() if kind else None
     if entry is None:
         raise NotServed(f"there is no published remix '{remix_id[:64]}' on this instance")
-    sealed = envelope(instance_key(store.settings.data_dir), entry[0], json.loads(entry[1]), base_url,
+    sealed = envelope(Signer.at(instance_key(store.settings.data_dir), base_url), entry[0], entry[1],
                       (entry[2], entry[3]))
     return (200 if kind == "remix" else 410), sealed
 
