@@ -446,7 +446,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CliError(f"'{args.zip.name}' is larger than {MAX_TOTAL_BYTES // 2**20} MB; a frame pack must be smaller")
     result = import_pack(_store(args), args.zip.read_bytes(), key=_key(args), source=args.zip.name)
     _report_frame(result, "imported")
-    print(f"signed by key {result.signed_by}" if result.signed_by else "unsigned (the pack has no pack.json)")
+    if not result.unchanged:
+        print(f"signed by key {result.signed_by}" if result.signed_by else "unsigned (the pack has no pack.json)")
     return 0
 
 

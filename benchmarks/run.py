@@ -1,7 +1,7 @@
 """Render benchmarks: one command prints medians and ratios.
 
     .venv/bin/python -m benchmarks.run            # all
-    .venv/bin/python -m benchmarks.run render     # one group: render | preview | faces | bulk | text | gallery
+    .venv/bin/python -m benchmarks.run render     # one group: render | preview | faces | bulk | text | gallery | signatures
 
 Figures are medians of repeated runs on whatever else the machine is doing; compare ratios
 (render / floor, 2 processes / 1 process) more than absolute milliseconds.
@@ -145,7 +145,14 @@ def bench_gallery() -> None:
     run()
 
 
-GROUPS = {"render": bench_render, "preview": bench_preview, "faces": bench_faces, "bulk": bench_bulk, "text": bench_text, "gallery": bench_gallery}
+def bench_signatures() -> None:
+    from benchmarks.signatures import main as run
+
+    run()
+
+
+GROUPS = {"render": bench_render, "preview": bench_preview, "faces": bench_faces, "bulk": bench_bulk, "text": bench_text, "gallery": bench_gallery,
+          "signatures": bench_signatures}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or GROUPS:

@@ -34,13 +34,14 @@ class FrameInfo:
 @dataclass(frozen=True)
 class PublishedFrame:
     """Result of publishing, forking or importing a frame. `owner_key` is shown once, then only its hash exists.
-    `signed_by`: the key id that signed an imported pack (None: unsigned, or not an import)."""
+    `signed_by` and `pack_id`: the key id that signed an imported pack and the pack's id (None: unsigned, or not an import)."""
 
     id: str
     version: int
     owner_key: str | None = None
     unchanged: bool = False
     signed_by: str | None = None
+    pack_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,11 @@ class StoredPack:
     adapted_from_pack: str | None
     adapted_from_key: str | None
 
+    @property
+    def adapted_from(self) -> AdaptedFrom | None:
+        """What pack.json says the frame adapts (parent pack, key, frame, version, instance)."""
+        return parse_manifest(self.manifest).adapted_from
+
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> StoredPack:
         return cls(row["pack_id"], row["frame_id"], row["version"], bytes(row["manifest"]), row["signature"],
@@ -73,6 +78,12 @@ def pack_frame(store: Store, frame_id: str, version: int | None = None) -> bytes
     frame = get_frame(store, frame_id, version)
     pack = ensure_signed(store, frame)
     return write_zip(frame, (pack.manifest, pack.signature))
+
+
+def frame_pack(store: Store, frame_id: str, version: int | None = None) -> StoredPack:
+    """The signed pack of a stored frame version (latest by default): its id, key and pack.json,
+    as a feed's FrameRecord names them. Signs it on first use, like `pack_frame`."""
+    return ensure_signed(store, get_frame(store, frame_id, version))
 
 
 def pack_zip(store: Store, the_pack_id: str) -> bytes:
@@ -145,18 +156,22 @@ def _from_signed(signed: SignedPack) -> StoredPack:
                       parent.pack if parent else None, parent.key if parent else None)
 
 
-def import_pack(store: Store, data: bytes, *, key: str | None = None, source: str = "pack.zip") -> PublishedFrame:
+def import_pack(store: Store, data: bytes, *, key: str | None = None, source: str = "pack.zip",
+                expected_pack: str | None = None) -> PublishedFrame:
     """Add a frame pack to the gallery in one transaction, or change nothing.
 
     A signed pack is checked whole first (hashes, signature, revoked key, pack.json against
     frame.toml) and kept as it came; an unsigned one imports as unsigned. A new id is created as
     'imported' and its owner key returned; the same version with the same content is a no-op (a
     signed pack of it is kept beside ours); a newer version needs the owner or admin key; other
-    content under a version this gallery already holds is refused.
+    content under a version this gallery already holds is refused. `expected_pack`: the pack id a
+    peer's record named; any other pack (or an unsigned one) is refused.
     """
     if len(data) > MAX_TOTAL_BYTES:
         raise GalleryError(f"the pack is larger than {MAX_TOTAL_BYTES // 2**20} MB; it was not imported")
     frame, signed = read_pack(read_zip(data), source)
+    if expected_pack is not None and (signed is None or signed.pack_id != expected_pack):
+        raise GalleryError(f"the pack is not the one that was named ({expected_pack[:80]}); the pack was refused")
     refuse_bundled_id(frame)
     with store.write() as db:
         if signed is not None and is_revoked(db, signed.manifest.key):
@@ -167,8 +182,10 @@ def import_pack(store: Store, data: bytes, *, key: str | None = None, source: st
             _insert_pack(db, _from_signed(signed))
         elif result.owner_key and not is_bundled(frame):
             signing_key(store.settings.data_dir, frame.id, bundled=False)  # the new frame's own key, for its packs here
-    signer = signed.key.id_hex if signed is not None else None
-    return PublishedFrame(result.id, result.version, result.owner_key, result.unchanged, signed_by=signer)
+    if signed is None:
+        return result
+    return PublishedFrame(result.id, result.version, result.owner_key, result.unchanged, signed_by=signed.key.id_hex,
+                          pack_id=signed.pack_id)
 
 
 def _store_frame(db: Database, store: Store, frame: Frame, key: str | None) -> PublishedFrame:

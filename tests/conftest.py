@@ -113,3 +113,29 @@ def admin(store: Store) -> str:
     """The instance admin key, configured on the test's store as a shell would (Settings)."""
     store.settings = replace(store.settings, admin_key=ADMIN)
     return ADMIN
+
+
+@pytest.fixture
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """AppTest runs on a gallery in tmp_path with a configured public URL and empty Streamlit caches
+    (`st.cache_resource` outlives an AppTest in one process); yields the data folder."""
+    import streamlit as st
+
+    monkeypatch.setenv("FRAME_REMIX_DATA", str(tmp_path))
+    monkeypatch.setenv("FRAME_REMIX_PUBLIC_URL", "https://remix.example")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return tmp_path
+
+
+@pytest.fixture
+def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The CLI runs in tmp_path (cwd outside the checkout) on the data folder tmp_path/data, whose
+    stores are closed afterwards; yields that data folder."""
+    import gallery.db
+
+    monkeypatch.setenv("FRAME_REMIX_DATA", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path / "data"
+    for store in list(gallery.db._stores.values()):
+        gallery.db.close_store(store)

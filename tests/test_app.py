@@ -12,28 +12,19 @@ from streamlit.testing.v1 import AppTest
 from app_pages.ui import plain, strip_page
 from frames import bundled_frame
 from gallery import get_remix, list_remixes, open_store, publish_remix, remix_lineage, remix_ref
+from tests.drive import app_test
 from tests.samples import phone_jpeg
 
-ROOT = Path(__file__).resolve().parent.parent
 CITY, STORY = "make_ride-the-bus_city", "make_ride-the-bus_story"
 
 
 @pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    import streamlit as st
-
-    monkeypatch.setenv("FRAME_REMIX_DATA", str(tmp_path))
-    monkeypatch.setenv("FRAME_REMIX_PUBLIC_URL", "https://remix.example")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    return tmp_path
+def data_dir(app_env: Path) -> Path:
+    return app_env
 
 
 def app(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return app_test(**params).run()
 
 
 def shown(elements) -> list[str]:

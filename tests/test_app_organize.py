@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from frames import bundled_frame
 from gallery import Settings, frame_info, get_frame, get_remix, open_store, publish_remix
 from remix import RenderOptions
+from tests.drive import app_test
 from tests.samples import phone_jpeg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,14 +19,10 @@ ADMIN = "test-admin-key-organize"
 
 
 @pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    import streamlit as st
-
-    monkeypatch.setenv("FRAME_REMIX_DATA", str(tmp_path))
+def app(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.delenv("FRAME_REMIX_PUBLIC_URL")
     monkeypatch.setenv("FRAME_REMIX_ADMIN_KEY", ADMIN)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at = app_test()
     at.run()
     at.switch_page("app_pages/organize.py").run()
     assert not at.exception
@@ -267,7 +264,7 @@ def test_a_reload_finds_the_draft_by_its_link(app: AppTest, tmp_path: Path) -> N
     app.text_input(key=wk(app, "title")).set_value("Aire limpio «Lisboa» 🌬️").run()
     key = app.query_params["draft"]
     key = key[0] if isinstance(key, list) else key
-    fresh = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)  # a new session: a reload
+    fresh = app_test()  # a new session: a reload
     fresh.query_params["draft"] = key
     fresh.run()
     fresh.switch_page("app_pages/organize.py").run()

@@ -10,32 +10,20 @@ from pathlib import Path
 
 import pytest
 
-import gallery.db
-from frame_remix_cli import main
 from gallery.adminkey import KEY_FILE, admin_key_path, resolve_admin_key
 from gallery.instance import admin_notice
+from tests.drive import run_cli
 
 
 @pytest.fixture
-def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def fresh(cli_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A data folder nobody has used, no FRAME_REMIX_ADMIN_KEY, cwd outside the checkout."""
     monkeypatch.delenv("FRAME_REMIX_ADMIN_KEY", raising=False)
-    monkeypatch.setenv("FRAME_REMIX_DATA", str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    yield tmp_path / "data"
-    for store in list(gallery.db._stores.values()):
-        gallery.db.close_store(store)
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
+    return cli_home
 
 
 def test_first_gallery_command_makes_an_owner_only_key_and_installs_the_bundled_frames(fresh, capsys) -> None:
-    code, out, err = run(capsys, "gallery", "frames")
+    code, out, err = run_cli(capsys, "gallery", "frames")
     assert code == 0, err
     assert [line.split()[0] for line in out.splitlines()] == sorted(["care-counts", "clean-air", "ride-the-bus"])
     key_file = fresh / KEY_FILE
@@ -44,29 +32,29 @@ def test_first_gallery_command_makes_an_owner_only_key_and_installs_the_bundled_
 
 
 def test_pack_of_a_bundled_frame_on_a_fresh_folder(fresh, capsys, tmp_path: Path) -> None:
-    code, out, err = run(capsys, "pack", "ride-the-bus", "-o", str(tmp_path / "bus.zip"))
+    code, out, err = run_cli(capsys, "pack", "ride-the-bus", "-o", str(tmp_path / "bus.zip"))
     assert code == 0, err
     assert out.startswith(f"wrote {tmp_path / 'bus.zip'}")
 
 
 def test_the_key_file_approves_a_pending_care_counts_remix(fresh, capsys) -> None:
-    code, out, err = run(capsys, "publish", "care-counts", "--sample", "--consent", "--json")
+    code, out, err = run_cli(capsys, "publish", "care-counts", "--sample", "--consent", "--json")
     assert code == 0, err
     remix = json.loads(out)
     assert remix["status"] == "pending"
     key = (fresh / KEY_FILE).read_text().strip()
-    code, out, err = run(capsys, "gallery", "moderate", remix["id"], "approve", "--key", key)
+    code, out, err = run_cli(capsys, "gallery", "moderate", remix["id"], "approve", "--key", key)
     assert (code, out) == (0, f"{remix['id']}: published\n"), err
-    code, out, _ = run(capsys, "gallery", "list", "--frame", "care-counts", "--json")
+    code, out, _ = run_cli(capsys, "gallery", "list", "--frame", "care-counts", "--json")
     assert [r["id"] for r in json.loads(out)["items"]] == [remix["id"]]
 
 
 def test_without_key_the_cli_falls_back_to_the_key_file(fresh, capsys) -> None:
-    code, out, _ = run(capsys, "publish", "care-counts", "--sample", "--consent", "--json")
+    code, out, _ = run_cli(capsys, "publish", "care-counts", "--sample", "--consent", "--json")
     remix = json.loads(out)["id"]
-    code, out, err = run(capsys, "gallery", "moderate", remix, "approve")
+    code, out, err = run_cli(capsys, "gallery", "moderate", remix, "approve")
     assert (code, out) == (0, f"{remix}: published\n"), err
-    code, _, err = run(capsys, "gallery", "moderate", remix, "hide", "--reason", "x", "--key", "wrong")
+    code, _, err = run_cli(capsys, "gallery", "moderate", remix, "hide", "--reason", "x", "--key", "wrong")
     assert code == 2 and "does not open the frame 'care-counts'" in err
 
 

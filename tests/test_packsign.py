@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import gallery
+import gallery.packs
 from frames import FrameError
 from frames.packsign import build_manifest, canonical_json, pack_id, sign_manifest
 from frames.signing import PublicKey, generate_key, sign
@@ -229,3 +230,31 @@ def test_revoking_an_unknown_key_id_is_one_sentence(store: Store) -> None:
     with pytest.raises(GalleryError) as info:
         revoke_key(store, "0123456789ABCDEF", ADMIN)
     assert str(info.value) == "no key with the id 0123456789ABCDEF is known here; give the public key's text instead"
+
+
+def test_an_import_can_demand_the_pack_a_record_named(store: Store, other: Store, published: bytes) -> None:
+    from frames.pack import write_zip
+
+    the_id = pack_id(members(published)["pack.json"])
+    before = snapshot(other)
+    for data in (published, write_zip(variant("bus-porto"))):
+        with pytest.raises(GalleryError) as info:
+            import_pack(other, data, expected_pack="sha256-" + "2" * 64)
+        assert str(info.value) == f"the pack is not the one that was named (sha256-{'2' * 64}); the pack was refused"
+    assert snapshot(other) == before
+    result = import_pack(other, published, expected_pack=the_id)
+    assert result.pack_id == the_id and gallery.packs.frame_pack(other, "bus-porto").pack_id == the_id
+
+
+def test_a_revoked_frame_key_gives_the_frame_a_new_key_and_a_new_pack(store: Store) -> None:
+    from gallery.packs import frame_pack
+
+    store.settings = replace(store.settings, admin_key=ADMIN)
+    gallery.publish_frame(store, variant("bus-porto"))
+    first = frame_pack(store, "bus-porto")
+    assert first.adapted_from is None and frame_key_path(store.settings.data_dir, "bus-porto").exists()
+    revoke_key(store, first.key, ADMIN)
+    second = frame_pack(store, "bus-porto")
+    assert second.pack_id != first.pack_id and second.key != first.key
+    assert [k.key.text() for k in show_keys(store).frames] == [second.key]
+    assert list(frame_key_path(store.settings.data_dir, "bus-porto").parent.glob("*.revoked-*"))

@@ -6,6 +6,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -69,3 +70,27 @@ def test_a_pack_is_served_by_its_id_and_nothing_else_is(tmp_path: Path) -> None:
 def _members(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+@pytest.mark.slow
+def test_the_real_app_serves_the_document_and_the_packs(tmp_path: Path) -> None:
+    """`streamlit run streamlit_app.py` mounts the same routes next to the app (the path other instances call)."""
+    import os
+    import urllib.request
+
+    from tests.conftest import _free_port, running_app
+
+    port = _free_port()
+    data = tmp_path / "data"
+    env = {**os.environ, "FRAME_REMIX_DATA": str(data), "FRAME_REMIX_ADMIN_KEY": ADMIN,
+           "FRAME_REMIX_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    with running_app(env, tmp_path / "streamlit.log", port) as base:
+        with urllib.request.urlopen(f"{base}/.well-known/frame-remix.json", timeout=30) as response:
+            doc = json.loads(response.read())
+        assert doc["instance"] == base and doc["key"] == instance_key(data).public.text()
+        store = open_store(settings=Settings(data_dir=data, admin_key=ADMIN))
+        packed = gallery.pack_frame(store, "ride-the-bus")
+        the_id = pack_id(_members(packed)["pack.json"])
+        with urllib.request.urlopen(f"{base}/federation/packs/{the_id}.zip", timeout=30) as response:
+            assert response.read() == packed
+        gallery.close_store(store)

@@ -163,7 +163,8 @@ def open_envelope(envelope: Any, key: PublicKey, peer_url: str) -> RemixRecord |
         record = _RECORD.validate_python(dict(body))
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise RecordError(f"the record is malformed at {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        where = ".".join(map(str, first["loc"][1:])) or "type"  # loc[0] is the record type's tag
+        raise RecordError(f"the record is malformed at {where}: {first['msg']}") from None
     if origin(record.instance) != origin(peer_url):
         raise RecordError(f"the record speaks for {origin(record.instance)}, not for the peer {origin(peer_url)}")
     return record
