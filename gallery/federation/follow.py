@@ -254,7 +254,7 @@ def import_from_peer(store: Store, url: str, pack_id: str, *, key: str | None,
     if "sha256-" + hashlib.sha256(manifest).hexdigest() != pack_id:
         raise GalleryError(f"{url} answered with another pack than {pack_id[:20]}...; it was not imported")
     _check_pack_key(url, manifest, row["key"], limits)
-    return import_pack(store, data, key=key, source=f"{url} pack {pack_id[:20]}")
+    return import_pack(store, data, key=key, source=f"{url} pack {pack_id[:20]}", expected_pack=pack_id)
 
 
 def _check_pack_key(url: str, manifest: bytes, pinned: str, limits: PollLimits) -> None:
