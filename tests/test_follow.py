@@ -399,3 +399,14 @@ def test_a_pack_under_another_id_or_key_is_refused(home: Store, admin: str, peer
     with pytest.raises(GalleryError, match="is not a pack id"):
         import_from_peer(home, peer.url, "../../etc/passwd", key=admin)
     assert rows(home, "frames") == 1  # the bus frame only
+
+
+def test_a_kept_remix_keeps_its_record_and_signature(home: Store, admin: str, peer: SignedPeer) -> None:
+    from frames.signing import verify
+    from gallery.federation.records import canonical_json
+
+    peer.remix(BUS, "remix-one")
+    followed(home, peer, admin)
+    poll_peer(home, peer.url)
+    record, signature = home.read().execute("SELECT record_json, signature FROM remote_remixes").fetchone()
+    assert verify(peer.secret.public, canonical_json(json.loads(record)), signature) == "frame-remix remix remix-one"

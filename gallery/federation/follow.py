@@ -366,10 +366,11 @@ def _poll_pages(store: Store, row: dict[str, Any], limits: PollLimits, deadline:
             return
         page = parse_feed(got.data, row["url"], cursor)
         result.pages += 1
-        opened = _open_items(page.items, key, row["url"], result)
+        opened, signatures = _open_items(page.items, key, row["url"], result)
         new_cursor = page.items[-1][0] if page.items else cursor
         page_etag = got.etag if not page.items else None  # the ETag answers `after=<cursor>`, so only an empty page's counts
-        result.stored += _ingest_page(store, row, opened, (cursor, new_cursor, page_etag), limits, deadline, result)
+        result.stored += _ingest_page(store, row, (opened, signatures), (cursor, new_cursor, page_etag), limits, deadline,
+                                      result)
         cursor, etag = new_cursor, None
         url = page.next_url
         result.error = result.error or page.stop
@@ -424,16 +425,21 @@ def _next_url(value: Any, peer: str, asked: int, last: int) -> str | None:
     return value
 
 
-def _open_items(items: Iterable[tuple[int, Any]], key: PublicKey, peer: str, result: PollResult) -> list[Any]:
-    opened = []
+def _open_items(items: Iterable[tuple[int, Any]], key: PublicKey, peer: str,
+                result: PollResult) -> tuple[list[Any], dict[int, str]]:
+    """The page's records that open against the pinned key, and each one's signature (by the
+    record's id()), kept with the record so it can be checked again later."""
+    opened: list[Any] = []
+    signatures: dict[int, str] = {}
     for _seq_no, envelope in items:
         try:
             opened.append(open_envelope(envelope, key, peer))
+            signatures[id(opened[-1])] = str(envelope["signature"])
         except RecordError as exc:
             result.refused += 1
             if len(result.refusals) < 5:
                 result.refusals.append(str(exc))
-    return opened
+    return opened, signatures
 
 
 # --- storing one page ----------------------------------------------------------------------------------
@@ -471,11 +477,12 @@ class _Interest:
                                [parent.id, parent.id]).fetchone())
 
 
-def _ingest_page(store: Store, row: dict[str, Any], records: list[Any], moves: tuple[int, int, str | None],
+def _ingest_page(store: Store, row: dict[str, Any], page: tuple[list[Any], dict[int, str]], moves: tuple[int, int, str | None],
                  limits: PollLimits, deadline: float, result: PollResult) -> int:
     """Store one page's records and move the cursor in one transaction (thumbnails fetched before
     it); returns the number of remixes kept. `moves` is (cursor asked, new cursor, new ETag)."""
     cursor, new_cursor, etag = moves
+    records, signatures = page
     wanted = _wanted(store.read(), records, result)
     chosen = {id(r) for r in wanted}
     thumbs = _thumbs_for(store.read(), wanted, limits, deadline, result)
@@ -491,7 +498,7 @@ def _ingest_page(store: Store, row: dict[str, Any], records: list[Any], moves: t
                 _remember_fork(db, row["id"], record)
                 result.forks += 1
             elif isinstance(record, RemixRecord) and id(record) in chosen:
-                kept += _store_remix(db, row, record, thumbs.get(record.id))
+                kept += _store_remix(db, row, record, thumbs.get(record.id), signatures.get(id(record), ""))
         db.execute("UPDATE peers SET cursor = ?, etag = ? WHERE id = ?", [new_cursor, etag, row["id"]])
     return kept
 
@@ -574,15 +581,16 @@ def _remember_fork(db: Database, peer_id: int, record: FrameRecord) -> None:
                 source.instance and origin(source.instance), source.pack, json.dumps(record.model_dump(mode="json"))])
 
 
-def _store_remix(db: Database, row: dict[str, Any], record: RemixRecord, thumb: bytes | None) -> int:
+def _store_remix(db: Database, row: dict[str, Any], record: RemixRecord, thumb: bytes | None, signature: str) -> int:
     """Insert or refresh one remote remix; a hidden one stays hidden, a pending one waits for trust."""
     status = "published" if row["state"] == "trusted" else "pending"
     body = record.model_dump(mode="json")
     parent = record.remix_of
     db.execute("""INSERT INTO remote_remixes (peer_id, instance, remix_id, record_json, signature, frame_id, frame_version,
                   frame_title, frame_pack, remix_of_id, remix_of_instance, maker, place, language, licence, page, thumb_url,
-                  created, thumb, status, checked) VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  created, thumb, status, checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                   ON CONFLICT (instance, remix_id) DO UPDATE SET record_json = excluded.record_json,
+                  signature = excluded.signature,
                   frame_id = excluded.frame_id, frame_version = excluded.frame_version, frame_title = excluded.frame_title,
                   frame_pack = excluded.frame_pack, remix_of_id = excluded.remix_of_id,
                   remix_of_instance = excluded.remix_of_instance, maker = excluded.maker, place = excluded.place,
@@ -590,7 +598,7 @@ def _store_remix(db: Database, row: dict[str, Any], record: RemixRecord, thumb: 
                   thumb_url = excluded.thumb_url, created = excluded.created,
                   thumb = coalesce(excluded.thumb, remote_remixes.thumb), checked = excluded.checked
                   WHERE remote_remixes.peer_id = excluded.peer_id""",
-               [row["id"], origin(record.instance), record.id, json.dumps(body, ensure_ascii=False), record.frame.id,
+               [row["id"], origin(record.instance), record.id, json.dumps(body, ensure_ascii=False), signature, record.frame.id,
                 record.frame.version, record.frame_title, record.frame.pack, parent.id if parent else None,
                 origin(parent.instance) if parent else None, record.maker, record.place, record.language, record.licence,
                 record.page, record.thumbnail, record.created, thumb, status, now_iso()])
