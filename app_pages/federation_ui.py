@@ -15,7 +15,15 @@ from app_pages.i18n import N_, t
 from app_pages.ui import plain, show_error
 from frames import FrameRemixError
 from gallery.federation.follow import Peer, add_peer, block_peer, confirm_key, list_peers, poll_peer, trust_peer
-from gallery.federation.remote import RemoteRemix, remote_children, remote_queue, remote_remixes, remote_thumb
+from gallery.federation.remote import (
+    RemoteRemix,
+    hide_remote,
+    remote_children,
+    remote_queue,
+    remote_remixes,
+    remote_thumb,
+    report_remote,
+)
 from gallery.keys import is_admin
 
 STATES = {"new": N_("new: its remixes wait here until you trust it"), "trusted": N_("trusted"),
@@ -46,6 +54,7 @@ def peers_section() -> None:
         for peer in peers:
             _peer_panel(peer, key)
         _queue(key)
+        _shown(key)
 
 
 def _add_form(key: str) -> None:
@@ -116,6 +125,14 @@ def _queue(key: str) -> None:
         _remote_cards(waiting, thumbs=False)
 
 
+def _shown(key: str) -> None:
+    """The newest remote remixes shown in the gallery, each with Hide (here only; Report tells its home)."""
+    shown = remote_remixes(caching.store(), limit=REMOTE_PAGE)
+    if shown:
+        st.markdown("**" + plain(t("Shown in the gallery from other instances")) + "**")
+        _remote_cards(shown, thumbs=False, admin_key=key)
+
+
 # --- Gallery ----------------------------------------------------------------------------------------------
 
 
@@ -128,7 +145,7 @@ def remote_grid(frame_id: str | None) -> None:
     _remote_cards(items)
 
 
-def _remote_cards(items: list[RemoteRemix], *, thumbs: bool = True) -> None:
+def _remote_cards(items: list[RemoteRemix], *, thumbs: bool = True, admin_key: str | None = None) -> None:
     for start in range(0, len(items), REMOTE_COLUMNS):
         for col, item in zip(st.columns(REMOTE_COLUMNS), items[start:start + REMOTE_COLUMNS]):
             with col.container(border=True):
@@ -139,6 +156,37 @@ def _remote_cards(items: list[RemoteRemix], *, thumbs: bool = True) -> None:
                 st.caption(plain(f"{item.credit_name} · {item.place or '…'} · {item.frame_title}"))
                 st.caption(plain(t("on {host}").format(host=item.host)))
                 st.link_button(t("Open on {host}").format(host=item.host), item.page, type="tertiary")
+                if admin_key:
+                    _hide_button(item, admin_key)
+                elif thumbs:
+                    _report_popover(item)
+
+
+def _slug(item: RemoteRemix) -> str:
+    return f"{item.host}_{item.remix_id}".replace(":", "_").replace(".", "_")
+
+
+def _hide_button(item: RemoteRemix, key: str) -> None:
+    if st.button(t("Hide here"), key=f"fed_hide_{_slug(item)}"):
+        try:
+            hide_remote(caching.store(), item.instance, item.remix_id, key=key)
+        except FrameRemixError as exc:
+            show_error(exc)
+        else:
+            st.rerun()
+
+
+def _report_popover(item: RemoteRemix) -> None:
+    """Anyone may tell a remix's home what is wrong with it; its home decides."""
+    with st.popover(t("Report")):
+        reason = st.text_input(t("What is wrong with it?"), key=f"fed_reason_{_slug(item)}", max_chars=300)
+        if st.button(t("Send to {host}").format(host=item.host), key=f"fed_report_{_slug(item)}"):
+            try:
+                report_remote(caching.store(), item.instance, item.remix_id, reason)
+            except FrameRemixError as exc:
+                show_error(exc)
+            else:
+                st.success(t("Sent to {host}. Its organizers will review it.").format(host=item.host))
 
 
 def remote_children_lines(remix_id: str) -> int:

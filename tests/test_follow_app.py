@@ -121,3 +121,22 @@ def test_lineage_shows_remote_children_and_delete_says_what_it_cannot_reach(app:
     assert link[0].proto.url == f"{peer.url}/gallery?remix=child-afar"
     assert ("Copies on hosts outside their allowlist cannot be forced to delete." in
             " ".join(c.value for c in at.caption))
+
+
+def test_hide_a_remote_remix_and_report_one_to_its_home(app: AppTest, peer: SignedPeer) -> None:
+    peer.remix(BUS, "to-hide", maker="Hana")
+    peer.remix(BUS, "to-report", maker="Rui")
+    at = organize_as_admin(app)
+    at.text_input(key="fed_add_url").set_value(peer.url)
+    at.button[[b.label for b in at.button].index("Follow")].click().run()
+    slug = peer.url.split("//")[1].replace(":", "_").replace(".", "_")
+    at.button(key=f"fed_trust_{slug}").click().run()
+    at.button(key=f"fed_poll_{slug}").click().run()
+    at.button(key=f"fed_hide_{slug}_to-hide").click().run()
+    assert not at.exception
+    at.switch_page("app_pages/gallery.py").run()
+    assert "Rui · Lisboa" in texts(at) and "Hana" not in texts(at)
+    at.text_input(key=f"fed_reason_{slug}_to-report").set_value("hateful words").run()
+    at.button(key=f"fed_report_{slug}_to-report").click().run()
+    assert f"Sent to {peer.url.split('//')[1]}. Its organizers will review it." in texts(at)
+    assert peer.reports == [{"remix": "to-report", "reason": "hateful words"}]
