@@ -321,3 +321,25 @@ def _recolour(png: bytes) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+@pytest.mark.slow
+def test_the_servers_own_poller_reads_followed_peers(tmp_path: Path) -> None:
+    """FRAME_REMIX_POLL_SECONDS=1: the app's entry starts the poller, which keeps a peer's remix
+    without anyone pressing Poll now."""
+    from benchmarks.signed_peer import SignedPeer
+
+    admin = "admin-poller-0123456789abcdef"
+    store = open_instance(Settings(data_dir=tmp_path, admin_key=admin)).store
+    with SignedPeer() as peer:
+        peer.remix(BUS, "polled-by-the-server", maker="Sol")
+        add_peer(store, peer.url, key=admin)
+        trust_peer(store, peer.url, key=admin)
+        env = {**os.environ, "FRAME_REMIX_DATA": str(tmp_path), "FRAME_REMIX_ADMIN_KEY": admin, "FRAME_REMIX_POLL_SECONDS": "1"}
+        with running_app(env, tmp_path / "server.log"):
+            deadline = time.monotonic() + 30
+            while not remote_remixes(store) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert [r.remix_id for r in remote_remixes(store)] == ["polled-by-the-server"]
+        assert f"polled {peer.url}: 1 kept" in (tmp_path / "server.log").read_text()
+    close_store(store)

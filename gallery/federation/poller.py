@@ -62,7 +62,8 @@ def _run(store: Store, interval: float, limits: PollLimits, log: Callable[[str],
     while not stop.wait(interval):
         try:
             for result in poll_all(store, limits):
-                log(summary(result))
+                if result.stored or result.tombstones or result.refused or result.purged or result.error:
+                    log(summary(result))  # a round that changed nothing stays out of the log
         except Exception as exc:  # noqa: BLE001 - the poller must outlive any one bad round
             log(f"frame-remix: peer poll failed: {exc}")
 
