@@ -98,9 +98,10 @@ def feed(peer: HostilePeer, envelopes: list[Any], *, start: int = 1, next_url: s
     return page
 
 
-def refused_within_bounds(store: Store, peer: HostilePeer, limits: PollLimits = LIMITS) -> Any:
+def refused_within_bounds(store: Store, peer: HostilePeer, limits: PollLimits = LIMITS, *,
+                          memory: int = 64 * 1024 * 1024) -> Any:
     """Poll the peer and prove the bounds: under the time limit (plus slack for a loaded machine),
-    under 64 MB of Python allocations, nothing stored. Returns the poll's result."""
+    under `memory` bytes of Python allocations (64 MB), nothing stored. Returns the poll's result."""
     tracemalloc.start()
     started = time.monotonic()
     try:
@@ -110,7 +111,7 @@ def refused_within_bounds(store: Store, peer: HostilePeer, limits: PollLimits = 
         tracemalloc.stop()
     elapsed = time.monotonic() - started
     assert elapsed < limits.seconds + 3, f"the poll took {elapsed:.1f} s"
-    assert peak < 64 * 1024 * 1024, f"the poll allocated {peak / 2**20:.0f} MB"
+    assert peak < memory, f"the poll allocated {peak / 2**20:.0f} MB"
     assert {t: store.read().execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES} == dict.fromkeys(TABLES, 0)
     return result
 
@@ -138,6 +139,23 @@ def test_a_hostile_feed_is_refused_within_bounds(hostile: Hostile, mode: str, se
     result = refused_within_bounds(hostile.store, hostile.peer)
     assert sentence in result.error
     assert sentence in (get_peer(hostile.store, hostile.peer.url).last_error or "")
+
+
+@pytest.mark.parametrize("shape", ["objects", "lists"])
+def test_the_densest_json_a_page_may_hold_stays_bounded(hostile: Hostile, shape: str) -> None:
+    """A page at the default byte cap of the smallest JSON values (the most objects per byte a
+    parser can be made to build) is parsed and refused within 128 MB of allocations."""
+    budget = PollLimits().page_bytes - 64
+    if shape == "objects":
+        keys = (f'"k{n}":0' for n in range(budget // 6))
+        body = ("{" + ",".join(keys) + "}").encode()[:budget - 1]
+        body = body[:body.rfind(b",")] + b"}"
+    else:
+        body = ("[" + ",".join(["[]"] * (budget // 3)) + "]").encode()
+    hostile.peer.serve_bytes(FEED, body, content_type="application/feed+json")
+    result = refused_within_bounds(hostile.store, hostile.peer, PollLimits(seconds=20, request_seconds=15),
+                                   memory=128 * 1024 * 1024)
+    assert "is not a JSON Feed" in result.error
 
 
 def test_forged_malformed_and_foreign_records_are_refused(hostile: Hostile) -> None:

@@ -65,7 +65,7 @@ class PollLimits:
     pages: int = 40
     seconds: float = 60.0
     bytes: int = 64 * 1024 * 1024
-    page_bytes: int = 8 * 1024 * 1024
+    page_bytes: int = 4 * 1024 * 1024  # a page of 500 records is ~0.5 MB; 4 MiB of dense JSON parses to ~100 MB at worst
     well_known_bytes: int = 256 * 1024
     thumbs: int = 200
     thumb_bytes: int = 512 * 1024
