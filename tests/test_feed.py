@@ -202,3 +202,15 @@ def test_no_secret_appears_in_any_response(settings, store) -> None:
     for body in bodies:
         for secret in secrets:
             assert secret.encode() not in body
+
+
+def test_a_follower_past_a_remix_hears_of_it_again_when_it_is_approved_or_restored(settings, store) -> None:
+    r = publish(store)
+    web = client(settings)
+    cursor = int(web.get("/federation/feed.json").json()["items"][-1]["id"].rsplit("/", 1)[1])
+    assert web.get(f"/federation/feed.json?after={cursor}").json()["items"] == []
+    moderate(store, r.id, "hide", ADMIN, "checking")
+    moderate(store, r.id, "restore", ADMIN, "fine after all")
+    (item,) = web.get(f"/federation/feed.json?after={cursor}").json()["items"]
+    assert opened(item, settings).id == r.id and int(item["id"].rsplit("/", 1)[1]) > cursor
+    assert [i["_frame_remix"]["record"]["id"] for i in web.get("/federation/feed.json").json()["items"]] == [r.id]
