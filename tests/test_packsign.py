@@ -258,3 +258,33 @@ def test_a_revoked_frame_key_gives_the_frame_a_new_key_and_a_new_pack(store: Sto
     assert second.pack_id != first.pack_id and second.key != first.key
     assert [k.key.text() for k in show_keys(store).frames] == [second.key]
     assert list(frame_key_path(store.settings.data_dir, "bus-porto").parent.glob("*.revoked-*"))
+
+
+def _resigned(files: dict[str, bytes], body: object, raw: bytes | None = None) -> dict[str, bytes]:
+    """pack.json replaced (by `raw` bytes, else canonical `body`) and signed again by a fresh key."""
+    data = raw if raw is not None else canonical_json(body)
+    files["pack.json"] = data
+    files["pack.json.minisig"] = sign(generate_key(), data, trusted_comment="x").encode()
+    return files
+
+
+@pytest.mark.parametrize("change, sentence", [
+    (lambda f, m: _resigned(f, None, b"{not json"), "pack.json is not valid JSON; the pack was refused"),
+    (lambda f, m: _resigned(f, None, b'{"format":NaN}'), "pack.json is not valid JSON; the pack was refused"),
+    (lambda f, m: _resigned(f, None, b"[" * 150_000 + b"]" * 150_000),
+     "pack.json is larger than 256 KB; the pack was refused"),
+    (lambda f, m: _resigned(f, None, b"[" * 5000 + b"]" * 5000), "pack.json is not valid JSON; the pack was refused"),
+    (lambda f, m: _resigned(f, {**m, "format": "frame-remix-pack/2"}),
+     "pack.json is malformed at format: Input should be 'frame-remix-pack/1'; the pack was refused"),
+    (lambda f, m: _resigned(f, {**m, "run": "rm -rf /"}),
+     "pack.json is malformed at run: Extra inputs are not permitted; the pack was refused"),
+    (lambda f, m: _resigned(f, {**m, "version": "1"}),
+     "pack.json is malformed at version: Input should be a valid integer; the pack was refused"),
+    (lambda f, m: f.update({"pack.json.minisig": "untrusted comment: é\n".encode()}),
+     "pack.json.minisig is not a minisign signature; the pack was refused"),
+    (lambda f, m: f.pop("pack.json"), "the pack has pack.json.minisig but no pack.json; the pack was refused"),
+])
+def test_a_malformed_pack_json_is_one_sentence(other: Store, published: bytes, change, sentence: str) -> None:
+    files = members(published)
+    change(files, json.loads(files["pack.json"]))
+    assert _refused(other, rezip(files)) == sentence
