@@ -24,7 +24,7 @@ from PIL import Image
 from benchmarks.support import free_port
 from frames.errors import FrameRemixError
 from frames.signing import PublicKey, SecretKey, generate_key
-from gallery import Settings, close_store, delete_remix, fork_frame, get_frame, publish_frame, remix_lineage
+from gallery import Settings, close_store, delete_remix, fork_frame, get_frame, get_remix, publish_frame, remix_lineage
 from gallery.db import Store
 from gallery.errors import GalleryError
 from gallery.federation.fetch import fetch_json
@@ -268,6 +268,9 @@ def test_one_campaign_across_two_instances(instances: dict[str, Instance]) -> No
                      options=RenderOptions(maker="Bea 🌍", public_url=b.url))
     parent = remix_lineage(b.store, theirs.id).ancestors[0]
     assert (parent.id, parent.status, parent.instance) == (ours.id, "remote", a.url)  # lineage on B: the parent on A
+    assert poll_peer(b.store, a.url).stored == 1  # B keeps A's remix of the frame it imported: now it can name its maker
+    assert remix_lineage(b.store, theirs.id).ancestors[0].label == "remix by Ola"
+    assert "based on remix by Ola" in get_remix(b.store, theirs.id).credits.line
     # A follows B: the remix waits as pending until A trusts B, then shows credited to B, linked there
     add_peer(a.store, b.url, key=a.admin)
     first = poll_peer(a.store, b.url)

@@ -136,6 +136,14 @@ def remote_remix(store: Store, instance: str, remix_id: str) -> RemoteRemix | No
     return _remote(row) if row else None
 
 
+def shown_maker(db: Database, instance: str, remix_id: str) -> str:
+    """The maker a followed peer named for one of its remixes shown here ('' when none is shown):
+    what a local remix's lineage and credits say of a parent on another instance."""
+    row = db.execute(f"""SELECT r.maker FROM remote_remixes r JOIN peers p ON p.id = r.peer_id
+                         WHERE {_VISIBLE} AND r.instance = ? AND r.remix_id = ?""", [origin(instance), remix_id]).fetchone()
+    return row[0] if row else ""
+
+
 def remote_queue(store: Store, *, key: str | None, limit: int = 48) -> list[RemoteRemix]:
     """Remote remixes waiting for their peer to be trusted (the operator's moderation queue)."""
     require_admin(store, key)
