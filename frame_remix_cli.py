@@ -837,6 +837,37 @@ def cmd_peers_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _setup_peers_remix(p: argparse.ArgumentParser) -> None:
+    p.add_argument("url", metavar="URL", help="the remix's home instance")
+    p.add_argument("remix_id", metavar="ID", help="the remix's id at its home")
+
+
+def _setup_peers_hide(p: argparse.ArgumentParser) -> None:
+    _setup_peers_remix(p)
+    _add_admin_key(p)
+
+
+def cmd_peers_hide(args: argparse.Namespace) -> int:
+    from gallery.federation.remote import hide_remote
+
+    hide_remote(_store(args), args.url, args.remix_id, key=_admin_key(args))
+    print(f"{args.remix_id} from {args.url}: hidden here (its home is not told; `peers report` does that)")
+    return 0
+
+
+def _setup_peers_report(p: argparse.ArgumentParser) -> None:
+    _setup_peers_remix(p)
+    p.add_argument("--reason", required=True, help="what is wrong with it (sent to its home, at most 500 characters)")
+
+
+def cmd_peers_report(args: argparse.Namespace) -> int:
+    from gallery.federation.remote import report_remote
+
+    report_remote(_store(args), args.url, args.remix_id, args.reason)
+    print(f"{args.remix_id}: reported to {args.url}; its organizers decide")
+    return 0
+
+
 PEERS_COMMANDS = [
     ("add", "follow an instance: fetch its well-known document and pin its key (admin)", _add_peer_url, cmd_peers_add),
     ("list", "list followed instances: state, key, counts, last poll and error", _setup_peers_list, cmd_peers_list),
@@ -848,6 +879,8 @@ PEERS_COMMANDS = [
     ("poll", "read what followed peers published since the last poll", _setup_peers_poll, cmd_peers_poll),
     ("import", "import a signed frame pack from a followed instance by its id (admin)", _setup_peers_import,
      cmd_peers_import),
+    ("hide", "hide one remote remix in this gallery (admin)", _setup_peers_hide, cmd_peers_hide),
+    ("report", "send a report about a remote remix to its home instance", _setup_peers_report, cmd_peers_report),
 ]
 
 
@@ -921,7 +954,8 @@ COMMANDS = [
     ("gallery", "operate the gallery: list, show, frames, moderate, delete, publish-frame, backup", _setup_gallery,
      None),
     ("keys", "show the instance's and frames' public keys, or revoke one", _setup_keys, None),
-    ("peers", "follow other instances: add, list, trust, confirm-key, block, block-key, poll", _setup_peers, None),
+    ("peers", "follow other instances: add, list, trust, confirm-key, block, block-key, poll, import, hide, report",
+     _setup_peers, None),
 ]
 
 

@@ -91,3 +91,20 @@ def test_import_a_pack_from_a_followed_peer(data, capsys, peer: SignedPeer) -> N
     run(capsys, "peers", "add", peer.url)
     code, _, err = run(capsys, "peers", "import", peer.url, "sha256-" + "0" * 64)
     assert code == 2 and err.startswith(f"error: The peer {peer.url} answered 404")
+
+
+def test_hide_and_report_a_remote_remix(data, capsys, peer: SignedPeer) -> None:
+    peer.remix(BUS, "remix-one")
+    peer.remix(BUS, "remix-two")
+    run(capsys, "peers", "add", peer.url)
+    run(capsys, "peers", "trust", peer.url)
+    run(capsys, "peers", "poll")
+    code, out, _ = run(capsys, "peers", "hide", peer.url, "remix-one")
+    assert (code, out) == (0, f"remix-one from {peer.url}: hidden here (its home is not told; `peers report` does that)\n")
+    code, out, _ = run(capsys, "peers", "report", peer.url, "remix-two", "--reason", "spam")
+    assert (code, out) == (0, f"remix-two: reported to {peer.url}; its organizers decide\n")
+    assert peer.reports == [{"remix": "remix-two", "reason": "spam"}]
+    code, _, err = run(capsys, "peers", "report", peer.url, "remix-one", "--reason", "spam")
+    assert (code, err) == (2, f"error: there is no remix 'remix-one' from {peer.url} shown here\n")
+    code, out, _ = run(capsys, "peers", "list")
+    assert "1 shown, 0 waiting, 1 hidden" in out
