@@ -353,6 +353,7 @@ class _Json:
 
 
 def _poll_pages(store: Store, row: dict[str, Any], limits: PollLimits, deadline: float, result: PollResult) -> None:
+    """Walk the feed from the peer's cursor, a page per transaction, until it ends or a limit is reached."""
     key = PublicKey.from_text(row["key"])
     cursor = int(row["cursor"] or 0)
     url: str | None = feed_url(row["url"], cursor)
