@@ -197,12 +197,40 @@ def test_a_feed_whose_pages_never_end_stops_at_the_page_limit(hostile: Hostile) 
     assert peer.asked(FEED) == LIMITS.pages
 
 
-def test_a_well_known_document_that_redirects_elsewhere_is_refused(store: Store, admin: str) -> None:
+@pytest.mark.parametrize(("mode", "sentence"), [
+    ("redirect-away", "redirected to another host"),
+    ("gigabyte", "more than the 262,144 bytes a peer may send"),
+    ("malformed", "sent malformed JSON"),
+    ("wrong-type", "where JSON was expected"),
+])
+def test_a_hostile_well_known_document_is_refused(store: Store, admin: str, mode: str, sentence: str) -> None:
     with HostilePeer(lifetime_s=30) as peer:
-        peer.serve_mode(WELL_KNOWN, "redirect-away")
-        with pytest.raises(GalleryError, match="redirected to another host"):
+        peer.serve_mode(WELL_KNOWN, mode)
+        started = time.monotonic()
+        with pytest.raises(GalleryError, match=sentence):
             add_peer(store, peer.url, key=admin)
+        assert time.monotonic() - started < PollLimits().request_seconds + 3
     assert store.read().execute("SELECT count(*) FROM peers").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("mode", ["gigabyte", "slow-body", "wrong-type"])
+def test_a_hostile_thumbnail_leaves_the_record_without_one_within_bounds(hostile: Hostile, mode: str) -> None:
+    """The record is sound and signed, so it is kept; its thumbnail is refused within the poll's
+    limits and the gallery shows the remix without a picture until a later poll gets one."""
+    peer = hostile.peer
+    envelope = seal(hostile.secret, remix_record(peer, "sound"))
+    peer.serve_json(FEED, feed(peer, [envelope]), content_type="application/feed+json")
+    peer.serve_json("/federation/remixes/sound.json", envelope)  # the recheck finds it still published
+    peer.serve_mode("/federation/remixes/sound/thumb.jpg", mode)
+    tracemalloc.start()
+    started = time.monotonic()
+    result = poll_peer(hostile.store, peer.url, LIMITS)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert time.monotonic() - started < LIMITS.seconds + 3 and peak < 64 * 1024 * 1024
+    assert (result.stored, result.thumbs, result.error) == (1, 1, "")
+    row = hostile.store.read().execute("SELECT thumb FROM remote_remixes WHERE remix_id = 'sound'").fetchone()
+    assert row == (None,)
 
 
 

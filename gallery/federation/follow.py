@@ -69,6 +69,7 @@ class PollLimits:
     well_known_bytes: int = 256 * 1024
     thumbs: int = 200
     thumb_bytes: int = 512 * 1024
+    thumb_seconds: float = 5.0  # a healthy peer sends a 480 px JPEG in well under a second
     rechecks: int = 20
     request_seconds: float = 15.0
 
@@ -114,6 +115,7 @@ class PollResult:
     held: bool = False
     error: str = ""
     refusals: list[str] = field(default_factory=list)
+    tried: set[str] = field(default_factory=set, repr=False)  # thumbnail URLs asked for in this poll (once each)
 
 
 # --- the allowlist ---------------------------------------------------------------------------------
@@ -550,8 +552,10 @@ def _thumbs_for(db: Database, wanted: list[Any], limits: PollLimits, deadline: f
 def fetch_thumb(url: str, limits: PollLimits, deadline: float, result: PollResult) -> bytes | None:
     """A peer's thumbnail, fetched within a small cap and re-encoded here; None when refused."""
     result.thumbs += 1
+    result.tried.add(url)
     try:
-        got = fetch(url, limits=_fetch_limits(limits.thumb_bytes, limits, deadline))
+        seconds = min(limits.thumb_seconds, _seconds(limits, deadline))
+        got = fetch(url, limits=FetchLimits(deadline_s=seconds, max_bytes=limits.thumb_bytes))
         result.bytes += len(got.body)
         return local_thumbnail(got.body)
     except GalleryError:  # PeerError, or an image our checks refuse
@@ -616,6 +620,8 @@ def _fill_thumbs(store: Store, peer_id: int, limits: PollLimits, deadline: float
     for instance, remix_id, url in rows:
         if time.monotonic() >= deadline:
             return
+        if url in result.tried:  # already refused in this poll: a later poll tries again
+            continue
         thumb = fetch_thumb(url, limits, deadline, result)
         if thumb is not None:
             with store.write() as db:
