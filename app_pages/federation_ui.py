@@ -137,12 +137,23 @@ def _shown(key: str) -> None:
 
 
 def remote_grid(frame_id: str | None) -> None:
-    """Remixes made on followed instances (of this gallery's frames and their forks), newest first."""
-    items = remote_remixes(caching.store(), frame_id=frame_id, limit=REMOTE_PAGE)
+    """Remixes made on followed instances (of this gallery's frames and their forks), newest first,
+    a page at a time (a new frame filter starts again at the first page)."""
+    if st.session_state.get("fed_grid_frame") != frame_id:
+        st.session_state["fed_grid_frame"], st.session_state["fed_grid_offset"] = frame_id, 0
+    offset = st.session_state.get("fed_grid_offset", 0)
+    items = remote_remixes(caching.store(), frame_id=frame_id, limit=REMOTE_PAGE + 1, offset=offset)
     if not items:
         return
     st.subheader(t("Made on other instances"))
-    _remote_cards(items)
+    _remote_cards(items[:REMOTE_PAGE])
+    left, right = st.columns(2)
+    if offset and left.button(t("← Newer"), key="fed_grid_newer"):
+        st.session_state["fed_grid_offset"] = max(0, offset - REMOTE_PAGE)
+        st.rerun()
+    if len(items) > REMOTE_PAGE and right.button(t("Older →"), key="fed_grid_older"):
+        st.session_state["fed_grid_offset"] = offset + REMOTE_PAGE
+        st.rerun()
 
 
 def _remote_cards(items: list[RemoteRemix], *, thumbs: bool = True, admin_key: str | None = None) -> None:

@@ -140,3 +140,21 @@ def test_hide_a_remote_remix_and_report_one_to_its_home(app: AppTest, peer: Sign
     at.button(key=f"fed_report_{slug}_to-report").click().run()
     assert f"Sent to {peer.url.split('//')[1]}. Its organizers will review it." in texts(at)
     assert peer.reports == [{"remix": "to-report", "reason": "hateful words"}]
+
+
+def test_the_gallerys_remote_section_pages(app: AppTest, peer: SignedPeer) -> None:
+    for n in range(14):
+        peer.remix(BUS, f"remix-{n:02d}", maker=f"Maker {n:02d}")
+    at = organize_as_admin(app)
+    at.text_input(key="fed_add_url").set_value(peer.url)
+    at.button[[b.label for b in at.button].index("Follow")].click().run()
+    slug = peer.url.split("//")[1].replace(":", "_").replace(".", "_")
+    at.button(key=f"fed_trust_{slug}").click().run()
+    at.button(key=f"fed_poll_{slug}").click().run()
+    at.switch_page("app_pages/gallery.py").run()
+    first = texts(at).count("· Lisboa ·")
+    at.button(key="fed_grid_older").click().run()
+    assert (first, texts(at).count("· Lisboa ·")) == (12, 2)
+    assert not any(b.key == "fed_grid_older" for b in at.button)
+    at.button(key="fed_grid_newer").click().run()
+    assert texts(at).count("· Lisboa ·") == 12
