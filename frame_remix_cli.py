@@ -703,6 +703,188 @@ GALLERY_COMMANDS = [
 ]
 
 
+# --- peers add|list|trust|confirm-key|block|block-key|poll ---------------------------------------------------
+
+
+def _setup_peers(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="peers_command", required=True, metavar="ACTION")
+    for name, helptext, setup, handler in PEERS_COMMANDS:
+        cmd = sub.add_parser(name, help=helptext, description=helptext)
+        setup(cmd)
+        _add_data(cmd)
+        cmd.set_defaults(handler=handler)
+
+
+def _add_peer_url(p: argparse.ArgumentParser) -> None:
+    p.add_argument("url", metavar="URL", help="the instance's address, e.g. https://remix.example.org")
+    _add_admin_key(p)
+
+
+def _add_admin_key(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--admin-key", help="the instance admin key (default: FRAME_REMIX_ADMIN_KEY, else the data folder's key file)")
+
+
+def _admin_key(args: argparse.Namespace) -> str | None:
+    """--admin-key, else the instance admin key (an operator at the shell is the admin)."""
+    return args.admin_key or _instance(args).settings.admin_key or None
+
+
+def _peer_line(peer) -> str:
+    waiting = f"; key change waiting: {peer.pending_key_id} (confirm with `frame-remix peers confirm-key {peer.url}`)" \
+        if peer.pending_key_id else ""
+    counts = f"{peer.published} shown, {peer.pending} waiting, {peer.hidden} hidden"
+    return f"{peer.url}  {peer.state:<8} key {peer.key_id}  {counts}; last poll {peer.last_poll or 'never'}{waiting}"
+
+
+def cmd_peers_add(args: argparse.Namespace) -> int:
+    from gallery.federation.follow import add_peer
+
+    peer = add_peer(_store(args), args.url, key=_admin_key(args))
+    print(f"added: {peer.url} (key {peer.key_id} pinned, state new)")
+    print(f"its remixes wait in the moderation queue until `frame-remix peers trust {peer.url}`")
+    return 0
+
+
+def _setup_peers_list(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def cmd_peers_list(args: argparse.Namespace) -> int:
+    from gallery.federation.follow import list_peers
+
+    peers = list_peers(_store(args))
+    if args.json:
+        _print_json(peers)
+        return 0
+    for peer in peers:
+        print(_peer_line(peer))
+        if peer.last_error:
+            print(f"{'':<4}last error: {peer.last_error}")
+    print(plural(len(peers), "peer"))
+    return 0
+
+
+def cmd_peers_trust(args: argparse.Namespace) -> int:
+    from gallery.federation.follow import trust_peer
+
+    peer = trust_peer(_store(args), args.url, key=_admin_key(args))
+    print(f"trusted: {peer.url}; {plural(peer.published, 'remix', 'remixes')} shown in the gallery")
+    return 0
+
+
+def cmd_peers_confirm_key(args: argparse.Namespace) -> int:
+    from gallery.federation.follow import confirm_key, get_peer
+
+    store = _store(args)
+    before = get_peer(store, args.url)
+    peer = confirm_key(store, args.url, key=_admin_key(args))
+    print(f"confirmed: {peer.url} now pinned to key {peer.key_id} (was {before.key_id})")
+    return 0
+
+
+def cmd_peers_block(args: argparse.Namespace) -> int:
+    from gallery.federation.follow import block_peer
+
+    peer = block_peer(_store(args), args.url, key=_admin_key(args))
+    print(f"blocked: {peer.url}; its remixes are gone from this gallery and it is not polled any more")
+    return 0
+
+
+def _setup_peers_block_key(p: argparse.ArgumentParser) -> None:
+    p.add_argument("key_text", metavar="KEY", help="a public key as the well-known document or `minisign -P` shows it")
+    _add_admin_key(p)
+
+
+def cmd_peers_block_key(args: argparse.Namespace) -> int:
+    from gallery.federation.remote import block_key
+
+    key_id = block_key(_store(args), args.key_text, key=_admin_key(args))
+    print(f"blocked key {key_id}; peers pinned to it are blocked and their remixes gone")
+    return 0
+
+
+def _setup_peers_poll(p: argparse.ArgumentParser) -> None:
+    p.add_argument("url", metavar="URL", nargs="?", help="one peer (default: every peer that is not blocked)")
+
+
+def cmd_peers_poll(args: argparse.Namespace) -> int:
+    from gallery.federation.follow import poll_all, poll_peer
+    from gallery.federation.poller import summary
+
+    store = _store(args)
+    results = [poll_peer(store, args.url)] if args.url else poll_all(store)
+    for result in results:
+        print(summary(result).removeprefix("frame-remix: "))
+    failed = [r for r in results if r.error]
+    for result in failed:
+        print(f"error: {result.url}: {result.error}", file=sys.stderr)
+    if not results:
+        print("no peers to poll; add one with `frame-remix peers add URL`")
+    return USER_ERROR if failed else 0
+
+
+def _setup_peers_import(p: argparse.ArgumentParser) -> None:
+    p.add_argument("url", metavar="URL", help="a followed instance's address")
+    p.add_argument("pack_id", metavar="PACK_ID", help="the pack's id (sha256-...), as its feed or page names it")
+    _add_admin_key(p)
+
+
+def cmd_peers_import(args: argparse.Namespace) -> int:
+    from gallery.federation.follow import import_from_peer
+
+    result = import_from_peer(_store(args), args.url, args.pack_id, key=_admin_key(args))
+    _report_frame(result, "imported")
+    print(f"signed by key {result.signed_by}" if result.signed_by else "unsigned (the pack has no pack.json)")
+    return 0
+
+
+def _setup_peers_remix(p: argparse.ArgumentParser) -> None:
+    p.add_argument("url", metavar="URL", help="the remix's home instance")
+    p.add_argument("remix_id", metavar="ID", help="the remix's id at its home")
+
+
+def _setup_peers_hide(p: argparse.ArgumentParser) -> None:
+    _setup_peers_remix(p)
+    _add_admin_key(p)
+
+
+def cmd_peers_hide(args: argparse.Namespace) -> int:
+    from gallery.federation.remote import hide_remote
+
+    hide_remote(_store(args), args.url, args.remix_id, key=_admin_key(args))
+    print(f"{args.remix_id} from {args.url}: hidden here (its home is not told; `peers report` does that)")
+    return 0
+
+
+def _setup_peers_report(p: argparse.ArgumentParser) -> None:
+    _setup_peers_remix(p)
+    p.add_argument("--reason", required=True, help="what is wrong with it (sent to its home, at most 500 characters)")
+
+
+def cmd_peers_report(args: argparse.Namespace) -> int:
+    from gallery.federation.remote import report_remote
+
+    report_remote(_store(args), args.url, args.remix_id, args.reason)
+    print(f"{args.remix_id}: reported to {args.url}; its organizers decide")
+    return 0
+
+
+PEERS_COMMANDS = [
+    ("add", "follow an instance: fetch its well-known document and pin its key (admin)", _add_peer_url, cmd_peers_add),
+    ("list", "list followed instances: state, key, counts, last poll and error", _setup_peers_list, cmd_peers_list),
+    ("trust", "trust a peer: its remixes leave the moderation queue (admin)", _add_peer_url, cmd_peers_trust),
+    ("confirm-key", "accept the new key a peer showed (admin)", _add_peer_url, cmd_peers_confirm_key),
+    ("block", "block a peer: its remixes are gone at once (admin)", _add_peer_url, cmd_peers_block),
+    ("block-key", "block an instance key: every peer pinned to it is blocked (admin)", _setup_peers_block_key,
+     cmd_peers_block_key),
+    ("poll", "read what followed peers published since the last poll", _setup_peers_poll, cmd_peers_poll),
+    ("import", "import a signed frame pack from a followed instance by its id (admin)", _setup_peers_import,
+     cmd_peers_import),
+    ("hide", "hide one remote remix in this gallery (admin)", _setup_peers_hide, cmd_peers_hide),
+    ("report", "send a report about a remote remix to its home instance", _setup_peers_report, cmd_peers_report),
+]
+
+
 # --- keys show|revoke ---------------------------------------------------------------------------
 
 
@@ -773,6 +955,8 @@ COMMANDS = [
     ("gallery", "operate the gallery: list, show, frames, moderate, delete, publish-frame, backup", _setup_gallery,
      None),
     ("keys", "show the instance's and frames' public keys, or revoke one", _setup_keys, None),
+    ("peers", "follow other instances: add, list, trust, confirm-key, block, block-key, poll, import, hide, report",
+     _setup_peers, None),
 ]
 
 

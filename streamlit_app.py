@@ -19,11 +19,13 @@ if get_script_run_ctx() is None:
     from app_pages.share import share_routes
     from app_pages.share_files import draft_routes
     from gallery.config import Settings, public_url_notice
+    from gallery.federation.poller import start_poller
     from gallery.instance import admin_notice, open_instance
 
     instance = open_instance(Settings.from_env(os.environ))
     print(public_url_notice(instance.settings), file=sys.stderr, flush=True)  # the operator's log
     print(admin_notice(instance.admin, instance.settings.base_url()), flush=True)
+    start_poller(instance.store, instance.settings.poll_seconds)  # followed peers, every FRAME_REMIX_POLL_SECONDS (0 = off)
     app = st.App(__file__, routes=[*share_routes(instance.settings), *draft_routes(), *federation_routes(instance.settings)])
 else:
     from app_pages.i18n import t

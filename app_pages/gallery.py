@@ -3,6 +3,7 @@ with its images, texts, credits and lineage, a share link and "remix this"."""
 import streamlit as st
 
 from app_pages import gallery_parts
+from app_pages.federation_ui import remote_grid
 from app_pages.i18n import t
 
 remix_id = st.query_params.get("remix")
@@ -11,3 +12,4 @@ if remix_id:
 else:
     st.title(t("Gallery"))
     gallery_parts.grid()
+    remote_grid(st.session_state.get("gal_frame"))  # made on followed instances, linked to their home

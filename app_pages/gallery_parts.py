@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import caching
+from app_pages.federation_ui import delete_reach_note, remote_children_lines
 from app_pages.i18n import N_, t
 from app_pages.reporter import reporter_identity
 from app_pages.ui import plain, share_link, show_error
@@ -166,7 +167,8 @@ def _lineage(remix_id: str) -> None:
     st.page_link("app_pages/make.py", label="Make your own with this frame", query_params={"frame": lineage.frame_id})
     for ref in lineage.descendants:
         _ref_line("Remixed by", ref)
-    if not lineage.ancestors and not lineage.descendants:
+    elsewhere = remote_children_lines(remix_id)  # remixes of it made on followed instances
+    if not lineage.ancestors and not lineage.descendants and not elsewhere:
         st.caption("No remixes of this one yet.")
 
 
@@ -182,6 +184,7 @@ def _ref_line(prefix: str, ref: RemixRef) -> None:
 def _delete_box(remix_id: str, key: str, formats: list[str]) -> None:
     """Delete only after a second, explicit yes: the link may be opened by a stray tap."""
     st.warning(t("This is your private delete link. Deleting removes the images, words, name and place for good."))
+    delete_reach_note()
     if st.session_state.get("gal_delete_asked") != remix_id:
         st.button(t("Delete my remix"), key="gal_delete", on_click=_ask_delete, args=(remix_id,))
         return

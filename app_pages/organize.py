@@ -2,6 +2,7 @@
 import streamlit as st
 
 from app_pages import organize_state as state
+from app_pages.federation_ui import peers_section
 from app_pages.i18n import t
 from app_pages.organize_edit import editor
 from app_pages.organize_manage import key_banner, manage_panel, publish_panel
@@ -34,3 +35,5 @@ else:
     if draft.in_gallery:
         with state.sentences():
             manage_panel(draft.frame_id)
+
+peers_section()  # the instance admin's allowlist of followed instances

@@ -25,6 +25,8 @@ ENV_ADMIN_KEY = "FRAME_REMIX_ADMIN_KEY"
 ENV_REPORT_THRESHOLD = "FRAME_REMIX_REPORT_THRESHOLD"
 ENV_REPORTS_PER_HOUR = "FRAME_REMIX_REPORTS_PER_HOUR"
 ENV_TRUSTED_PROXY = "FRAME_REMIX_TRUSTED_PROXY"
+ENV_POLL_SECONDS = "FRAME_REMIX_POLL_SECONDS"
+DEFAULT_POLL_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -40,11 +42,13 @@ class Settings:
     report_threshold: int = DEFAULT_REPORT_THRESHOLD
     reports_per_hour: int = DEFAULT_REPORTS_PER_HOUR
     trust_proxy: bool = False
+    poll_seconds: int = DEFAULT_POLL_SECONDS  # how often the app's server polls its followed peers; 0 = never
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         """Read FRAME_REMIX_PUBLIC_URL, _DATA, _ADMIN_KEY, _REPORT_THRESHOLD, _REPORTS_PER_HOUR and
-        _TRUSTED_PROXY. The admin key here is the variable only; `gallery.instance.open_instance`
+        _TRUSTED_PROXY, and _POLL_SECONDS (default 300; 0 turns the server's peer poller off). The admin key
+        here is the variable only; `gallery.instance.open_instance`
         falls back to the instance's key file."""
         data = Path(env.get(ENV_DATA) or "data")
         return cls(
@@ -54,6 +58,7 @@ class Settings:
             report_threshold=_positive(env.get(ENV_REPORT_THRESHOLD, ""), DEFAULT_REPORT_THRESHOLD),
             reports_per_hour=_positive(env.get(ENV_REPORTS_PER_HOUR, ""), DEFAULT_REPORTS_PER_HOUR),
             trust_proxy=(env.get(ENV_TRUSTED_PROXY) or "").strip().lower() in ("1", "true", "yes"),
+            poll_seconds=_seconds(env.get(ENV_POLL_SECONDS, ""), DEFAULT_POLL_SECONDS),
         )
 
     @property
@@ -68,6 +73,12 @@ class Settings:
 def _positive(raw: str, default: int) -> int:
     raw = raw.strip()
     return int(raw) if raw.isdigit() and int(raw) > 0 else default
+
+
+def _seconds(raw: str, default: int) -> int:
+    """A poll interval: a whole number of seconds (0 = off), else the default."""
+    raw = raw.strip()
+    return int(raw) if raw.isdigit() else default
 
 
 def db_path(directory: Path | None = None) -> Path:

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from gallery.db import Store
 from gallery.errors import GalleryError
+from gallery.federation.remote import shown_maker
 from gallery.framestore import frame_row, frame_source
 from gallery.models import FrameLineage, FrameSource, Lineage, RemixRef
 
@@ -38,7 +39,7 @@ def _ancestors(db: Database, remix_id: str, depth: int) -> tuple[RemixRef, ...]:
     parent, instance = db.execute("SELECT remix_of, remix_of_instance FROM remixes WHERE id = ?", [remix_id]).fetchone()
     while parent and parent not in seen and len(out) < depth:
         if instance:
-            out.append(RemixRef(parent, "remote", "", len(out) + 1, instance))
+            out.append(RemixRef(parent, "remote", shown_maker(db, instance, parent), len(out) + 1, instance))
             break
         seen.add(parent)
         row = db.execute("SELECT id, status, maker, remix_of, remix_of_instance FROM remixes WHERE id = ?",

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from gallery.db import Store
 from gallery.errors import GalleryError
+from gallery.federation.remote import shown_maker
 from gallery.framestore import authorize_frame, frame_row, frame_source, get_frame
 from gallery.keys import is_admin, key_matches
 from gallery.models import Credits, FrameCounts, ImageInfo, Page, RemixDetail, RemixRef, RemixSummary, StoredImage
@@ -119,7 +120,8 @@ def _parent_ref(db: Database, row: dict[str, Any]) -> RemixRef | None:
     if not row["remix_of"]:
         return None
     if row.get("remix_of_instance"):
-        return RemixRef(row["remix_of"], "remote", instance=row["remix_of_instance"])
+        return RemixRef(row["remix_of"], "remote", shown_maker(db, row["remix_of_instance"], row["remix_of"]),
+                        instance=row["remix_of_instance"])
     parent = db.execute("SELECT id, status, maker FROM remixes WHERE id = ?", [row["remix_of"]]).fetchone()
     return RemixRef.from_row(parent) if parent else None
 

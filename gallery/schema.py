@@ -232,6 +232,81 @@ def m008_outbox(db: Database) -> None:
     announce_published(db)
 
 
+@migrations()
+def m009_peers(db: Database) -> None:
+    """The follow side of federation: peers on the operator's allowlist (each with the key pinned
+    at first contact), the remote remixes taken from their feeds (metadata and a local thumbnail,
+    never the full images), the deletes that arrived (never re-ingest an id), blocked keys, and
+    the forks of this instance's frames that followed peers announced (so their remixes count)."""
+    db.execute("""
+        CREATE TABLE peers (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            key TEXT NOT NULL,
+            pending_key TEXT,
+            state TEXT NOT NULL CHECK (state IN ('new', 'trusted', 'blocked')),
+            cursor INTEGER,
+            etag TEXT,
+            last_poll TEXT,
+            last_error TEXT,
+            added TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE remote_remixes (
+            peer_id INTEGER NOT NULL REFERENCES peers(id),
+            instance TEXT NOT NULL,
+            remix_id TEXT NOT NULL,
+            record_json TEXT NOT NULL,
+            signature TEXT NOT NULL,
+            frame_id TEXT NOT NULL,
+            frame_version INTEGER NOT NULL,
+            frame_title TEXT NOT NULL,
+            frame_pack TEXT,
+            remix_of_id TEXT,
+            remix_of_instance TEXT,
+            maker TEXT NOT NULL,
+            place TEXT NOT NULL,
+            language TEXT NOT NULL,
+            licence TEXT NOT NULL,
+            page TEXT NOT NULL,
+            thumb_url TEXT NOT NULL,
+            created TEXT NOT NULL,
+            thumb BLOB,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'published', 'hidden')),
+            checked TEXT NOT NULL,
+            UNIQUE (instance, remix_id)
+        )""")
+    db.execute("CREATE INDEX remote_remixes_frame ON remote_remixes (frame_id, status, created)")
+    db.execute("CREATE INDEX remote_remixes_parent ON remote_remixes (remix_of_id)")
+    db.execute("CREATE INDEX remote_remixes_peer ON remote_remixes (peer_id, status)")
+    db.execute("CREATE INDEX remote_remixes_checked ON remote_remixes (checked)")
+    db.execute("CREATE INDEX remote_remixes_created ON remote_remixes (status, created)")
+    db.execute("""
+        CREATE TABLE tombstones (
+            instance TEXT NOT NULL,
+            remix_id TEXT NOT NULL,
+            deleted TEXT NOT NULL,
+            PRIMARY KEY (instance, remix_id)
+        )""")
+    db.execute("""
+        CREATE TABLE blocked_keys (key_id TEXT PRIMARY KEY, key TEXT NOT NULL, created TEXT NOT NULL)""")
+    db.execute("""
+        CREATE TABLE remote_frames (
+            peer_id INTEGER NOT NULL REFERENCES peers(id),
+            instance TEXT NOT NULL,
+            frame_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            pack TEXT NOT NULL,
+            title TEXT NOT NULL,
+            adapted_frame TEXT NOT NULL,
+            adapted_instance TEXT,
+            adapted_pack TEXT,
+            record_json TEXT NOT NULL,
+            PRIMARY KEY (instance, frame_id)
+        )""")
+    db.execute("CREATE INDEX remote_frames_adapted ON remote_frames (adapted_frame)")
+
+
 def _bump(table: str, column: str, expr: str, row: str, delta: int) -> str:
     value = expr.format(r=row)
     if table == "stats_place":
