@@ -74,7 +74,7 @@ def pack_download(request: Request, settings: Settings) -> Response:
 def feed(request: Request, settings: Settings) -> Response:
     """`GET /federation/feed.json?after=N`: a page of the outbox, with a strong ETag (304 on a match)."""
     after = request.query_params.get("after", "0")
-    if not after.isdigit() or len(after) > _MAX_AFTER:
+    if not (after.isascii() and after.isdigit()) or len(after) > _MAX_AFTER:  # '²'.isdigit() is True
         return _error(400, "the feed's 'after' must be a whole number of zero or more")
     body = feed_bytes(feed_page(open_store(settings=settings), base_url(request, settings), int(after)))
     tag = strong_etag(body)
@@ -91,7 +91,7 @@ def remix_record(request: Request, settings: Settings) -> Response:
                                         request.path_params["remix_id"])
     except GalleryError as exc:
         return _error(404, str(exc))
-    return JSONResponse(sealed, status_code=status, headers={"Cache-Control": "public, max-age=60", "Vary": _VARY})
+    return JSONResponse(sealed, status_code=status, headers={"Cache-Control": "no-cache", "Vary": _VARY})  # a delete (410) must reach the next recheck
 
 
 def remix_thumb(request: Request, settings: Settings) -> Response:
@@ -101,7 +101,7 @@ def remix_thumb(request: Request, settings: Settings) -> Response:
     except GalleryError as exc:
         return _error(404, str(exc))
     tag = '"' + hashlib.sha256(data).hexdigest()[:40] + '"'
-    headers = {"ETag": tag, "Cache-Control": "public, max-age=3600"}
+    headers = {"ETag": tag, "Cache-Control": "no-cache"}  # revalidated by ETag: a deleted remix's thumbnail goes at once
     if etag_matches(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers=headers)
     return Response(data, media_type="image/jpeg", headers=headers)
@@ -131,7 +131,7 @@ async def peer_report(request: Request, settings: Settings) -> Response:
 async def _bounded_body(request: Request, limit: int) -> bytes | None:
     """The request body, or None as soon as it grows past `limit` bytes (never read whole)."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         return None
     body = bytearray()
     async for chunk in request.stream():

@@ -135,7 +135,7 @@ def test_paging_across_1200_remixes_yields_every_item_once(settings, store) -> N
         assert not url or url.startswith(f"{LOCAL}/federation/feed.json?after=")
     assert pages == 3 and len(seen) == 1200 and seen == sorted(set(seen))
     assert web.get("/federation/feed.json?after=1200").json()["items"] == []
-    for bad in ("-1", "x", "1e3", "9" * 40):
+    for bad in ("-1", "x", "1e3", "9" * 40, "²", "١٢"):  # Unicode digits pass str.isdigit(), not int()
         answer = web.get(f"/federation/feed.json?after={bad}")
         assert answer.status_code == 400 and answer.json() == {"error": "the feed's 'after' must be a whole number of zero or more"}
 

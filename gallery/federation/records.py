@@ -9,13 +9,13 @@ that peer, and only if the record speaks about the peer's own instance.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError, field_validator
 
+from frames.packsign import canonical_json
 from frames.signing import PublicKey, SecretKey, SignatureError, sign, verify
 from gallery.errors import GalleryError
 
@@ -121,11 +121,6 @@ class FrameRecord(_Strict):
 
 Record = Annotated[RemixRecord | TombstoneRecord | FrameRecord, Field(discriminator="type")]
 _RECORD: TypeAdapter[RemixRecord | TombstoneRecord | FrameRecord] = TypeAdapter(Record)
-
-
-def canonical_json(value: Any) -> bytes:
-    """The one byte form that is hashed and signed: sorted keys, no spaces, UTF-8, no NaN."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 def origin(url: str) -> str:
